@@ -1,0 +1,364 @@
+#include "event/decoder.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "util/gzip.h"
+#include "util/json_writer.h"
+
+namespace tributary::event {
+namespace {
+
+namespace sj = simdjson;
+namespace od = simdjson::ondemand;
+
+constexpr std::int64_t kMinEventTimeMs = 946'684'800'000;    // 2000-01-01T00:00:00Z
+constexpr std::int64_t kMaxEventTimeMs = 4'102'444'800'000;  // 2100-01-01T00:00:00Z
+
+enum class Failure : std::uint8_t {
+  kNone,
+  kInvalidJson,
+  kNotAnObject,
+  kTooDeep,
+  kInvalidUtf8,
+  kMissingField,
+  kWrongType,
+  kOutOfRange,
+  kDuplicateField,
+};
+
+// Why a line was rejected: a failure kind and, for per-field kinds, the field's JSON name.
+struct LineError {
+  Failure failure = Failure::kNone;
+  std::string_view field = {};
+
+  explicit operator bool() const { return failure != Failure::kNone; }
+};
+
+Failure from_simdjson(sj::error_code e) {
+  switch (e) {
+    case sj::UTF8_ERROR:
+      return Failure::kInvalidUtf8;
+    case sj::DEPTH_ERROR:
+      return Failure::kTooDeep;
+    default:
+      return Failure::kInvalidJson;
+  }
+}
+
+std::string reason_code(const LineError& e) {
+  switch (e.failure) {
+    case Failure::kNone:
+      break;
+    case Failure::kInvalidJson:
+      return "invalid_json";
+    case Failure::kNotAnObject:
+      return "not_an_object";
+    case Failure::kTooDeep:
+      return "nesting_too_deep";
+    case Failure::kInvalidUtf8:
+      return "invalid_utf8";
+    case Failure::kMissingField:
+      return "missing_field:" + std::string(e.field);
+    case Failure::kWrongType:
+      return "wrong_type:" + std::string(e.field);
+    case Failure::kOutOfRange:
+      return "out_of_range:" + std::string(e.field);
+    case Failure::kDuplicateField:
+      return "duplicate_field:" + std::string(e.field);
+  }
+  return "unknown";
+}
+
+bool in_rule(const FieldInfo& info, const FieldValue& v) {
+  switch (info.rule) {
+    case ValueRule::kNone:
+      return true;
+    case ValueRule::kEventTime:
+      return v.i >= kMinEventTimeMs && v.i < kMaxEventTimeMs;
+    case ValueRule::kNonNegative:
+      return v.i >= 0;
+    case ValueRule::kDuration:
+      return v.d >= 0 && v.d <= 86'400;
+    case ValueRule::kLatitude:
+      return v.d >= -90 && v.d <= 90;
+    case ValueRule::kLongitude:
+      return v.d >= -180 && v.d <= 180;
+    case ValueRule::kHttpStatus:
+      return v.i >= 100 && v.i <= 599;
+    case ValueRule::kLevel:
+      return v.s == "free" || v.s == "paid";
+  }
+  return false;
+}
+
+bool is_blank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+}  // namespace
+
+DecodeStats& DecodeStats::operator+=(const DecodeStats& other) {
+  lines += other.lines;
+  events += other.events;
+  quarantined += other.quarantined;
+  bytes += other.bytes;
+  for (const auto& [reason, n] : other.reasons) reasons[reason] += n;
+  return *this;
+}
+
+// Parses, types and validates single lines of one stream. Owns the simdjson parsers, whose string
+// buffers back the FieldValue views until the next line.
+class ObjectDecoder::LineParser {
+ public:
+  explicit LineParser(Stream stream)
+      : stream_(stream), fields_(stream_fields(stream)), values_(fields_.size()) {
+    ts_ = *column_index(stream, Field::kTs);
+    session_ = *column_index(stream, Field::kSessionId);
+    item_ = *column_index(stream, Field::kItemInSession);
+    user_ = *column_index(stream, Field::kUserId);
+  }
+
+  // Parses `line` (with `capacity` readable bytes from its start, as simdjson requires) and, when
+  // it is a valid event, appends it to `batch`.
+  LineError parse(const char* line, std::size_t len, std::size_t capacity, EventBatch& batch,
+                  std::uint32_t source) {
+    std::fill(values_.begin(), values_.end(), FieldValue{});
+    seen_.fill(false);
+    extra_.clear();
+    unknown_keys_.clear();
+
+    od::document doc;
+    if (auto e = parser_.iterate(line, len, capacity).get(doc)) return {from_simdjson(e)};
+    od::object object;
+    if (auto e = doc.get_object().get(object)) {
+      if (e != sj::INCORRECT_TYPE) return {from_simdjson(e)};
+      // Not an object: tell well-formed JSON of another type from garbage (rare, so the full
+      // DOM parse costs nothing on the hot path).
+      sj::dom::element element;
+      if (auto de = dom_.parse(line, len, /*realloc_if_needed=*/true).get(element)) {
+        return {from_simdjson(de)};
+      }
+      return {Failure::kNotAnObject};
+    }
+    std::size_t hint = 0;
+    for (auto field_result : object) {
+      od::field field;
+      if (auto e = std::move(field_result).get(field)) return {from_simdjson(e)};
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return {from_simdjson(e)};
+      const std::size_t col = find_column(key, hint);
+      if (col == fields_.size()) {
+        if (LineError e = add_unknown(key, field.value())) return e;
+        continue;
+      }
+      hint = col + 1;
+      const FieldInfo& info = fields_[col].info();
+      if (seen_[col]) return {Failure::kDuplicateField, info.json_name};
+      seen_[col] = true;
+      if (LineError e = read_value(info, field.value(), values_[col])) return e;
+    }
+    // On-Demand stops at the object's end; anything after it (other than whitespace) is garbage.
+    const char* trailing = nullptr;
+    if (doc.current_location().get(trailing) == sj::SUCCESS) return {Failure::kInvalidJson};
+
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      if (fields_[i].required() && !values_[i].present) {
+        return {Failure::kMissingField, fields_[i].info().json_name};
+      }
+    }
+    if (!extra_.empty()) extra_.push_back('}');
+    const FieldValue& user = values_[user_];
+    const EventKey key =
+        compute_event_key(stream_, values_[ts_].i, values_[session_].i, values_[item_].i,
+                          user.present ? std::optional<std::int64_t>(user.i) : std::nullopt);
+    batch.append(values_, extra_, key, source);
+    return {};
+  }
+
+ private:
+  // Index of the column named `key`, or fields_.size() when unknown. eventsim writes fields in a
+  // fixed order, so the column after the previous match is tried first.
+  std::size_t find_column(std::string_view key, std::size_t hint) const {
+    if (hint < fields_.size() && fields_[hint].info().json_name == key) return hint;
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      if (fields_[i].info().json_name == key) return i;
+    }
+    return fields_.size();
+  }
+
+  static LineError read_value(const FieldInfo& info, od::value value, FieldValue& out) {
+    od::json_type type;
+    if (auto e = value.type().get(type)) return {from_simdjson(e)};
+    if (type == od::json_type::null) return {};  // null is absence; required fields catch it later
+    switch (info.type) {
+      case FieldType::kString: {
+        if (type != od::json_type::string) return {Failure::kWrongType, info.json_name};
+        if (auto e = value.get_string().get(out.s)) return {from_simdjson(e)};
+        if (info.strip_quotes && out.s.size() >= 2 && out.s.front() == '"' && out.s.back() == '"') {
+          out.s = out.s.substr(1, out.s.size() - 2);
+        }
+        break;
+      }
+      case FieldType::kInt32:
+      case FieldType::kInt64:
+      case FieldType::kTimestampMs: {
+        if (type != od::json_type::number) return {Failure::kWrongType, info.json_name};
+        auto e = value.get_int64().get(out.i);
+        if (e == sj::INCORRECT_TYPE || e == sj::NUMBER_OUT_OF_RANGE) {
+          // A fraction or exponent is the wrong type; an integer too big for 64 bits is out of
+          // range.
+          const std::string_view token = value.raw_json_token();
+          const bool integral = token.find_first_of(".eE") == std::string_view::npos;
+          return {integral ? Failure::kOutOfRange : Failure::kWrongType, info.json_name};
+        }
+        if (e) return {from_simdjson(e)};
+        if (info.type == FieldType::kInt32 && (out.i < INT32_MIN || out.i > INT32_MAX)) {
+          return {Failure::kOutOfRange, info.json_name};
+        }
+        break;
+      }
+      case FieldType::kDouble: {
+        if (type != od::json_type::number) return {Failure::kWrongType, info.json_name};
+        auto e = value.get_double().get(out.d);
+        if (e == sj::NUMBER_OUT_OF_RANGE) return {Failure::kOutOfRange, info.json_name};
+        if (e) return {from_simdjson(e)};
+        break;
+      }
+      case FieldType::kBool: {
+        if (type != od::json_type::boolean) return {Failure::kWrongType, info.json_name};
+        if (auto e = value.get_bool().get(out.b)) return {from_simdjson(e)};
+        break;
+      }
+    }
+    out.present = true;
+    if (!in_rule(info, out)) return {Failure::kOutOfRange, info.json_name};
+    return {};
+  }
+
+  // Keeps an unknown field in the row's `extra` object, minified and validated (On-Demand does not
+  // fully validate values it skips, and `extra` must be valid JSON for every reader).
+  LineError add_unknown(std::string_view key, od::value value) {
+    if (std::find(unknown_keys_.begin(), unknown_keys_.end(), key) != unknown_keys_.end()) {
+      return {Failure::kDuplicateField, unknown_keys_.emplace_back(key)};
+    }
+    unknown_keys_.emplace_back(key);
+    od::json_type type;
+    if (auto e = value.type().get(type)) return {from_simdjson(e)};
+    std::string_view raw;
+    sj::error_code e = sj::SUCCESS;
+    if (type == od::json_type::object) {
+      od::object o;
+      e = value.get_object().get(o);
+      if (!e) e = o.raw_json().get(raw);
+    } else if (type == od::json_type::array) {
+      od::array a;
+      e = value.get_array().get(a);
+      if (!e) e = a.raw_json().get(raw);
+    } else {
+      raw = value.raw_json_token();
+    }
+    if (e) return {from_simdjson(e)};
+    minified_.resize(raw.size());
+    std::size_t minified_len = 0;
+    if (sj::minify(raw.data(), raw.size(), minified_.data(), minified_len)) {
+      return {Failure::kInvalidJson};
+    }
+    minified_.resize(minified_len);
+    sj::dom::element element;
+    if (auto de = dom_.parse(minified_).get(element)) {
+      return {from_simdjson(de)};
+    }
+    extra_.push_back(extra_.empty() ? '{' : ',');
+    util::append_json_string(extra_, key);
+    extra_.push_back(':');
+    extra_.append(minified_);
+    return {};
+  }
+
+  Stream stream_;
+  std::span<const StreamField> fields_;
+  std::vector<FieldValue> values_;
+  std::array<bool, kFieldCount> seen_{};
+  std::size_t ts_, session_, item_, user_;  // columns of the identity fields
+  od::parser parser_;
+  sj::dom::parser dom_;
+  std::string extra_;     // the row's unknown fields as a JSON object being built
+  std::string minified_;  // scratch for one unknown value
+  std::vector<std::string> unknown_keys_;
+};
+
+ObjectDecoder::ObjectDecoder(Stream stream, DecodeOptions options)
+    : stream_(stream), options_(options), parser_(std::make_unique<LineParser>(stream)) {}
+
+ObjectDecoder::~ObjectDecoder() = default;
+
+DecodeStats ObjectDecoder::decode(std::string_view source_key, std::string_view object,
+                                  EventBatch& batch, std::vector<QuarantineRecord>& quarantine) {
+  DecodeStats stats;
+  const std::uint32_t source = batch.add_source(source_key);
+
+  // Bring the bytes into a buffer followed by simdjson's padding.
+  util::GunzipResult gz;
+  std::string* buffer = &padded_;
+  if (util::is_gzip(object)) {
+    gz = util::gunzip(object, inflated_, options_.max_object_bytes);
+    buffer = &inflated_;
+  } else {
+    padded_.assign(object);
+  }
+  const std::size_t n = buffer->size();
+  buffer->resize(n + sj::SIMDJSON_PADDING, ' ');
+  const char* text = buffer->data();
+  stats.bytes = n;
+
+  auto reject = [&](std::uint64_t line_number, std::size_t offset, std::string_view line,
+                    std::string reason) {
+    ++stats.lines;
+    ++stats.quarantined;
+    ++stats.reasons[reason];
+    quarantine.push_back(
+        QuarantineRecord{stream_, std::string(source_key), line_number, offset, std::move(reason),
+                         std::string(line.substr(0, options_.quarantine_line_cap)), line.size()});
+  };
+
+  std::size_t pos = 0;
+  if (n >= 3 && std::memcmp(text, "\xEF\xBB\xBF", 3) == 0) pos = 3;
+  std::uint64_t line_number = 0;
+  const bool stream_complete = gz.error == util::GunzipError::kNone;
+  while (pos < n) {
+    const void* nl = std::memchr(text + pos, '\n', n - pos);
+    const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text) : n;
+    // Without a newline, the tail of a damaged gzip stream is a fragment, reported below.
+    if (!nl && !stream_complete) break;
+    ++line_number;
+    std::size_t len = end - pos;
+    if (len > 0 && text[pos + len - 1] == '\r') --len;
+    const std::string_view line(text + pos, len);
+    if (!is_blank(line)) {
+      if (len > options_.max_line_bytes) {
+        reject(line_number, pos, line, "line_too_long");
+      } else if (LineError e = parser_->parse(text + pos, len, n + sj::SIMDJSON_PADDING - pos,
+                                              batch, source)) {
+        reject(line_number, pos, line, reason_code(e));
+      } else {
+        ++stats.lines;
+        ++stats.events;
+      }
+    }
+    pos = end + 1;
+  }
+  if (!stream_complete) {
+    const std::string_view fragment =
+        pos < n ? std::string_view(text + pos, n - pos) : std::string_view();
+    reject(line_number + 1, std::min(pos, n), fragment,
+           std::string(util::gunzip_error_name(gz.error)));
+  }
+  buffer->resize(n);
+  return stats;
+}
+
+}  // namespace tributary::event

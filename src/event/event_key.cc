@@ -1,0 +1,56 @@
+#include "event/event_key.h"
+
+#include <xxhash.h>
+
+#include <array>
+#include <cstring>
+
+namespace tributary::event {
+namespace {
+
+// Longest stream name (20) + 0x00 + three int64 + flag + int64.
+constexpr std::size_t kMaxEncoded = 32 + 1 + 3 * 8 + 1 + 8;
+
+char* put_le64(char* p, std::int64_t v) {
+  auto u = static_cast<std::uint64_t>(v);
+  for (int i = 0; i < 8; ++i) {
+    *p++ = static_cast<char>(u & 0xff);
+    u >>= 8;
+  }
+  return p;
+}
+
+}  // namespace
+
+std::string EventKey::hex() const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[15 - i] = kHex[(hi >> (4 * i)) & 0xf];
+    out[31 - i] = kHex[(lo >> (4 * i)) & 0xf];
+  }
+  return out;
+}
+
+EventKey compute_event_key(Stream stream, std::int64_t ts, std::int64_t session_id,
+                           std::int64_t item_in_session, std::optional<std::int64_t> user_id) {
+  std::array<char, kMaxEncoded> buf;
+  const std::string_view name = stream_name(stream);
+  char* p = buf.data();
+  std::memcpy(p, name.data(), name.size());
+  p += name.size();
+  *p++ = '\0';
+  p = put_le64(p, ts);
+  p = put_le64(p, session_id);
+  p = put_le64(p, item_in_session);
+  if (user_id) {
+    *p++ = '\x01';
+    p = put_le64(p, *user_id);
+  } else {
+    *p++ = '\0';
+  }
+  const XXH128_hash_t h = XXH3_128bits(buf.data(), static_cast<std::size_t>(p - buf.data()));
+  return EventKey{h.high64, h.low64};
+}
+
+}  // namespace tributary::event

@@ -1,0 +1,36 @@
+// Quarantine records: every line the decoder rejects, with where it came from and why. Nothing is
+// dropped silently: for every object, lines == events + quarantined (blank lines are not lines).
+//
+// Reason codes (a fixed set; `<field>` is the field's JSON name as eventsim writes it):
+//   invalid_json            not parseable as JSON, or trailing content after the object
+//   not_an_object           valid JSON, but not an object
+//   nesting_too_deep        JSON nested deeper than the parser's limit (1024)
+//   invalid_utf8            invalid UTF-8 bytes, or an escape that is not a Unicode scalar value
+//   line_too_long           longer than DecodeOptions::max_line_bytes; not parsed
+//   missing_field:<field>   a required field is absent or null
+//   wrong_type:<field>      a field has the wrong JSON type (e.g. a string where a number belongs)
+//   out_of_range:<field>    a value outside its rule (see ValueRule in schema.h)
+//   duplicate_field:<field> the same key twice in one object (which value is meant is unknowable)
+//   corrupt_gzip            the object's gzip stream is damaged; the record holds the partial line
+//   truncated_gzip          the object's gzip stream ends early; complete lines before it survive
+//   decompressed_too_large  the object inflates past DecodeOptions::max_object_bytes (gzip bomb)
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "event/schema.h"
+
+namespace tributary::event {
+
+struct QuarantineRecord {
+  Stream stream;
+  std::string source_key;     // object key (or file path) the line came from
+  std::uint64_t line_number;  // 1-based, counting every physical line of the decompressed object
+  std::uint64_t byte_offset;  // offset of the line's first byte in the decompressed object
+  std::string reason;         // one of the codes above
+  std::string line;           // the original bytes, at most DecodeOptions::quarantine_line_cap
+  std::uint64_t line_bytes;   // the original line's full length
+};
+
+}  // namespace tributary::event

@@ -1,0 +1,29 @@
+#include "util/file.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+namespace tributary::util {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) {
+    throw std::runtime_error("cannot open " + path.string() + ": " + std::strerror(errno));
+  }
+  std::string data;
+  char buf[1 << 16];
+  for (;;) {
+    const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
+    data.append(buf, n);
+    if (n < sizeof buf) break;
+  }
+  if (std::ferror(f.get())) {
+    throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  return data;
+}
+
+}  // namespace tributary::util

@@ -1,0 +1,119 @@
+#include "util/gzip.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+
+namespace tributary::util {
+
+bool is_gzip(std::string_view bytes) {
+  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+         static_cast<unsigned char>(bytes[1]) == 0x8b;
+}
+
+std::string_view gunzip_error_name(GunzipError error) {
+  switch (error) {
+    case GunzipError::kNone:
+      return "none";
+    case GunzipError::kCorrupt:
+      return "corrupt_gzip";
+    case GunzipError::kTruncated:
+      return "truncated_gzip";
+    case GunzipError::kTooLarge:
+      return "decompressed_too_large";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// Owns a zlib inflate stream so every exit path releases it.
+class Inflater {
+ public:
+  Inflater() {
+    // 16 + MAX_WBITS: expect a gzip wrapper (header and CRC-32 trailer).
+    ok_ = inflateInit2(&stream_, 16 + MAX_WBITS) == Z_OK;
+  }
+  ~Inflater() {
+    if (ok_) inflateEnd(&stream_);
+  }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+
+  bool ok() const { return ok_; }
+  z_stream& stream() { return stream_; }
+
+ private:
+  z_stream stream_{};
+  bool ok_ = false;
+};
+
+}  // namespace
+
+GunzipResult gunzip(std::string_view in, std::string& out, std::size_t max_out) {
+  out.clear();
+  Inflater inflater;
+  if (!inflater.ok()) return {GunzipError::kCorrupt, 0};
+  z_stream& zs = inflater.stream();
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), UINT32_MAX));
+
+  // Grow geometrically from a guess of 4x the compressed size, never past max_out + 1 (the extra
+  // byte is how a too-large stream is told apart from one that is exactly max_out long).
+  std::size_t capacity = std::min(max_out + 1, std::max<std::size_t>(in.size() * 4, 64 * 1024));
+  out.resize(capacity);
+  std::size_t produced = 0;
+  for (;;) {
+    if (produced == out.size()) {
+      if (out.size() > max_out) {
+        out.resize(max_out);
+        return {GunzipError::kTooLarge, max_out};
+      }
+      out.resize(std::min(max_out + 1, out.size() * 2));
+    }
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+    const std::size_t room = std::min<std::size_t>(out.size() - produced, UINT32_MAX);
+    zs.avail_out = static_cast<uInt>(room);
+    const int rc = inflate(&zs, Z_NO_FLUSH);
+    produced += room - zs.avail_out;
+    if (produced > max_out) {
+      out.resize(max_out);
+      return {GunzipError::kTooLarge, max_out};
+    }
+    if (rc == Z_STREAM_END) {
+      // Another gzip member may follow; trailing zero padding is tolerated like gzip(1) does.
+      const std::size_t offset =
+          static_cast<std::size_t>(reinterpret_cast<const char*>(zs.next_in) - in.data());
+      std::string_view rest = in.substr(offset);
+      if (rest.find_first_not_of('\0') == std::string_view::npos) break;
+      if (!is_gzip(rest)) {
+        out.resize(produced);
+        return {GunzipError::kCorrupt, produced};
+      }
+      if (inflateReset(&zs) != Z_OK) {
+        out.resize(produced);
+        return {GunzipError::kCorrupt, produced};
+      }
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(rest.data()));
+      zs.avail_in = static_cast<uInt>(std::min<std::size_t>(rest.size(), UINT32_MAX));
+      continue;
+    }
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
+      out.resize(produced);
+      return {GunzipError::kTruncated, produced};
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      out.resize(produced);
+      return {GunzipError::kCorrupt, produced};
+    }
+    if (zs.avail_in == 0 && zs.avail_out != 0) {
+      // All input consumed, output room left, yet no end of stream: the file was cut short.
+      out.resize(produced);
+      return {GunzipError::kTruncated, produced};
+    }
+  }
+  out.resize(produced);
+  return {GunzipError::kNone, produced};
+}
+
+}  // namespace tributary::util
