@@ -17,7 +17,7 @@ PollResult ListingPoller::poll(std::chrono::system_clock::time_point now) {
     std::string after =
         result.full_sweep ? std::string() : prefix + time_slice_of(now - options_.lookback);
     for (;;) {
-      store::ListPage page = source_.list(prefix, after);
+      store::ListPage page = source_.list(prefix, after, options_.list_page_size);
       ++result.list_requests;
       for (store::ObjectInfo& info : page.objects) {
         after = info.key;

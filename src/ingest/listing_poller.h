@@ -23,6 +23,7 @@ struct ListingPollerOptions {
   std::vector<event::Stream> streams{event::kAllStreams.begin(), event::kAllStreams.end()};
   std::chrono::hours lookback{3};
   std::chrono::seconds full_sweep_interval{300};
+  std::size_t list_page_size = 1000;  // keys per LIST request (S3's maximum)
 };
 
 struct ListedObject {
