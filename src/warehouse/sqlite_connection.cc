@@ -1,5 +1,6 @@
 #include "warehouse/sqlite_connection.h"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace tributary::warehouse {
@@ -70,6 +71,12 @@ bool SqliteStatement::step() {
 }
 
 std::optional<std::string> SqliteStatement::column_text(int index) const {
+  if (sqlite3_column_type(stmt_, index) == SQLITE_FLOAT) {
+    // SQLite's own text form keeps only 15 significant digits; this one round-trips.
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, sqlite3_column_double(stmt_, index)).ptr;
+    return std::string(buf, end);
+  }
   const unsigned char* text = sqlite3_column_text(stmt_, index);
   if (text == nullptr) return std::nullopt;
   return std::string(reinterpret_cast<const char*>(text),
