@@ -214,14 +214,23 @@ std::vector<std::string> rebuild_dim_user_sql(Stream stream) {
       // A version starts at every observation whose level differs from the previous one in
       // event-time order, and ends where the next version starts. Two levels at the very same
       // instant keep one ("paid" over "free"), so the result does not depend on arrival order.
+      // Names, gender and registration are type-1 attributes: every version carries the values
+      // of the user's latest observation.
       "INSERT INTO dim_user (user_id, first_name, last_name, gender, registration, level,"
       " valid_from, valid_to, is_current)"
       " SELECT user_id, first_name, last_name, gender, registration, level, ts,"
       " coalesce(lead(ts) OVER w, 253402300800000), lead(ts) OVER w IS NULL"
       " FROM (SELECT p.*, lag(level) OVER (PARTITION BY user_id ORDER BY ts) AS previous"
-      "  FROM (SELECT o.*, row_number() OVER (PARTITION BY user_id, ts ORDER BY level DESC) AS nth"
+      "  FROM (SELECT o.user_id, o.ts, o.level,"
+      "   row_number() OVER (PARTITION BY o.user_id, o.ts ORDER BY o.level DESC) AS nth,"
+      "   first_value(o.first_name) OVER latest AS first_name,"
+      "   first_value(o.last_name) OVER latest AS last_name,"
+      "   first_value(o.gender) OVER latest AS gender,"
+      "   first_value(o.registration) OVER latest AS registration"
       "   FROM user_level_observation o"
-      "   WHERE o.user_id IN (SELECT user_id FROM affected_user)) p WHERE nth = 1) v"
+      "   WHERE o.user_id IN (SELECT user_id FROM affected_user)"
+      "   WINDOW latest AS (PARTITION BY o.user_id ORDER BY o.ts DESC, o.level DESC)) p"
+      "  WHERE nth = 1) v"
       " WHERE previous IS NULL OR previous <> level"
       " WINDOW w AS (PARTITION BY user_id ORDER BY ts)",
   };
