@@ -194,7 +194,8 @@ const StreamLoadSql& load_sql(Stream stream) {
 std::vector<std::string> scratch_ddl(Dialect dialect) {
   const std::string key = dialect == Dialect::kPostgres ? "bigint" : "INTEGER";
   return {
-      "CREATE TEMP TABLE IF NOT EXISTS affected_user (user_id " + key + " PRIMARY KEY)",
+      "CREATE TEMP TABLE IF NOT EXISTS affected_user (user_id " + key + " PRIMARY KEY, since " +
+          key + " NOT NULL)",
       "CREATE TEMP TABLE IF NOT EXISTS affected_song_day (date_key " + key + ", song_key " + key +
           ", PRIMARY KEY (date_key, song_key))",
       "CREATE TEMP TABLE IF NOT EXISTS affected_user_day (date_key " + key + ", user_id " + key +
@@ -207,15 +208,23 @@ std::vector<std::string> scratch_ddl(Dialect dialect) {
 std::vector<std::string> rebuild_dim_user_sql(Stream stream) {
   return {
       "DELETE FROM affected_user",
-      on_stage("INSERT INTO affected_user (user_id)"
-               " SELECT DISTINCT user_id FROM {stage} WHERE user_id IS NOT NULL",
+      // Versions that start before a user's earliest staged event cannot change (their
+      // observations and the ones before them are untouched), so each user is rebuilt from the
+      // last version start strictly before that event (or entirely, from 0, when there is none):
+      // the observation there is a change point, so the rebuilt history starts with the same
+      // version, and the cost is the user's recent history, not all of it.
+      on_stage("INSERT INTO affected_user (user_id, since)"
+               " SELECT user_id, min(ts) FROM {stage} WHERE user_id IS NOT NULL GROUP BY user_id",
                stream),
-      "DELETE FROM dim_user WHERE user_id IN (SELECT user_id FROM affected_user)",
+      "UPDATE affected_user SET since = coalesce((SELECT max(d.valid_from) FROM dim_user d"
+      " WHERE d.user_id = affected_user.user_id AND d.valid_from < affected_user.since), 0)",
+      "DELETE FROM dim_user WHERE EXISTS (SELECT 1 FROM affected_user x"
+      " WHERE x.user_id = dim_user.user_id AND dim_user.valid_from >= x.since)",
       // A version starts at every observation whose level differs from the previous one in
       // event-time order, and ends where the next version starts. Two levels at the very same
       // instant keep one ("paid" over "free"), so the result does not depend on arrival order.
       // Names, gender and registration are type-1 attributes: every version carries the values
-      // of the user's latest observation.
+      // of the user's latest observation (which is never before `since`).
       "INSERT INTO dim_user (user_id, first_name, last_name, gender, registration, level,"
       " valid_from, valid_to, is_current)"
       " SELECT user_id, first_name, last_name, gender, registration, level, ts,"
@@ -227,12 +236,17 @@ std::vector<std::string> rebuild_dim_user_sql(Stream stream) {
       "   first_value(o.last_name) OVER latest AS last_name,"
       "   first_value(o.gender) OVER latest AS gender,"
       "   first_value(o.registration) OVER latest AS registration"
-      "   FROM user_level_observation o"
-      "   WHERE o.user_id IN (SELECT user_id FROM affected_user)"
+      "   FROM user_level_observation o JOIN affected_user x"
+      "   ON x.user_id = o.user_id AND o.ts >= x.since"
       "   WINDOW latest AS (PARTITION BY o.user_id ORDER BY o.ts DESC, o.level DESC)) p"
       "  WHERE nth = 1) v"
       " WHERE previous IS NULL OR previous <> level"
       " WINDOW w AS (PARTITION BY user_id ORDER BY ts)",
+      "UPDATE dim_user SET first_name = c.first_name, last_name = c.last_name,"
+      " gender = c.gender, registration = c.registration"
+      " FROM dim_user c, affected_user x"
+      " WHERE x.user_id = dim_user.user_id AND dim_user.valid_from < x.since"
+      " AND c.user_id = dim_user.user_id AND c.is_current",
   };
 }
 

@@ -129,6 +129,24 @@ TEST_P(DimUserScd2Test, ViewsJoinTheVersionValidAtEventTime) {
             "free");
 }
 
+TEST_P(DimUserScd2Test, LaterEventsExtendHistoryAndNamesFollowTheLatestEvent) {
+  ScratchDatabase scratch(GetParam());
+  auto wh = scratch.open();
+  wh->load(events({event_at(0, "free"), event_at(100, "paid"), event_at(200, "free")}));
+  std::string renamed = event_at(250, "paid");
+  renamed.replace(renamed.find("\"Jo\""), 4, "\"Joanna\"");
+  wh->load(events({renamed, event_at(150, "paid")}));
+  EXPECT_EQ(versions(*wh), (std::vector<std::string>{"free 0 100 0", "paid 100 200 0",
+                                                     "free 200 250 0", "paid 250 inf 1"}));
+  EXPECT_EQ(testing::scalar(wh->connection(),
+                            "SELECT count(*) FROM dim_user WHERE first_name = 'Joanna'"),
+            "4");
+  // An event inside the first version splits it; later versions are rebuilt unchanged.
+  wh->load(events({event_at(50, "paid")}));
+  EXPECT_EQ(versions(*wh), (std::vector<std::string>{"free 0 50 0", "paid 50 200 0",
+                                                     "free 200 250 0", "paid 250 inf 1"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, DimUserScd2Test,
                          ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
                          testing::dialect_name);

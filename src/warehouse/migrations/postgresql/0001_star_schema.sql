@@ -67,7 +67,7 @@ CREATE TABLE dim_user (
 CREATE INDEX dim_user_current ON dim_user (user_id) WHERE is_current;
 
 CREATE TABLE fact_listen (
-  event_key       text     NOT NULL,
+  event_key       text     COLLATE "C" NOT NULL,
   ts              bigint   NOT NULL,
   date_key        integer  NOT NULL,
   hour            smallint NOT NULL,
@@ -85,7 +85,7 @@ CREATE TABLE fact_listen (
 ) PARTITION BY RANGE (date_key);
 
 CREATE TABLE fact_page_view (
-  event_key       text     NOT NULL,
+  event_key       text     COLLATE "C" NOT NULL,
   ts              bigint   NOT NULL,
   date_key        integer  NOT NULL,
   hour            smallint NOT NULL,
@@ -106,7 +106,7 @@ CREATE TABLE fact_page_view (
 ) PARTITION BY RANGE (date_key);
 
 CREATE TABLE fact_auth (
-  event_key       text     NOT NULL,
+  event_key       text     COLLATE "C" NOT NULL,
   ts              bigint   NOT NULL,
   date_key        integer  NOT NULL,
   hour            smallint NOT NULL,
@@ -121,7 +121,7 @@ CREATE TABLE fact_auth (
 ) PARTITION BY RANGE (date_key);
 
 CREATE TABLE fact_status_change (
-  event_key       text     NOT NULL,
+  event_key       text     COLLATE "C" NOT NULL,
   ts              bigint   NOT NULL,
   date_key        integer  NOT NULL,
   hour            smallint NOT NULL,
