@@ -195,7 +195,7 @@ std::vector<std::string> scratch_ddl(Dialect dialect) {
   const std::string key = dialect == Dialect::kPostgres ? "bigint" : "INTEGER";
   return {
       "CREATE TEMP TABLE IF NOT EXISTS affected_user (user_id " + key + " PRIMARY KEY, since " +
-          key + " NOT NULL)",
+          key + " NOT NULL, level_before text)",
       "CREATE TEMP TABLE IF NOT EXISTS affected_song_day (date_key " + key + ", song_key " + key +
           ", PRIMARY KEY (date_key, song_key))",
       "CREATE TEMP TABLE IF NOT EXISTS affected_user_day (date_key " + key + ", user_id " + key +
@@ -208,45 +208,50 @@ std::vector<std::string> scratch_ddl(Dialect dialect) {
 std::vector<std::string> rebuild_dim_user_sql(Stream stream) {
   return {
       "DELETE FROM affected_user",
-      // Versions that start before a user's earliest staged event cannot change (their
-      // observations and the ones before them are untouched), so each user is rebuilt from the
-      // last version start strictly before that event (or entirely, from 0, when there is none):
-      // the observation there is a change point, so the rebuilt history starts with the same
-      // version, and the cost is the user's recent history, not all of it.
+      // History before a user's earliest staged event cannot change. Each user is rebuilt from
+      // `since`, the last observation strictly before that event (0 when there is none: the
+      // whole history), whose level, `level_before`, is the level of the version containing it.
+      // So the cost of a load is the users' history from the batch on, not all of it.
       on_stage("INSERT INTO affected_user (user_id, since)"
                " SELECT user_id, min(ts) FROM {stage} WHERE user_id IS NOT NULL GROUP BY user_id",
                stream),
-      "UPDATE affected_user SET since = coalesce((SELECT max(d.valid_from) FROM dim_user d"
-      " WHERE d.user_id = affected_user.user_id AND d.valid_from < affected_user.since), 0)",
+      "UPDATE affected_user SET since = coalesce((SELECT max(o.ts) FROM user_level_observation o"
+      " WHERE o.user_id = affected_user.user_id AND o.ts < affected_user.since), 0)",
+      "UPDATE affected_user SET level_before = (SELECT d.level FROM dim_user d"
+      " WHERE d.user_id = affected_user.user_id AND d.valid_from <= affected_user.since"
+      " AND affected_user.since < d.valid_to)",
       "DELETE FROM dim_user WHERE EXISTS (SELECT 1 FROM affected_user x"
-      " WHERE x.user_id = dim_user.user_id AND dim_user.valid_from >= x.since)",
+      " WHERE x.user_id = dim_user.user_id AND dim_user.valid_from > x.since)",
       // A version starts at every observation whose level differs from the previous one in
       // event-time order, and ends where the next version starts. Two levels at the very same
       // instant keep one ("paid" over "free"), so the result does not depend on arrival order.
-      // Names, gender and registration are type-1 attributes: every version carries the values
-      // of the user's latest observation (which is never before `since`).
-      "INSERT INTO dim_user (user_id, first_name, last_name, gender, registration, level,"
-      " valid_from, valid_to, is_current)"
-      " SELECT user_id, first_name, last_name, gender, registration, level, ts,"
-      " coalesce(lead(ts) OVER w, 253402300800000), lead(ts) OVER w IS NULL"
-      " FROM (SELECT p.*, lag(level) OVER (PARTITION BY user_id ORDER BY ts) AS previous"
-      "  FROM (SELECT o.user_id, o.ts, o.level,"
-      "   row_number() OVER (PARTITION BY o.user_id, o.ts ORDER BY o.level DESC) AS nth,"
-      "   first_value(o.first_name) OVER latest AS first_name,"
-      "   first_value(o.last_name) OVER latest AS last_name,"
-      "   first_value(o.gender) OVER latest AS gender,"
-      "   first_value(o.registration) OVER latest AS registration"
+      "INSERT INTO dim_user (user_id, level, valid_from, valid_to, is_current)"
+      " SELECT user_id, level, ts, coalesce(lead(ts) OVER w, 253402300800000),"
+      " lead(ts) OVER w IS NULL"
+      " FROM (SELECT p.*,"
+      "  coalesce(lag(level) OVER (PARTITION BY user_id ORDER BY ts), level_before) AS previous"
+      "  FROM (SELECT o.user_id, o.ts, o.level, x.level_before,"
+      "   row_number() OVER (PARTITION BY o.user_id, o.ts ORDER BY o.level DESC) AS nth"
       "   FROM user_level_observation o JOIN affected_user x"
-      "   ON x.user_id = o.user_id AND o.ts >= x.since"
-      "   WINDOW latest AS (PARTITION BY o.user_id ORDER BY o.ts DESC, o.level DESC)) p"
+      "   ON x.user_id = o.user_id AND o.ts > x.since) p"
       "  WHERE nth = 1) v"
       " WHERE previous IS NULL OR previous <> level"
       " WINDOW w AS (PARTITION BY user_id ORDER BY ts)",
-      "UPDATE dim_user SET first_name = c.first_name, last_name = c.last_name,"
-      " gender = c.gender, registration = c.registration"
-      " FROM dim_user c, affected_user x"
-      " WHERE x.user_id = dim_user.user_id AND dim_user.valid_from < x.since"
-      " AND c.user_id = dim_user.user_id AND c.is_current",
+      // The kept version containing `since` now ends where the first rebuilt one starts.
+      "UPDATE dim_user SET"
+      " valid_to = coalesce((SELECT min(n.valid_from) FROM dim_user n"
+      "  WHERE n.user_id = dim_user.user_id AND n.valid_from > dim_user.valid_from),"
+      "  253402300800000),"
+      " is_current = NOT EXISTS (SELECT 1 FROM dim_user n"
+      "  WHERE n.user_id = dim_user.user_id AND n.valid_from > dim_user.valid_from)"
+      " WHERE EXISTS (SELECT 1 FROM affected_user x WHERE x.user_id = dim_user.user_id"
+      " AND dim_user.valid_from <= x.since AND x.since < dim_user.valid_to)",
+      // Names, gender and registration are type-1 attributes: every version carries the values
+      // of the user's latest observation (same tie rule as above).
+      "UPDATE dim_user SET (first_name, last_name, gender, registration) ="
+      " (SELECT o.first_name, o.last_name, o.gender, o.registration FROM user_level_observation o"
+      "  WHERE o.user_id = dim_user.user_id ORDER BY o.ts DESC, o.level DESC LIMIT 1)"
+      " WHERE user_id IN (SELECT user_id FROM affected_user)",
   };
 }
 
