@@ -83,7 +83,6 @@ void PostgresWarehouse::stage(const event::EventBatch& batch) {
   postgres_.copy_in(
       "COPY " + table + " (" + staging_columns(stream) + ") FROM STDIN (FORMAT binary)",
       copy.finish());
-  postgres_.execute_script("ANALYZE " + table);
 }
 
 void PostgresWarehouse::prepare_facts(const event::EventBatch& batch) {

@@ -1,6 +1,8 @@
 // PostgresWarehouse: the production warehouse. A batch is staged with one binary COPY into a
-// temporary table (then ANALYZEd, so the set-based statements get sensible plans), and fact
-// partitions for the batch's months are created on demand before the facts are inserted.
+// temporary table, and fact partitions for the batch's months are created on demand before the
+// facts are inserted. The staging table is not ANALYZEd: the planner sizes tables without
+// statistics from their current size, which is what the joins need, and ANALYZE cost a quarter
+// of a 50k-row load (docs/benchmarks.md).
 #pragma once
 
 #include "warehouse/postgres_connection.h"
