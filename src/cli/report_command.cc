@@ -1,6 +1,7 @@
 // `tributary report --warehouse URI --from DATE --to DATE [--top N] [--user ID]
 // [--format table|json|csv]`: the three BI answers for the half-open UTC period [from, to).
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "warehouse/report.h"
 #include "warehouse/report_format.h"
 #include "warehouse/warehouse.h"
+#include "warehouse/warehouse_uri.h"
 
 namespace tributary::cli {
 namespace {
@@ -26,6 +28,11 @@ void run_report(const ReportCommandOptions& opts) {
   options.period = {opts.from, opts.to};
   options.top = opts.top;
   if (opts.user >= 0) options.user_id = opts.user;
+  // A report never creates a warehouse: a mistyped SQLite path is an error, not an empty answer.
+  const warehouse::WarehouseUri uri = warehouse::parse_warehouse_uri(opts.warehouse);
+  if (uri.dialect == warehouse::Dialect::kSqlite && !std::filesystem::exists(uri.target)) {
+    throw std::runtime_error("no SQLite warehouse at " + uri.target);
+  }
   const auto wh = warehouse::Warehouse::open(opts.warehouse);
   const warehouse::Report report = warehouse::run_report(wh->connection(), options);
   std::string out;

@@ -17,9 +17,22 @@ int apply_migrations(SqlConnection& connection) {
   connection.execute_script(dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   try {
     if (dialect == Dialect::kPostgres) connection.query(kPostgresLock);
-    connection.execute_script(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY,"
-        " name text NOT NULL, applied_at text NOT NULL)");
+    // Checked before creating, so an up-to-date warehouse needs no write privilege (the
+    // read-only BI role can run `tributary report`).
+    const bool exists =
+        connection
+            .query(dialect == Dialect::kSqlite
+                       ? "SELECT count(*) = 1 FROM sqlite_master WHERE type = 'table'"
+                         " AND name = 'schema_migrations'"
+                       : "SELECT to_regclass('schema_migrations') IS NOT NULL")
+            .at(0)
+            .at(0)
+            .value_or("") == (dialect == Dialect::kSqlite ? "1" : "t");
+    if (!exists) {
+      connection.execute_script(
+          "CREATE TABLE schema_migrations (version integer PRIMARY KEY,"
+          " name text NOT NULL, applied_at text NOT NULL)");
+    }
     std::set<int> applied;
     for (const SqlRow& row : connection.query("SELECT version FROM schema_migrations")) {
       applied.insert(std::stoi(row.at(0).value_or("0")));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "warehouse/postgres_warehouse.h"
+#include "warehouse/report.h"
 #include "warehouse_test_support.h"
 
 namespace tributary::warehouse {
@@ -48,6 +49,25 @@ TEST(PostgresTest, MigrationsCreateTheBiAndLoaderRoles) {
   EXPECT_EQ(scalar(db, "SELECT has_table_privilege('tributary_loader', 'fact_listen', 'INSERT')"),
             "t");
   EXPECT_EQ(scalar(db, "SELECT has_schema_privilege('tributary_loader', 'public', 'CREATE')"), "t");
+}
+
+TEST(PostgresTest, TheBiRoleCanReportButNotWrite) {
+  ScratchDatabase scratch(Dialect::kPostgres);
+  scratch.open()->load(decode_sample(Stream::kListen, "listen_events.jsonl"));
+  const std::string role = "bi_" + std::to_string(getpid());
+  PostgresConnection admin(parse_warehouse_uri(testing::postgres_server_uri()));
+  admin.execute_script("CREATE ROLE " + role + " LOGIN PASSWORD 'bi-secret' IN ROLE tributary_bi");
+  std::string uri = scratch.uri();
+  uri.replace(uri.find("tributary:"), uri.find('@') - uri.find("tributary:"), role + ":bi-secret");
+  {
+    auto bi = Warehouse::open(uri);
+    ReportOptions options;
+    options.period = {"2023-01-01", "2024-01-01"};
+    EXPECT_FALSE(run_report(bi->connection(), options).top_songs.empty());
+    EXPECT_THROW(bi->load(decode_sample(Stream::kListen, "listen_events.jsonl")),
+                 std::runtime_error);
+  }
+  admin.execute_script("DROP ROLE " + role);
 }
 
 TEST(PostgresTest, ReportQueriesUseTheIndexes) {

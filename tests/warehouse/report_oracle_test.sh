@@ -61,6 +61,8 @@ if err=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-24T10 2
 if err=$("$bin" report --warehouse "$uri" --from 2023-12-25 --to 2023-12-24 2>&1); then fail "accepted an empty period"; fi
 [[ $err == *"empty period"* ]] || fail "empty period message: $err"
 if err=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-25 --format xml 2>&1); then fail "accepted --format xml"; fi
+if err=$("$bin" report --warehouse "sqlite://$work/missing.db" --from 2023-12-24 --to 2023-12-25 2>&1); then fail "created a warehouse to report on"; fi
+[[ $err == "tributary: no SQLite warehouse at $work/missing.db" ]] || fail "missing warehouse: $err"
 if err=$("$bin" report --warehouse "mysql://u:hunter2@h/db" --from 2023-12-24 --to 2023-12-25 2>&1); then fail "accepted mysql://"; fi
 [[ $err != *hunter2* && $err == *"unknown warehouse URI scheme"* ]] || fail "bad URI message: $err"
 "$bin" report --help | grep -q -- '--format' || fail "report --help"
