@@ -103,10 +103,11 @@ SqliteConnection::SqliteConnection(const std::string& path) {
   sqlite3_busy_timeout(db_, 30000);
   try {
     // WAL lets readers run during a load; NORMAL sync is durable at each commit in WAL mode
-    // except for power loss, and temp tables (the staging area) stay in memory.
+    // except for power loss, and temp tables (the staging area) stay in memory. A 64 MiB page
+    // cache (SQLite's default is 2 MiB) keeps the facts' random-keyed indexes hot during loads.
     execute_script(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-        "PRAGMA temp_store = MEMORY;");
+        "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;");
   } catch (...) {
     sqlite3_close(db_);
     throw;
