@@ -5,7 +5,7 @@
 //   node read_parquet.mjs metadata FILE    (hyparquet's parse of the footer, BigInts as strings)
 //
 // Output: {"columns":[name...],"rows":[[value...]...]}. Values are normalised so both readers print
-// the same text: integers and timestamps (epoch milliseconds) as decimal strings, doubles as JSON
+// the same text (a file is read alone: no columns from Hive-style directory names): integers and timestamps (epoch milliseconds) as decimal strings, doubles as JSON
 // numbers, strings (and JSON columns, as their raw text) as strings, booleans, null.
 import { readFile } from 'node:fs/promises'
 import { DuckDBInstance } from '@duckdb/node-api'
@@ -22,7 +22,7 @@ async function readWithDuckDB(file) {
   const instance = await DuckDBInstance.create(':memory:')
   const connection = await instance.connect()
   const described = await connection.runAndReadAll(
-    'DESCRIBE SELECT * FROM read_parquet($1)', [file])
+    'DESCRIBE SELECT * FROM read_parquet($1, hive_partitioning = false)', [file])
   const columns = described.getRowObjectsJS().map(r => ({ name: r.column_name, type: r.column_type }))
   const select = columns.map(({ name, type }) => {
     const id = '"' + name.replaceAll('"', '""') + '"'
@@ -31,7 +31,7 @@ async function readWithDuckDB(file) {
     return id
   })
   const result = await connection.runAndReadAll(
-    `SELECT ${select.join(', ')} FROM read_parquet($1)`, [file])
+    `SELECT ${select.join(', ')} FROM read_parquet($1, hive_partitioning = false)`, [file])
   const rows = result.getRowsJS().map(row => row.map(normalise))
   connection.closeSync()
   return { columns: columns.map(c => c.name), rows }

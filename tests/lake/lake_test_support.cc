@@ -201,6 +201,16 @@ Rows expected_silver_rows(const event::EventBatch& batch, const std::vector<std:
   return out;
 }
 
+void expect_rows_equal(const Rows& actual, const Rows& expected, const std::string& context) {
+  ASSERT_EQ(actual.size(), expected.size()) << context;
+  for (std::size_t r = 0; r < expected.size(); ++r) {
+    ASSERT_EQ(actual[r].size(), expected[r].size()) << context << " row " << r;
+    for (std::size_t c = 0; c < expected[r].size(); ++c) {
+      ASSERT_EQ(actual[r][c], expected[r][c]) << context << " row " << r << " column " << c;
+    }
+  }
+}
+
 Table read_parquet(const std::string& reader, const std::string& path) {
   const std::string json = run_node("read_parquet.mjs", {reader, path});
   simdjson::dom::parser parser;

@@ -39,6 +39,9 @@ event::EventBatch random_batch(event::Stream stream, std::uint64_t seed,
 // The rows of `batch` (selected by `rows`, all when empty) in silver column order.
 Rows expected_silver_rows(const event::EventBatch& batch, const std::vector<std::uint32_t>& rows);
 
+// Fails the test at the first differing row and column, naming them.
+void expect_rows_equal(const Rows& actual, const Rows& expected, const std::string& context);
+
 // Reads `path` with "duckdb" or "hyparquet" through node; fails the test on reader errors.
 Table read_parquet(const std::string& reader, const std::string& path);
 
