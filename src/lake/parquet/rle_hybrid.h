@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tributary::lake::parquet {
@@ -38,6 +39,28 @@ class RleBitPackedEncoder {
   std::uint64_t streak_length_ = 0;
   // Values waiting to be bit-packed; emitted in whole groups of 8 once 512 are pending.
   std::vector<std::uint32_t> literals_;
+};
+
+// RleBitPackedDecoder: reads values written by RleBitPackedEncoder (or any conforming writer).
+// Input is untrusted: running out of input throws std::runtime_error.
+class RleBitPackedDecoder {
+ public:
+  RleBitPackedDecoder(std::string_view input, int bit_width);
+
+  // Appends the next `count` values to `out`.
+  void decode(std::size_t count, std::vector<std::uint32_t>& out);
+
+ private:
+  void next_run();
+
+  std::string_view input_;
+  std::size_t pos_ = 0;
+  int bit_width_;
+  bool rle_ = false;
+  std::uint32_t rle_value_ = 0;
+  std::uint64_t remaining_ = 0;   // values left in the current run
+  std::size_t packed_pos_ = 0;    // bit-packed: byte offset of the run's next group
+  std::uint64_t packed_bit_ = 0;  // bit-packed: bit offset within the run
 };
 
 // Bits needed to represent `max_value` (0 for 0).
