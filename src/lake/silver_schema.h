@@ -9,6 +9,7 @@
 //   extra       JSON, optional: fields the schema does not know, as compact JSON.
 // Types: kString -> BYTE_ARRAY STRING, kInt32 -> INT32, kInt64 -> INT64, kDouble -> DOUBLE,
 // kBool -> BOOLEAN, kTimestampMs -> INT64 TIMESTAMP(MILLIS, isAdjustedToUTC = true).
+// Every column but `ts` and `event_key` (both nearly unique per event) tries dictionary encoding.
 #pragma once
 
 #include <cstdint>

@@ -14,10 +14,13 @@
 //  - Every file's key-value metadata holds the writer version, the batch id and the sorted,
 //    distinct raw objects its rows came from.
 //
-// Memory: one open file at a time, bounded by target_file_bytes plus one row-group check slice.
+// Memory: one open file per encoding thread, each bounded by target_file_bytes plus one
+// row-group check slice.
 #pragma once
 
 #include <cstdint>
+#include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +28,7 @@
 #include "event/batch.h"
 #include "lake/manifest.h"
 #include "lake/parquet/column_writer.h"
+#include "lake/silver_schema.h"
 #include "store/object_store.h"
 
 namespace tributary::lake {
@@ -33,6 +37,9 @@ struct SilverWriteOptions {
   parquet::WriterOptions parquet;
   std::uint64_t target_file_bytes = 128u << 20;
   std::uint64_t max_file_rows = 4u << 20;
+  // Partitions are encoded on up to this many threads (0: one per core). Puts to the store are
+  // serialised, so the store need not be thread-safe.
+  unsigned threads = 0;
 };
 
 // "silver/<stream>/event_date=<date>/" for a day number of utc_day().
@@ -50,8 +57,15 @@ class SilverTableWriter {
   std::vector<ManifestEntry> write(const event::EventBatch& batch, std::string_view batch_id);
 
  private:
+  // Writes one partition's rows as files <prefix>part-<batch_id>-<n>.parquet.
+  std::vector<ManifestEntry> write_partition(const event::EventBatch& batch,
+                                             const SilverColumnInputs& inputs,
+                                             std::string_view batch_id, std::int64_t day,
+                                             std::span<const std::uint32_t> rows);
+
   store::ObjectStore& lake_;
   SilverWriteOptions options_;
+  std::mutex put_mutex_;
 };
 
 }  // namespace tributary::lake

@@ -270,8 +270,8 @@ class TypedColumnWriter final : public ParquetColumnWriter {
   bool dictionary_mode() const { return use_dictionary_ && !fallen_back_; }
 
   void append_value(typename Traits::Value v) {
-    page_stats_.add(v);
     if constexpr (kIsBool) {
+      page_stats_.add(v);
       if (v) plain_bits_acc_ |= static_cast<std::uint8_t>(1u << plain_bits_);
       if (++plain_bits_ == 8) {
         plain_.push_back(static_cast<char>(plain_bits_acc_));
@@ -280,6 +280,7 @@ class TypedColumnWriter final : public ParquetColumnWriter {
       }
     } else {
       if (!dictionary_mode()) {
+        page_stats_.add(v);
         Traits::plain(plain_, v);
         return;
       }
@@ -294,6 +295,12 @@ class TypedColumnWriter final : public ParquetColumnWriter {
           // The map owns the bytes (its nodes never move); the value list points into its key.
           dictionary_values_.back() = it->first;
         }
+      }
+      // A dictionary value enters the page's statistics once per page, not once per row.
+      if (stamps_.size() <= it->second) stamps_.resize(it->second + 1, 0);
+      if (stamps_[it->second] != page_serial_) {
+        stamps_[it->second] = page_serial_;
+        page_stats_.add(v);
       }
       indices_.push_back(it->second);
       if (dictionary_bytes_ > options_.dictionary_bytes_limit) fall_back_after_page_ = true;
@@ -354,6 +361,7 @@ class TypedColumnWriter final : public ParquetColumnWriter {
                       page_values_ - static_cast<std::size_t>(page_stats_.nulls)))) {
       fallen_back_ = true;
     }
+    ++page_serial_;
     chunk_values_ += static_cast<std::int64_t>(page_values_);
     chunk_stats_.merge(page_stats_);
     page_stats_ = {};
@@ -390,6 +398,7 @@ class TypedColumnWriter final : public ParquetColumnWriter {
     chunk_stats_ = {};
     dictionary_values_.clear();
     dictionary_.clear();
+    stamps_.clear();
     dictionary_bytes_ = 0;
     fallen_back_ = false;
     fall_back_after_page_ = false;
@@ -419,6 +428,9 @@ class TypedColumnWriter final : public ParquetColumnWriter {
   Dictionary<Traits> dictionary_;
   std::vector<typename Traits::Value> dictionary_values_;  // in index order
   std::size_t dictionary_bytes_ = 0;                       // PLAIN size of the dictionary page
+  // stamps_[i] == page_serial_ once dictionary value i is in the open page's statistics.
+  std::vector<std::uint32_t> stamps_;
+  std::uint32_t page_serial_ = 1;
   bool fallen_back_ = false;
   bool fall_back_after_page_ = false;
 
