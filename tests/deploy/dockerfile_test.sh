@@ -83,3 +83,18 @@ if "$root/deploy/runtime-packages" "$root/deploy/Dockerfile" 2>/dev/null; then
   fail "runtime-packages accepted a non-executable"
 fi
 echo "runtime packages: $(tr '\n' ' ' <<<"$pkgs")"
+
+# The build stage's context is complete: a tree holding only what deploy/Dockerfile copies
+# configures with the same options (catches a new top-level folder the image build would miss).
+ctx=$(mktemp -d)
+trap 'rm -rf "$ctx"' EXIT
+while read -r src; do
+  mkdir -p "$ctx/$(dirname "$src")"
+  cp -r "$root/$src" "$ctx/$src"
+done < <(copy_sources "$root/deploy/Dockerfile")
+if ! out=$(cd "$ctx" && cmake --preset release -DTRIBUTARY_BUILD_TESTS=OFF -DTRIBUTARY_BUILD_BENCH=OFF 2>&1); then
+  printf '%s\n' "$out" | tail -20 >&2
+  fail "the image's build context (COPY sources of deploy/Dockerfile) does not configure"
+fi
+grep -q 'add_executable(tributary' -r "$ctx/src" || fail "no tributary target in the copied sources"
+echo "build context: configures with only the copied files"
