@@ -560,7 +560,15 @@ export class TributaryStack extends cdk.Stack {
 
     // ---- monitoring --------------------------------------------------------------------------
     const alarms = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
-    key.grantEncryptDecrypt(new iam.ServicePrincipal('cloudwatch.amazonaws.com'));
+    // CloudWatch alarms publish to the encrypted topic: only what SNS encryption needs, only for
+    // alarms of this account.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsToEncryptedTopic',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+    }));
     if (props.alarmEmail) alarms.addSubscription(new subs.EmailSubscription(props.alarmEmail));
     const alarmAction = new cwActions.SnsAction(alarms);
 

@@ -85,6 +85,24 @@ describe('IAM', () => {
     }
   });
 
+  it('keeps kms:* in the key policy only for the account root (delegation to IAM policies)', () => {
+    const [[, key]] = ofType('AWS::KMS::Key');
+    const statements = key.Properties.KeyPolicy.Statement;
+    for (const s of statements) {
+      const actions = asList<string>(s.Action);
+      if (actions.includes('kms:*')) {
+        assert.match(JSON.stringify(s.Principal), /:iam::111111111111:root/, JSON.stringify(s));
+      } else {
+        assert.ok(actions.every((a) => !a.endsWith('*') || a === 'kms:GenerateDataKey*' || a === 'kms:ReEncrypt*'),
+          JSON.stringify(s));
+      }
+      if (s.Principal?.Service) {
+        assert.ok(s.Condition, `service principal ${s.Principal.Service} without a condition`);
+      }
+    }
+    assert.equal(key.Properties.EnableKeyRotation, true);
+  });
+
   it('lets the workers only read raw objects, never write or delete them', () => {
     const rawBucket = ofType('AWS::S3::Bucket').find(([id]) => id.startsWith('RawBucket'))![0];
     const role = ofType('AWS::IAM::Role').find(([id]) => id.startsWith('WorkerTaskRole'))![0];
