@@ -18,5 +18,7 @@ struct ExitCode {
 
 void add_validate_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_catalog_command(CLI::App& app);
+void add_compact_command(CLI::App& app);
 
 }  // namespace tributary::cli

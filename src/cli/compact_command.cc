@@ -1,0 +1,95 @@
+// `tributary compact --lake URI [--stream S] [--partition DATE]`: merges small silver files into
+// files near the target size and swaps them in the manifest (see lake/compaction.h). Prints
+// {"partitions":n,"removed":n,"added":[{"key","rows","bytes"}...]}.
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/commands.h"
+#include "lake/compaction.h"
+#include "lake/parquet/format.h"
+#include "store/open_store.h"
+#include "util/json_writer.h"
+
+namespace tributary::cli {
+namespace {
+
+struct CompactOptions {
+  std::string lake;
+  std::string stream;
+  std::string partition;
+  std::uint64_t target_mb = 128;
+  std::uint64_t small_mb = 32;
+  std::string codec = "zstd";
+};
+
+void check_date(const std::string& date) {
+  const bool ok = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
+                  std::all_of(date.begin(), date.end(),
+                              [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+  if (!ok)
+    throw std::invalid_argument("--partition must be a date YYYY-MM-DD, not \"" + date + "\"");
+}
+
+void run_compact(const CompactOptions& opts) {
+  lake::CompactionOptions options;
+  const auto codec = lake::parquet::codec_from_name(opts.codec);
+  if (!codec) throw std::invalid_argument("--codec must be zstd, snappy or none");
+  if (opts.target_mb == 0) throw std::invalid_argument("--target-mb must be positive");
+  options.write.parquet.codec = *codec;
+  options.write.target_file_bytes = opts.target_mb << 20;
+  options.small_file_bytes = opts.small_mb << 20;
+  std::optional<std::string> stream;
+  if (!opts.stream.empty()) stream = opts.stream;
+  std::optional<std::string> partition;
+  if (!opts.partition.empty()) {
+    check_date(opts.partition);
+    partition = opts.partition;
+  }
+  auto store = store::open_store(opts.lake);
+  lake::StoreManifest manifest(*store);
+  const lake::CompactionReport report = lake::compact(*store, manifest, stream, partition, options);
+
+  std::string out;
+  util::JsonWriter w(out);
+  w.begin_object()
+      .key("partitions")
+      .value(static_cast<std::uint64_t>(report.partitions))
+      .key("removed")
+      .value(static_cast<std::uint64_t>(report.removed.size()))
+      .key("added")
+      .begin_array();
+  for (const lake::ManifestEntry& e : report.added) {
+    w.begin_object().key("key").value(e.key).key("rows").value(e.rows).key("bytes").value(e.bytes);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  out.push_back('\n');
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+void add_compact_command(CLI::App& app) {
+  auto opts = std::make_shared<CompactOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "compact",
+      "Merge each partition's small silver files into files near the target size, swap them in "
+      "the lake manifest in one commit, then delete the replaced files.");
+  cmd->add_option("--lake", opts->lake, "Lake URI (file:///abs/dir or s3://bucket/prefix)")
+      ->required()
+      ->type_name("URI");
+  cmd->add_option("--stream", opts->stream, "Only this table (listen_events, ...)");
+  cmd->add_option("--partition", opts->partition, "Only this event date")->type_name("YYYY-MM-DD");
+  cmd->add_option("--target-mb", opts->target_mb, "Size of the merged files")
+      ->capture_default_str();
+  cmd->add_option("--small-mb", opts->small_mb, "Files below this size are merged")
+      ->capture_default_str();
+  cmd->add_option("--codec", opts->codec, "zstd, snappy or none")->capture_default_str();
+  cmd->callback([opts] { run_compact(*opts); });
+}
+
+}  // namespace tributary::cli

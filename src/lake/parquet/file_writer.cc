@@ -1,0 +1,111 @@
+#include "lake/parquet/file_writer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <stdexcept>
+
+namespace tributary::lake::parquet {
+
+std::string writer_version() {
+  return std::string("tributary version ") + TRIBUTARY_VERSION;
+}
+
+ParquetFileWriter::ParquetFileWriter(std::vector<ColumnSpec> schema, WriterOptions options)
+    : schema_(std::move(schema)), options_(options) {
+  if (schema_.empty()) throw std::invalid_argument("parquet: a schema needs at least one column");
+  if (options_.row_group_rows == 0 || options_.page_rows == 0) {
+    throw std::invalid_argument("parquet: row group and page row limits must be positive");
+  }
+  std::set<std::string> names;
+  for (const ColumnSpec& c : schema_) {
+    if (!names.insert(c.name).second) {
+      throw std::invalid_argument("parquet: duplicate column name " + c.name);
+    }
+    columns_.push_back(ParquetColumnWriter::create(c, options_));
+  }
+  file_.append(kMagic);
+}
+
+ParquetFileWriter::~ParquetFileWriter() = default;
+
+std::size_t ParquetFileWriter::open_group_bytes() const {
+  std::size_t n = 0;
+  for (const auto& c : columns_) n += c->buffered_bytes();
+  return n;
+}
+
+std::uint64_t ParquetFileWriter::estimated_size() const {
+  return file_.size() + open_group_bytes();
+}
+
+void ParquetFileWriter::write_rows(std::span<const ColumnInput> columns,
+                                   std::span<const std::uint32_t> rows) {
+  if (finished_) throw std::logic_error("parquet: write after finish");
+  if (columns.size() != columns_.size()) {
+    throw std::invalid_argument("parquet: " + std::to_string(columns.size()) +
+                                " column inputs for a schema of " +
+                                std::to_string(columns_.size()) + " columns");
+  }
+  while (!rows.empty()) {
+    const std::size_t n =
+        std::min({rows.size(), options_.row_group_rows - group_rows_, kRowGroupCheckRows});
+    const auto slice = rows.first(n);
+    for (std::size_t i = 0; i < columns_.size(); ++i) columns_[i]->write(columns[i], slice);
+    group_rows_ += n;
+    rows_written_ += n;
+    rows = rows.subspan(n);
+    if (group_rows_ >= options_.row_group_rows || open_group_bytes() >= options_.row_group_bytes) {
+      flush_row_group();
+    }
+  }
+}
+
+void ParquetFileWriter::flush_row_group() {
+  if (group_rows_ == 0) return;
+  RowGroupInfo rg;
+  rg.num_rows = static_cast<std::int64_t>(group_rows_);
+  for (auto& c : columns_) rg.columns.push_back(c->finish_chunk(file_));
+  row_groups_.push_back(std::move(rg));
+  group_rows_ = 0;
+}
+
+std::string ParquetFileWriter::finish(const std::vector<KeyValue>& key_values) {
+  if (finished_) throw std::logic_error("parquet: finish called twice");
+  finished_ = true;
+  flush_row_group();
+  if (options_.page_index) {
+    // A column index needs min/max for every non-null page; chunks with oversized byte-array
+    // statistics get only the offset index.
+    for (RowGroupInfo& rg : row_groups_) {
+      for (ColumnChunkInfo& c : rg.columns) {
+        const bool complete = std::all_of(c.pages.begin(), c.pages.end(), [](const PageInfo& p) {
+          return p.statistics.has_min_max || p.statistics.null_count == p.values;
+        });
+        if (!complete) continue;
+        const std::size_t start = file_.size();
+        encode_column_index(file_, c);
+        c.column_index_offset = static_cast<std::int64_t>(start);
+        c.column_index_length = static_cast<std::int32_t>(file_.size() - start);
+      }
+    }
+    for (RowGroupInfo& rg : row_groups_) {
+      for (ColumnChunkInfo& c : rg.columns) {
+        const std::size_t start = file_.size();
+        encode_offset_index(file_, c);
+        c.offset_index_offset = static_cast<std::int64_t>(start);
+        c.offset_index_length = static_cast<std::int32_t>(file_.size() - start);
+      }
+    }
+  }
+  const std::size_t footer_start = file_.size();
+  encode_file_metadata(file_, schema_, row_groups_, key_values, writer_version(), options_.codec);
+  const auto footer_length = static_cast<std::uint32_t>(file_.size() - footer_start);
+  char length_bytes[4];
+  std::memcpy(length_bytes, &footer_length, 4);
+  file_.append(length_bytes, 4);
+  file_.append(kMagic);
+  return std::move(file_);
+}
+
+}  // namespace tributary::lake::parquet
