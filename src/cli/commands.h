@@ -20,5 +20,7 @@ void add_validate_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_catalog_command(CLI::App& app);
 void add_compact_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+void add_status_command(CLI::App& app);
 
 }  // namespace tributary::cli

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   tributary::cli::add_report_command(app);
   tributary::cli::add_catalog_command(app);
   tributary::cli::add_compact_command(app);
+  tributary::cli::add_run_command(app);
+  tributary::cli::add_status_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -27,7 +27,11 @@ std::string utf8_lossy(std::string_view in) {
   std::size_t i = 0;
   while (i < in.size()) {
     const auto c = static_cast<unsigned char>(in[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    std::size_t len = c < 0x80         ? 1
+                      : (c >> 5) == 6  ? 2
+                      : (c >> 4) == 14 ? 3
+                      : (c >> 3) == 30 ? 4
+                                       : 0;
     if (len > 0 && i + len <= in.size() && simdjson::validate_utf8(in.data() + i, len)) {
       out.append(in.substr(i, len));
       i += len;
@@ -49,9 +53,9 @@ BronzeCopy bronze_copy(event::Stream stream, std::string_view ingest_date,
     extension = file.substr(dot);
     file = file.substr(0, dot);
   }
-  std::string key = "bronze/" + std::string(event::stream_name(stream)) + "/ingest_date=" +
-                    std::string(ingest_date) + "/" + std::string(file) + "-" + std::string(etag) +
-                    std::string(extension);
+  std::string key = "bronze/" + std::string(event::stream_name(stream)) +
+                    "/ingest_date=" + std::string(ingest_date) + "/" + std::string(file) + "-" +
+                    std::string(etag) + std::string(extension);
   if (util::is_gzip(raw) || util::is_zstd(raw)) return {std::move(key), std::string(raw)};
   return {key + ".zst", util::zstd_compress(raw)};
 }
@@ -73,8 +77,8 @@ std::string sha256_hex(std::string_view bytes) {
 
 std::string quarantine_key(event::Stream stream, std::string_view ingest_date,
                            std::string_view batch_id) {
-  return "quarantine/" + std::string(event::stream_name(stream)) + "/ingest_date=" +
-         std::string(ingest_date) + "/" + std::string(batch_id) + ".jsonl";
+  return "quarantine/" + std::string(event::stream_name(stream)) +
+         "/ingest_date=" + std::string(ingest_date) + "/" + std::string(batch_id) + ".jsonl";
 }
 
 std::string quarantine_jsonl(std::span<const event::QuarantineRecord> records) {

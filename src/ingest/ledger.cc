@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <ctime>
 
-
 namespace tributary::ingest {
 namespace {
 
@@ -23,7 +22,9 @@ std::string utc_date(std::int64_t ms) {
   return buf;
 }
 
-std::int64_t as_int(const std::optional<std::string>& v) { return v ? std::stoll(*v) : 0; }
+std::int64_t as_int(const std::optional<std::string>& v) {
+  return v ? std::stoll(*v) : 0;
+}
 
 }  // namespace
 
@@ -48,17 +49,18 @@ std::size_t Ledger::record_listing(std::span<const ListedObject> objects,
     std::string extension;
     const auto slash = o.info.key.rfind('/');
     const std::string file = o.info.key.substr(slash == std::string::npos ? 0 : slash + 1);
-    if (const auto dot = file.rfind('.'); dot != std::string::npos) extension = file.substr(dot + 1);
+    if (const auto dot = file.rfind('.'); dot != std::string::npos)
+      extension = file.substr(dot + 1);
     const bool wanted =
         std::find(extensions.begin(), extensions.end(), extension) != extensions.end();
-    const SqlValue params[] = {o.info.key,
-                               o.info.etag,
-                               std::string(event::stream_name(o.stream)),
-                               static_cast<std::int64_t>(o.info.size),
-                               std::string(wanted ? "seen" : "ignored"),
-                               wanted ? SqlValue{} : SqlValue{std::string(
-                                                         "extension not in ingest.extensions")},
-                               now_ms};
+    const SqlValue params[] = {
+        o.info.key,
+        o.info.etag,
+        std::string(event::stream_name(o.stream)),
+        static_cast<std::int64_t>(o.info.size),
+        std::string(wanted ? "seen" : "ignored"),
+        wanted ? SqlValue{} : SqlValue{std::string("extension not in ingest.extensions")},
+        now_ms};
     added += static_cast<std::size_t>(txn.connection().execute(
         "INSERT INTO ingest_object (object_key, etag, stream, size_bytes, status, last_error,"
         " first_seen_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
@@ -76,13 +78,13 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
   const bool postgres = db.dialect() == warehouse::Dialect::kPostgres;
   const std::string name(event::stream_name(stream));
   const SqlValue pick_params[] = {name, now_ms, static_cast<std::int64_t>(limits.max_objects)};
-  const std::vector<SqlRow> picked = db.query(
-      std::string("SELECT object_key, etag, size_bytes FROM ingest_object"
-                  " WHERE stream = $1 AND (status = 'seen' OR"
-                  " (status = 'claimed' AND lease_until_ms < $2))"
-                  " ORDER BY first_seen_ms, object_key LIMIT $3") +
-          (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
-      pick_params);
+  const std::vector<SqlRow> picked =
+      db.query(std::string("SELECT object_key, etag, size_bytes FROM ingest_object"
+                           " WHERE stream = $1 AND (status = 'seen' OR"
+                           " (status = 'claimed' AND lease_until_ms < $2))"
+                           " ORDER BY first_seen_ms, object_key LIMIT $3") +
+                   (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
+               pick_params);
   if (picked.empty()) return std::nullopt;
 
   BatchPlan plan{make_batch_id(now_ms, worker_id_), stream, utc_date(now_ms), {}};
@@ -114,8 +116,7 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
 void Ledger::release(const BatchPlan& plan, const std::string& error, int max_attempts,
                      std::int64_t now_ms) {
   warehouse::WarehouseTransaction txn(state_);
-  const SqlValue params[] = {error, static_cast<std::int64_t>(max_attempts), now_ms,
-                             plan.batch_id};
+  const SqlValue params[] = {error, static_cast<std::int64_t>(max_attempts), now_ms, plan.batch_id};
   txn.connection().execute(
       "UPDATE ingest_object SET status = CASE WHEN attempts >= $2 THEN 'failed' ELSE 'seen' END,"
       " last_error = $1, batch_id = NULL, lease_until_ms = NULL, updated_ms = $3"
