@@ -19,6 +19,8 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
+constexpr std::chrono::milliseconds kMaxRetryAfter = std::chrono::seconds(60);
+
 std::string amz_date_now() {
   const std::time_t t = Clock::to_time_t(Clock::now());
   std::tm tm{};
@@ -261,8 +263,9 @@ HttpResponse S3Store::execute(const Request& request) {
     const auto cap = std::min<std::int64_t>(config_.max_backoff->count(),
                                             config_.base_backoff->count() << std::min(attempt, 20));
     std::uniform_int_distribution<std::int64_t> jitter(0, std::max<std::int64_t>(cap - 1, 0));
-    const auto wait = std::max(std::chrono::milliseconds(jitter(rng)),
-                               std::min(retry_after, *config_.max_backoff));
+    // A server's Retry-After is honoured even above max_backoff, up to kMaxRetryAfter.
+    const auto wait =
+        std::max(std::chrono::milliseconds(jitter(rng)), std::min(retry_after, kMaxRetryAfter));
     std::this_thread::sleep_for(wait);
   }
 }

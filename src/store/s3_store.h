@@ -8,7 +8,8 @@
 //    match the bytes received is an integrity error and is retried.
 //  - Throttling (SlowDown, 503, 429), 5xx, network errors, timeouts and integrity errors are
 //    retried up to max_attempts in total, waiting a random time in [0, min(max_backoff,
-//    base_backoff * 2^retry)) ("full jitter"), at least Retry-After when the server sends one.
+//    base_backoff * 2^retry)) ("full jitter"), and at least Retry-After (up to 60 s) when the
+//    server sends one.
 //    When attempts run out the last error is thrown, saying how many attempts were made.
 //  - Bodies of at least multipart_threshold bytes are uploaded in parts; a failed upload is
 //    aborted so no parts linger, and no object appears until CompleteMultipartUpload succeeds.
