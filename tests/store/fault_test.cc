@@ -3,6 +3,7 @@
 // error after its attempts; it must never return a short or damaged body.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <random>
 
 #include "fault_proxy.h"
@@ -172,6 +173,55 @@ TEST_F(FaultTest, ConnectionsAreReused) {
   const HttpStats after = store->http_stats();
   EXPECT_EQ(after.requests - before.requests, 20u);
   EXPECT_LE(after.new_connections - before.new_connections, 1u);
+}
+
+TEST_F(FaultTest, SecretsNeverAppearInErrorsOrOutput) {
+  const std::string secret = "SECRET-wJalrXUtnFEMI-K7MDENG";
+  const std::string token = "TOKEN-FQoGZXIvYXdzEJr";
+  StoreConfig c = testing::s3rver_config(proxy_.endpoint());
+  c.access_key_id = "S3RVER";
+  c.secret_access_key = secret;
+  c.session_token = token;
+  c.max_attempts = 2;
+  c.request_timeout = 500ms;
+  proxy_.slow_delay = 2s;
+  std::vector<std::string> messages;
+  auto collect = [&](const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      messages.emplace_back(e.what());
+    }
+  };
+  ::testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStdout();
+  {
+    auto store = open_s3_store(std::string("s3://") + testing::kTestBucket + "/secret-test", c);
+    messages.push_back(store->uri());
+    collect([&] { store->put("k", "v"); });
+    collect([&] { store->get("missing"); });
+    proxy_.inject({Fault::kSlowDown}, 2);
+    collect([&] { store->get("k"); });
+    proxy_.inject({Fault::kCorruptBody}, 2);
+    collect([&] { store->get("k"); });
+    proxy_.inject({Fault::kSlowResponse}, 2);
+    collect([&] { store->list(""); });
+    collect([&] { store->put("", "bad key"); });
+    // A bucket s3rver does not have, and an endpoint nothing listens on.
+    auto other = open_s3_store("s3://no-such-bucket/x", c);
+    collect([&] { other->get("k"); });
+    StoreConfig dead = c;
+    dead.endpoint = "http://127.0.0.1:1";
+    collect([&] { open_s3_store("s3://tributary-test/x", dead)->get("k"); });
+  }
+  messages.push_back(::testing::internal::GetCapturedStdout());
+  messages.push_back(::testing::internal::GetCapturedStderr());
+  EXPECT_GE(messages.size(), 8u);
+  for (const auto& m : messages) {
+    EXPECT_EQ(m.find(secret), std::string::npos) << m;
+    EXPECT_EQ(m.find(token), std::string::npos) << m;
+    EXPECT_EQ(m.find("Signature="), std::string::npos) << m;
+  }
 }
 
 }  // namespace
