@@ -323,3 +323,49 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace tributary::store
+
+namespace tributary::store {
+namespace {
+
+// Virtual-hosted addressing (https://<bucket>.<endpoint>/key, AWS's default): curl resolves
+// *.localhost to the loopback, and the fixture's s3rver maps <bucket>.s3.localhost to the bucket.
+TEST(S3Addressing, VirtualHostedStyleReachesTheSameBucket) {
+  const std::string path_endpoint = testing::s3rver_endpoint();
+  const std::string port = path_endpoint.substr(path_endpoint.rfind(':') + 1);
+  StoreConfig vhost = testing::s3rver_config("http://s3.localhost:" + port);
+  vhost.addressing = S3Addressing::kVirtualHosted;
+  const std::string uri =
+      std::string("s3://") + testing::kTestBucket + "/" + testing::unique_prefix();
+  auto virtual_store = open_store(uri, vhost);
+  auto path_store = open_store(uri, testing::s3rver_config(path_endpoint));
+  virtual_store->put("dir/a b+c.json", "via virtual host");
+  EXPECT_EQ(path_store->get("dir/a b+c.json").body, "via virtual host");
+  EXPECT_EQ(virtual_store->list("dir/").objects.at(0).key, "dir/a b+c.json");
+  EXPECT_EQ(virtual_store->get_range("dir/a b+c.json", 4, 7).body, "virtual");
+  virtual_store->remove("dir/a b+c.json");
+  EXPECT_FALSE(path_store->head("dir/a b+c.json").has_value());
+}
+
+TEST(S3Uris, BadBucketNamesAndEndpointsAreRejected) {
+  const StoreConfig c = testing::s3rver_config("http://127.0.0.1:1");
+  for (const char* uri : {"s3://", "s3://ab", "s3://Upper", "s3://under_score/x", "s3://-dash"}) {
+    try {
+      open_store(uri, c);
+      ADD_FAILURE() << "accepted " << uri;
+    } catch (const StoreError& e) {
+      EXPECT_EQ(e.code(), StoreErrorCode::kInvalidArgument);
+      EXPECT_NE(std::string(e.what()).find("not a valid bucket name"), std::string::npos)
+          << e.what();
+    }
+  }
+  StoreConfig bad = c;
+  bad.endpoint = "ftp://host";
+  EXPECT_THROW(open_store("s3://bucket", bad), StoreError);
+  bad.endpoint = "http://user:pw@host";
+  EXPECT_THROW(open_store("s3://bucket", bad), StoreError);
+  EXPECT_EQ(open_store("s3://bucket/a/b/", c)->uri(), "s3://bucket/a/b");
+  EXPECT_EQ(open_store("s3://bucket", c)->uri(), "s3://bucket");
+}
+
+}  // namespace
+}  // namespace tributary::store
