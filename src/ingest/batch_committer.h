@@ -1,5 +1,5 @@
 // BatchCommitter: takes one claimed batch from raw objects to committed lake files and warehouse
-// rows, exactly once. The protocol (docs/decisions/0006-exactly-once-commit.md):
+// rows, exactly once. The protocol (docs/decisions/0009-exactly-once-commit.md):
 //
 //   1. fetch   every object of the plan (bounded concurrency); a missing object, or one whose
 //              ETag changed since it was listed, is recorded as vanished

@@ -1,7 +1,7 @@
 -- The ingester's state (src/ingest): the ledger of raw objects, the batches that process them,
 -- the committed lake files (the manifest) and the key of every committed event (deduplication).
 -- They live in the warehouse database so that one transaction commits a batch's ledger rows,
--- manifest entries, event keys and facts together (docs/decisions/ exactly-once ADR).
+-- manifest entries, event keys and facts together (docs/decisions/0009-exactly-once-commit.md).
 -- Times are epoch milliseconds UTC.
 
 CREATE TABLE ingest_object (
