@@ -65,8 +65,10 @@ class BatchCommitter {
   // (store errors after retries, database errors, LeaseLost); nothing is committed then.
   BatchOutcome process(const BatchPlan& plan);
 
-  // Publishes every batch that committed but did not publish (see above). Returns how many.
-  std::size_t republish_pending();
+  // Publishes every batch that committed before `committed_before_ms` but did not publish (see
+  // above). Returns how many. Publishing a batch its own worker is also publishing is harmless:
+  // both write the same bytes.
+  std::size_t republish_pending(std::int64_t committed_before_ms);
 
  private:
   store::ObjectStore& source_;

@@ -136,10 +136,13 @@ bool Ingester::process_one(event::Stream stream, IngestTotals& totals) {
 
 IngestTotals Ingester::run(bool until_idle) {
   IngestTotals totals;
-  if (const std::size_t n = committer_->republish_pending(); n > 0) {
-    util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
-  }
+  // At start-up every unpublished batch is an interrupted one; later, only those older than a
+  // lease (their worker is presumed dead) are taken over.
+  std::int64_t republish_before = now_ms() + 1;
   while (!stopping_) {
+    if (const std::size_t n = committer_->republish_pending(republish_before); n > 0) {
+      util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
+    }
     poll_once();
     bool claimed_any = false;
     // Round-robin over streams, one batch each, so a backlog in one stream does not starve the
@@ -152,6 +155,7 @@ IngestTotals Ingester::run(bool until_idle) {
       }
     }
     if (until_idle && !claimed_any) break;
+    republish_before = now_ms() - config_.batch.lease_ms;
     std::unique_lock lock(wake_mutex_);
     wake_.wait_for(lock, config_.poll_interval, [&] { return woken_; });
     woken_ = false;
