@@ -154,6 +154,14 @@ IngestTotals Ingester::run(bool until_idle) {
         if (process_one(stream, totals)) progress = claimed_any = true;
       }
     }
+    const Ledger::Backlog backlog = ledger_->backlog();
+    metrics_.gauge("tributary_objects_pending", "Raw objects seen or claimed, not yet committed")
+        .set(static_cast<double>(backlog.objects));
+    metrics_
+        .gauge("tributary_lag_seconds", "Age of the oldest raw object not yet committed (0: none)")
+        .set(backlog.objects == 0
+                 ? 0.0
+                 : static_cast<double>(now_ms() - backlog.oldest_first_seen_ms) / 1000.0);
     if (until_idle && !claimed_any) break;
     republish_before = now_ms() - config_.batch.lease_ms;
     std::unique_lock lock(wake_mutex_);

@@ -128,6 +128,13 @@ void Ledger::release(const BatchPlan& plan, const std::string& error, int max_at
   txn.commit();
 }
 
+Ledger::Backlog Ledger::backlog() {
+  const SqlRow row = state_.connection().query(
+      "SELECT count(*), min(first_seen_ms) FROM ingest_object"
+      " WHERE status IN ('seen', 'claimed')")[0];
+  return Backlog{static_cast<std::uint64_t>(as_int(row[0])), as_int(row[1])};
+}
+
 LedgerCounts Ledger::counts() {
   LedgerCounts c;
   for (const SqlRow& row :

@@ -72,6 +72,13 @@ class Ledger {
   // Counts of objects by status.
   LedgerCounts counts();
 
+  // Objects waiting (seen or claimed), and when the oldest of them was first seen (0: none).
+  struct Backlog {
+    std::uint64_t objects = 0;
+    std::int64_t oldest_first_seen_ms = 0;
+  };
+  Backlog backlog();
+
   const std::string& worker_id() const { return worker_id_; }
 
  private:
