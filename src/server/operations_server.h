@@ -1,0 +1,65 @@
+// OperationsServer: the HTTP endpoint of a running tributary — /healthz, /readyz, /metrics and
+// the MinIO bucket-notification webhook (POST /hooks/minio).
+//
+// Invariants:
+//  - Binds 127.0.0.1 unless configured otherwise; a port of 0 picks a free one (see port()).
+//  - Request bodies over max_body_bytes are refused with 413 before any handler runs.
+//  - With a webhook token set, a webhook request without `Authorization: Bearer <token>` is
+//    refused with 401 (compared in constant time) and never reaches the handler.
+//  - Handlers run on the server's threads; they must be thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/metrics.h"
+
+namespace tributary::server {
+
+struct OperationsServerOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port
+  std::string webhook_token;              // empty: the webhook accepts unauthenticated requests
+  std::size_t max_body_bytes = 1 << 20;
+};
+
+// A named readiness check: returns nullopt when ready, else why not.
+struct ReadinessCheck {
+  std::string name;
+  std::function<std::optional<std::string>()> check;
+};
+
+// Receives a webhook body; returns how many objects it announced, or throws
+// std::invalid_argument (answered with 400 and the message) when the body is not understood.
+using WebhookHandler = std::function<std::size_t(const std::string& body)>;
+
+class OperationsServer {
+ public:
+  OperationsServer(OperationsServerOptions options, MetricsRegistry& metrics,
+                   std::vector<ReadinessCheck> readiness, WebhookHandler webhook);
+  ~OperationsServer();
+  OperationsServer(const OperationsServer&) = delete;
+  OperationsServer& operator=(const OperationsServer&) = delete;
+
+  // Binds and starts serving on a background thread. Throws std::runtime_error when the address
+  // cannot be bound.
+  void start();
+  // Stops serving and joins the thread; idempotent.
+  void stop();
+  int port() const { return port_; }
+
+ private:
+  class Impl;
+  std::string listen_;
+  std::unique_ptr<Impl> impl_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+// Splits "host:port" (IPv6 as "[::1]:8080"); throws std::invalid_argument.
+std::pair<std::string, int> parse_listen_address(const std::string& listen);
+
+}  // namespace tributary::server

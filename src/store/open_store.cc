@@ -1,0 +1,62 @@
+#include "store/open_store.h"
+
+#include <string>
+
+#include "store/file_store.h"
+
+namespace tributary::store {
+
+namespace {
+
+[[noreturn]] void bad_uri(std::string_view uri, const std::string& why) {
+  throw StoreError(StoreErrorCode::kInvalidArgument,
+                   "invalid store URI '" + std::string(uri) + "': " + why);
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view uri, std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    const int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
+    const int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+    if (hi < 0 || lo < 0) bad_uri(uri, "'%' must be followed by two hex digits");
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  if (out.find('\0') != std::string::npos) bad_uri(uri, "the path contains a NUL byte");
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<ObjectStore> open_store(std::string_view uri, const StoreConfig& config) {
+  constexpr std::string_view kFile = "file://";
+  constexpr std::string_view kS3 = "s3://";
+  if (uri.substr(0, kFile.size()) == kFile) {
+    const std::string_view rest = uri.substr(kFile.size());
+    if (rest.empty() || rest.front() != '/') {
+      bad_uri(uri, "a file URI needs an absolute path and no host: file:///abs/dir");
+    }
+    if (rest.find_first_of("?#") != std::string_view::npos) {
+      bad_uri(uri, "a file URI takes no query or fragment");
+    }
+    return std::make_unique<FileStore>(percent_decode(uri, rest));
+  }
+  if (uri.substr(0, kS3.size()) == kS3) {
+    (void)resolve_store_config(config);
+    bad_uri(uri, "s3:// stores are not available in this build yet");
+  }
+  bad_uri(uri, "expected file:///abs/dir or s3://bucket/prefix");
+}
+
+}  // namespace tributary::store

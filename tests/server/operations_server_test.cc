@@ -1,0 +1,138 @@
+// The operations server over real HTTP on 127.0.0.1, driven by cpp-httplib's client.
+#include "server/operations_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+
+namespace tributary::server {
+namespace {
+
+struct Fixture {
+  MetricsRegistry metrics;
+  std::atomic<bool> source_ok{true};
+  std::vector<std::string> bodies;
+  std::mutex mutex;
+  OperationsServer server;
+
+  explicit Fixture(std::string token = {})
+      : server(OperationsServerOptions{"127.0.0.1:0", std::move(token), 1024}, metrics,
+               {{"source",
+                 [this]() -> std::optional<std::string> {
+                   if (source_ok) return std::nullopt;
+                   return "cannot list s3://raw: connection refused";
+                 }}},
+               [this](const std::string& body) -> std::size_t {
+                 if (body == "bad") throw std::invalid_argument("not an S3 event");
+                 std::lock_guard lock(mutex);
+                 bodies.push_back(body);
+                 return 1;
+               }) {
+    server.start();
+  }
+
+  httplib::Client client() {
+    httplib::Client c("127.0.0.1", server.port());
+    c.set_connection_timeout(5);
+    c.set_read_timeout(5);
+    return c;
+  }
+};
+
+TEST(OperationsServer, BindsLoopbackOnAFreePort) {
+  Fixture f;
+  EXPECT_GT(f.server.port(), 0);
+  auto res = f.client().Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "ok\n");
+}
+
+TEST(OperationsServer, ReadinessReflectsChecks) {
+  Fixture f;
+  auto ok = f.client().Get("/readyz");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(ok->body, "{\"checks\":{\"source\":\"ok\"},\"ready\":true}\n");
+  f.source_ok = false;
+  auto down = f.client().Get("/readyz");
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503);
+  EXPECT_NE(down->body.find("connection refused"), std::string::npos);
+}
+
+TEST(OperationsServer, MetricsAreServedAsPrometheusText) {
+  Fixture f;
+  f.metrics.counter("tributary_test_total", "a test counter").inc(7);
+  auto res = f.client().Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(res->body.find("tributary_test_total 7\n"), std::string::npos);
+  EXPECT_NE(res->body.find("# TYPE tributary_http_requests_total counter"), std::string::npos);
+}
+
+TEST(OperationsServer, WebhookPassesBodiesAndRejectsBadOnes) {
+  Fixture f;
+  auto res = f.client().Post("/hooks/minio", "{\"Records\":[]}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "{\"objects\":1}\n");
+  auto bad = f.client().Post("/hooks/minio", "bad", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(bad->body, "not an S3 event\n");
+  auto big = f.client().Post("/hooks/minio", std::string(4096, 'x'), "application/json");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  std::lock_guard lock(f.mutex);
+  EXPECT_EQ(f.bodies, std::vector<std::string>{"{\"Records\":[]}"});
+}
+
+TEST(OperationsServer, WebhookRequiresTheBearerTokenWhenSet) {
+  Fixture f("s3cr3t-token");
+  auto none = f.client().Post("/hooks/minio", "{}", "application/json");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 401);
+  httplib::Headers wrong{{"Authorization", "Bearer s3cr3t-tokex"}};
+  auto bad = f.client().Post("/hooks/minio", wrong, "{}", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 401);
+  httplib::Headers right{{"Authorization", "Bearer s3cr3t-token"}};
+  auto good = f.client().Post("/hooks/minio", right, "{}", "application/json");
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->status, 200);
+  std::lock_guard lock(f.mutex);
+  EXPECT_EQ(f.bodies.size(), 1u);
+  EXPECT_EQ(f.metrics.counter("tributary_webhook_rejected_total", "").value(), 2u);
+}
+
+TEST(OperationsServer, UnknownPathsAre404AndStopIsIdempotent) {
+  Fixture f;
+  auto res = f.client().Get("/nope");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  f.server.stop();
+  f.server.stop();
+  EXPECT_FALSE(f.client().Get("/healthz"));
+}
+
+TEST(OperationsServer, ListenAddressesAreValidated) {
+  EXPECT_EQ(parse_listen_address("127.0.0.1:8080"), std::make_pair(std::string("127.0.0.1"), 8080));
+  EXPECT_EQ(parse_listen_address("[::1]:9"), std::make_pair(std::string("::1"), 9));
+  EXPECT_THROW(parse_listen_address("localhost"), std::invalid_argument);
+  EXPECT_THROW(parse_listen_address("h:70000"), std::invalid_argument);
+  EXPECT_THROW(parse_listen_address("h:80x"), std::invalid_argument);
+  MetricsRegistry m;
+  OperationsServer taken(OperationsServerOptions{"127.0.0.1:0", "", 1024}, m, {},
+                         [](const std::string&) { return std::size_t{0}; });
+  taken.start();
+  OperationsServer clash(
+      OperationsServerOptions{"127.0.0.1:" + std::to_string(taken.port()), "", 1024}, m, {},
+      [](const std::string&) { return std::size_t{0}; });
+  EXPECT_THROW(clash.start(), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace tributary::server
