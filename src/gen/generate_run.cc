@@ -14,6 +14,8 @@ namespace {
 constexpr double kDayMs = 86'400'000.0;
 // In a batch run, chunks past their flush interval are looked for this often (in page views).
 constexpr std::uint64_t kFlushCheckEvery = 4096;
+// A realtime run never sleeps longer than this at once, so a stop request is seen promptly.
+constexpr std::int64_t kLongestSleepMs = 1000;
 
 void check(const GenerateOptions& o) {
   if (o.users == 0) throw std::invalid_argument("--users must be at least 1");

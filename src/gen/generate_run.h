@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +40,9 @@ struct GenerateOptions {
   bool realtime = false;
   double speed = 1.0;                       // > 0; realtime only
   std::optional<std::int64_t> duration_ms;  // realtime only; none: forever
+  // When set, the run ends early once it reads true (checked at least once a second), shipping
+  // what it holds: SIGINT/SIGTERM handling for a run that goes on forever.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct GenerateSummary {
