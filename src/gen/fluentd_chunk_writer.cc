@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 namespace tributary::gen {
@@ -42,6 +43,8 @@ std::string gzip_member(std::string_view plain) {
 namespace {
 
 constexpr std::int64_t kHourMs = 3'600'000;
+// Chunk buffers are allocated once at full size, up to this much.
+constexpr std::size_t kMaxReserve = 8 << 20;
 
 std::int64_t hour_of(std::int64_t epoch_ms) {
   return epoch_ms / kHourMs - (epoch_ms % kHourMs < 0 ? 1 : 0);
@@ -50,8 +53,8 @@ std::int64_t hour_of(std::int64_t epoch_ms) {
 }  // namespace
 
 FluentdChunkWriter::FluentdChunkWriter(store::ObjectStore& store, event::Stream stream,
-                                       ChunkOptions options)
-    : store_(store), stream_(stream), options_(std::move(options)) {
+                                       ChunkOptions options, ShippingQueue& queue)
+    : store_(store), stream_(stream), options_(std::move(options)), queue_(queue) {
   if (options_.chunk_bytes == 0) throw std::invalid_argument("chunk size must be positive");
   if (options_.flush_interval_ms <= 0)
     throw std::invalid_argument("flush interval must be positive");
@@ -83,17 +86,27 @@ void FluentdChunkWriter::flush() {
 }
 
 void FluentdChunkWriter::ship() {
-  if (hour_of(opened_ms_) != last_hour_) {
-    last_hour_ = hour_of(opened_ms_);
+  auto chunk = std::make_shared<const std::string>(std::move(buffer_));
+  buffer_ = std::string();
+  buffer_.reserve(std::min<std::size_t>(options_.chunk_bytes, kMaxReserve));
+  totals_.objects += 1;
+  totals_.lines += buffered_lines_;
+  buffered_lines_ = 0;
+  queue_.submit([this, chunk, opened = opened_ms_] { put_chunk(*chunk, opened); });
+}
+
+void FluentdChunkWriter::put_chunk(const std::string& plain, std::int64_t opened_ms) {
+  if (hour_of(opened_ms) != last_hour_) {
+    last_hour_ = hour_of(opened_ms);
     next_index_ = 0;
   }
-  const std::string body = options_.gzip ? gzip_member(buffer_) : std::string();
-  const std::string_view bytes = options_.gzip ? std::string_view(body) : std::string_view(buffer_);
+  const std::string body = options_.gzip ? gzip_member(plain) : std::string();
+  const std::string_view bytes = options_.gzip ? std::string_view(body) : std::string_view(plain);
   store::PutOptions put;
   put.if_none_match = true;
   put.content_type = options_.gzip ? "application/x-gzip" : "application/json";
   const std::string base = options_.prefix + std::string(event::stream_name(stream_)) + "/" +
-                           time_slice(opened_ms_) + "_";
+                           time_slice(opened_ms) + "_";
   const char* ext = options_.gzip ? ".gz" : ".json";
   for (;; ++next_index_) {
     try {
@@ -104,11 +117,7 @@ void FluentdChunkWriter::ship() {
     }
   }
   ++next_index_;
-  totals_.objects += 1;
   totals_.bytes += bytes.size();
-  totals_.lines += buffered_lines_;
-  buffer_.clear();
-  buffered_lines_ = 0;
 }
 
 }  // namespace tributary::gen

@@ -11,7 +11,8 @@
 //    if-none-match), so reruns add objects and never overwrite one.
 //  - Objects hold whole lines, each ending in '\n'. A single line longer than chunk_bytes is
 //    shipped alone rather than split.
-// Not thread-safe; one per stream.
+//  - Shipping (gzip, index choice, put) runs on a ShippingQueue's thread, in the order chunks
+//    were closed; the writer's own methods are called from one thread only.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <string_view>
 
 #include "event/schema.h"
+#include "gen/shipping_queue.h"
 #include "store/object_store.h"
 
 namespace tributary::gen {
@@ -44,8 +46,10 @@ std::string gzip_member(std::string_view plain);
 
 class FluentdChunkWriter {
  public:
-  // Throws std::invalid_argument when chunk_bytes or flush_interval_ms is not positive.
-  FluentdChunkWriter(store::ObjectStore& store, event::Stream stream, ChunkOptions options);
+  // Throws std::invalid_argument when chunk_bytes or flush_interval_ms is not positive. `queue`
+  // must be drained before the writer is destroyed.
+  FluentdChunkWriter(store::ObjectStore& store, event::Stream stream, ChunkOptions options,
+                     ShippingQueue& queue);
 
   // Adds complete lines ('\n'-terminated) arriving at `now_ms` (the caller reads the clock once
   // for all streams), shipping the current chunk first when needed.
@@ -56,14 +60,18 @@ class FluentdChunkWriter {
   // Ships whatever is buffered.
   void flush();
 
+  // Complete once the queue has been drained.
   const ShippedTotals& totals() const { return totals_; }
 
  private:
   void ship();
+  // On the queue's thread: compresses and puts one chunk under the next free index.
+  void put_chunk(const std::string& plain, std::int64_t opened_ms);
 
   store::ObjectStore& store_;
   event::Stream stream_;
   ChunkOptions options_;
+  ShippingQueue& queue_;
   std::string buffer_;
   std::uint64_t buffered_lines_ = 0;
   std::int64_t opened_ms_ = 0;    // arrival of the chunk's first line

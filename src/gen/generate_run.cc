@@ -61,11 +61,14 @@ GenerateSummary run_generate(const SiteModel& model, const GenerateOptions& opti
   }
 
   std::array<std::unique_ptr<FluentdChunkWriter>, event::kStreamCount> writers;
+  // Declared after the writers: destroyed first, it finishes their jobs while they exist.
+  ShippingQueue queue;
   std::array<std::string, event::kStreamCount> scratch;
   std::array<std::string*, event::kStreamCount> sinks{};
   for (event::Stream s : options.streams) {
     const auto i = static_cast<std::size_t>(s);
-    if (!writers[i]) writers[i] = std::make_unique<FluentdChunkWriter>(store, s, options.chunks);
+    if (!writers[i])
+      writers[i] = std::make_unique<FluentdChunkWriter>(store, s, options.chunks, queue);
     sinks[i] = &scratch[i];
   }
   auto flush_due = [&](std::int64_t now) {
@@ -101,10 +104,12 @@ GenerateSummary run_generate(const SiteModel& model, const GenerateOptions& opti
       if (++summary.page_views % kFlushCheckEvery == 0) flush_due(now);
     }
   }
+  for (auto& w : writers) {
+    if (w) w->flush();
+  }
+  queue.drain();
   for (std::size_t i = 0; i < event::kStreamCount; ++i) {
-    if (!writers[i]) continue;
-    writers[i]->flush();
-    summary.streams[i] = writers[i]->totals();
+    if (writers[i]) summary.streams[i] = writers[i]->totals();
   }
   summary.elapsed_ms = clock.now_ms() - started;
   return summary;

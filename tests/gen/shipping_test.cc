@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <string>
@@ -229,6 +230,17 @@ TEST_F(Shipping, RealtimePacesEventsAndFlushesOnTheInterval) {
   std::string all = shipped(Stream::kPageView, o);
   EXPECT_EQ(static_cast<std::uint64_t>(std::count(all.begin(), all.end(), '\n')),
             summary.page_views);
+}
+
+TEST_F(Shipping, AStoreThatRefusesWritesFailsTheRun) {
+  // A regular file where the store's root directory should be: refused even for root.
+  std::filesystem::create_directories(dir_);
+  const auto root = dir_ / "not-a-directory";
+  { std::ofstream(root) << "x"; }
+  store::FileStore store(root);
+  GenerateOptions o = small_run();
+  FakeClock clock(kWallStartMs, 0);
+  EXPECT_THROW(run_generate(SiteModel::reference(), o, store, clock), store::StoreError);
 }
 
 std::string option_error(GenerateOptions o) {
