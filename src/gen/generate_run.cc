@@ -25,6 +25,8 @@ void check(const GenerateOptions& o) {
   if (!o.realtime && o.to_days >= o.from_days) {
     throw std::invalid_argument("--from-days must be greater than --to-days");
   }
+  if (o.realtime && o.to_days != 0)
+    throw std::invalid_argument("--to-days cannot be combined with --realtime");
   if (o.streams.empty()) throw std::invalid_argument("--streams names no stream");
   if (o.loops < 1) throw std::invalid_argument("--loop must be at least 1");
   if (o.realtime && o.loops != 1)
@@ -82,17 +84,19 @@ GenerateSummary run_generate(const SiteModel& model, const GenerateOptions& opti
   const EventLineWriter line_writer(options.tag);
   GenerateSummary summary;
   const std::int64_t started = clock.now_ms();
+  auto stopped = [&] { return options.stop != nullptr && options.stop->load(); };
   for (int loop = 0; loop < options.loops; ++loop) {
     SessionSimulator simulator(model, sim_options);
     SimulatedEvent event;
-    while (simulator.next(event)) {
+    while (!stopped() && simulator.next(event)) {
       if (options.realtime && event.ts_ms > options.present_ms) {
         const auto due =
             started + static_cast<std::int64_t>(
                           static_cast<double>(event.ts_ms - options.present_ms) / options.speed);
-        for (std::int64_t now = clock.now_ms(); now < due; now = clock.now_ms()) {
-          clock.sleep_until_ms(std::min(due, flush_due(now)));
+        for (std::int64_t now = clock.now_ms(); now < due && !stopped(); now = clock.now_ms()) {
+          clock.sleep_until_ms(std::min({due, flush_due(now), now + kLongestSleepMs}));
         }
+        if (stopped()) break;
       }
       const std::int64_t now = clock.now_ms();
       line_writer.write(event, sinks);

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 #include <string>
@@ -34,8 +36,10 @@ class FakeClock final : public ShippingClock {
     ASSERT_GT(deadline_ms, now_) << "slept without need";
     now_ = deadline_ms;
     ++sleeps;
+    if (on_sleep) on_sleep();
   }
   int sleeps = 0;
+  std::function<void()> on_sleep;
 
  private:
   std::int64_t now_;
@@ -232,6 +236,27 @@ TEST_F(Shipping, RealtimePacesEventsAndFlushesOnTheInterval) {
             summary.page_views);
 }
 
+TEST_F(Shipping, AStopRequestEndsAnEndlessRealtimeRunAndShipsWhatItHolds) {
+  GenerateOptions o = small_run();
+  o.users = 3000;
+  o.from_days = 0.01;
+  o.realtime = true;  // no duration: forever
+  o.streams = {Stream::kPageView};
+  std::atomic<bool> stop{false};
+  o.stop = &stop;
+  FakeClock clock(kWallStartMs + 120'000, 0);
+  // SIGINT arrives after ten minutes of pacing.
+  clock.on_sleep = [&] {
+    if (clock.now_ms() > kWallStartMs + 720'000) stop = true;
+  };
+  const GenerateSummary summary = run_generate(SiteModel::reference(), o, *store_, clock);
+  EXPECT_TRUE(stop.load());
+  EXPECT_GT(summary.page_views, 0u);
+  const std::string all = shipped(Stream::kPageView, o);
+  EXPECT_EQ(static_cast<std::uint64_t>(std::count(all.begin(), all.end(), '\n')),
+            summary.page_views);
+}
+
 TEST_F(Shipping, AStoreThatRefusesWritesFailsTheRun) {
   // A regular file where the store's root directory should be: refused even for root.
   std::filesystem::create_directories(dir_);
@@ -265,6 +290,10 @@ TEST(ShippingOptions, InconsistentOptionsAreRejectedByName) {
   o.loops = 2;
   o.realtime = true;
   EXPECT_EQ(option_error(o), "--loop cannot be combined with --realtime");
+  o = {};
+  o.realtime = true;
+  o.to_days = 1;
+  EXPECT_EQ(option_error(o), "--to-days cannot be combined with --realtime");
   o = {};
   o.duration_ms = 1000;
   EXPECT_EQ(option_error(o), "--duration needs --realtime");
