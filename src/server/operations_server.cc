@@ -4,7 +4,9 @@
 #include <openssl/crypto.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "util/json_writer.h"
 #include "util/log.h"
@@ -143,6 +145,15 @@ void OperationsServer::start() {
   port_ = port == 0 ? s.bind_to_any_port(host) : (s.bind_to_port(host, port) ? port : -1);
   if (port_ <= 0) throw std::runtime_error("cannot listen on " + listen_);
   thread_ = std::thread([&s] { s.listen_after_bind(); });
+  // httplib's stop() does nothing until the accept loop runs, so a stop() right after start()
+  // would leave the thread serving forever: return only once the loop is up.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!s.is_running()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("HTTP server on " + listen_ + " did not start");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   util::log_info("http.listening", {{"host", host}, {"port", port_}});
 }
 

@@ -1,0 +1,651 @@
+// tributary on AWS: docs/aws.md explains every choice and its cost.
+//
+//   fluentd ──PutObject──▶ raw bucket ──ObjectCreated(Raw/)──▶ SQS ──▶ ECS Fargate workers (tributary run)
+//                                                              (scale on backlog)   │
+//          lake bucket (bronze/ silver/ quarantine/, KMS) ◀───────────────────────────┤
+//          RDS PostgreSQL (private isolated subnets) ◀──────────────────────────────────┘
+//          Glue tables over silver/ (partition projection) ──▶ Athena workgroup
+import * as cdk from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { STREAMS, silverColumns } from './silver-schema';
+
+export interface TributaryStackProps extends cdk.StackProps {
+  /** Tag of the tributary image in the stack's ECR repository (pushed by the release pipeline). */
+  readonly imageTag: string;
+  /** Where alarms are mailed; none when empty. */
+  readonly alarmEmail?: string;
+  /** Fargate workers: always at least min, at most max (scaled on the SQS backlog). */
+  readonly minWorkers?: number;
+  readonly maxWorkers?: number;
+  /** RDS instance class; db.t4g.micro fits today's volume (docs/aws.md). */
+  readonly databaseInstanceType?: ec2.InstanceType;
+  /** Multi-AZ database: off at today's volume, on at 100× (docs/aws.md). */
+  readonly databaseMultiAz?: boolean;
+}
+
+/**
+ * Acknowledges one cdk-nag finding on a construct (and its children), with the reason written next
+ * to the resource it concerns. `id` is a rule ("AwsSolutions-S1") or one finding of a rule
+ * ("AwsSolutions-IAM5[Resource::*]").
+ */
+function acknowledge(scope: Construct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+/** Characters left out of generated passwords: they go into a postgresql:// URI unescaped. */
+const URI_UNSAFE = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\=,.^';
+
+export class TributaryStack extends cdk.Stack {
+  readonly rawBucket: s3.Bucket;
+  readonly lakeBucket: s3.Bucket;
+  readonly queue: sqs.Queue;
+  readonly database: rds.DatabaseInstance;
+  readonly service: ecs.FargateService;
+
+  /**
+   * The region's first two AZs, resolved by CloudFormation (Fn::GetAZs) instead of a context lookup,
+   * so synth never needs AWS credentials and templates name no AZ.
+   */
+  override get availabilityZones(): string[] {
+    return [0, 1].map((i) => cdk.Fn.select(i, cdk.Fn.getAzs()));
+  }
+
+  constructor(scope: Construct, id: string, props: TributaryStackProps) {
+    super(scope, id, props);
+    const minWorkers = props.minWorkers ?? 1;
+    const maxWorkers = props.maxWorkers ?? 4;
+
+    // ---- encryption and audit ----------------------------------------------------------------
+    const key = new kms.Key(this, 'DataKey', {
+      alias: 'alias/tributary-data',
+      description: 'tributary lake, Athena results, queue dead letters and alarms topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Server access logs of the data buckets. Log delivery cannot write to a KMS-encrypted bucket,
+    // so this one is S3-managed encrypted; it logs nothing about itself.
+    const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(accessLogs, 'AwsSolutions-S1', 'This is the access-log target bucket; logging it to itself would loop.');
+
+    // ---- raw bucket: fluentd's target --------------------------------------------------------
+    // S3-managed encryption so fluentd agents outside AWS need no KMS permission. Versioned, and raw
+    // objects expire after 30 days: the lake keeps its own byte-for-byte bronze copy.
+    this.rawBucket = new s3.Bucket(this, 'RawBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'raw/',
+      lifecycleRules: [
+        { id: 'expire-raw', prefix: 'Raw/', expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(7) },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // ---- lake bucket: bronze, silver, quarantine ---------------------------------------------
+    this.lakeBucket = new s3.Bucket(this, 'LakeBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'lake/',
+      lifecycleRules: [
+        {
+          // Bronze is read only by `tributary replay`: colder storage after 30 days, archive after 180.
+          id: 'bronze-to-cold-storage',
+          prefix: 'bronze/',
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) },
+          ],
+        },
+        // Compaction and replay replace silver files; old versions are kept a week for recovery.
+        { id: 'expire-noncurrent', noncurrentVersionExpiration: Duration.days(7) },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const athenaResults = new s3.Bucket(this, 'AthenaResultsBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'athena-results/',
+      lifecycleRules: [{ id: 'expire-results', expiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+
+    // ---- notifications: raw bucket -> SQS ----------------------------------------------------
+    const deadLetters = new sqs.Queue(this, 'RawEventsDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // SQS-managed encryption: S3 event notifications cannot publish to a queue encrypted with a key
+    // whose policy the S3 service principal is not in; SSE-SQS needs no key policy.
+    this.queue = new sqs.Queue(this, 'RawEvents', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.minutes(5),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+    });
+    this.rawBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), {
+      prefix: 'Raw/',
+    });
+    // CDK applies bucket notifications through its own singleton Lambda custom resource.
+    const notificationsHandler = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
+    if (notificationsHandler) {
+      acknowledge(notificationsHandler,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'CDK\'s own bucket-notification custom resource; the managed policy only lets it write its logs.');
+    }
+
+    // Whoever runs fluentd (an EC2 instance role, an on-premises IAM Roles Anywhere profile, ...)
+    // assumes this role: it may put objects under Raw/ and nothing else.
+    const fluentdRole = new iam.Role(this, 'FluentdWriterRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: 'fluentd agents: PutObject under Raw/ of the raw bucket, nothing else',
+      maxSessionDuration: Duration.hours(12),
+    });
+    fluentdRole.addToPolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:GetObject'],
+      resources: [this.rawBucket.arnForObjects('Raw/*')],
+    }));
+    fluentdRole.addToPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [this.rawBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': ['Raw/*'] } },
+    }));
+
+    // ---- network -----------------------------------------------------------------------------
+    // Two AZs; one NAT gateway (workers reach ECR, SQS, CloudWatch, Secrets Manager through it);
+    // S3 through a free gateway endpoint so lake traffic never pays NAT data charges.
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'workers', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+        { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+    });
+    const flowLogs = new logs.LogGroup(this, 'VpcFlowLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+      trafficType: ec2.FlowLogTrafficType.REJECT,
+    });
+
+    // ---- warehouse: RDS PostgreSQL -----------------------------------------------------------
+    const dbSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSg', {
+      vpc,
+      description: 'PostgreSQL: only from the tributary workers',
+      allowAllOutbound: false,
+    });
+    const parameters = new rds.ParameterGroup(this, 'DatabaseParameters', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      parameters: {
+        'rds.force_ssl': '1',
+        log_min_duration_statement: '1000',
+        log_connections: '1',
+        log_disconnections: '1',
+      },
+    });
+    this.database = new rds.DatabaseInstance(this, 'Warehouse', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      instanceType: props.databaseInstanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [dbSecurityGroup],
+      publiclyAccessible: false,
+      databaseName: 'tributary',
+      credentials: rds.Credentials.fromGeneratedSecret('tributary_admin', { excludeCharacters: URI_UNSAFE }),
+      parameterGroup: parameters,
+      allocatedStorage: 20,
+      maxAllocatedStorage: 200,
+      storageType: rds.StorageType.GP3,
+      storageEncrypted: true,
+      storageEncryptionKey: key,
+      multiAz: props.databaseMultiAz ?? false,
+      backupRetention: Duration.days(7),
+      deletionProtection: true,
+      iamAuthentication: true,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: key,
+      instanceIdentifier: 'tributary-warehouse',
+      port: 5432,
+      cloudwatchLogsExports: ['postgresql'],
+      autoMinorVersionUpgrade: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+    });
+    this.database.addRotationSingleUser({ automaticallyAfter: Duration.days(30) });
+    // The exported PostgreSQL log, with a retention (no log-retention Lambda: the group is ours).
+    new logs.LogGroup(this, 'WarehouseLogs', {
+      logGroupName: '/aws/rds/instance/tributary-warehouse/postgresql',
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    if (!(props.databaseMultiAz ?? false)) {
+      acknowledge(this.database, 'AwsSolutions-RDS3',
+        'Single-AZ at today\'s volume (a few GB/month, one BI team): the warehouse is rebuildable from the ' +
+        'bronze lake (tributary replay) and backed up daily; Multi-AZ doubles its cost. Set context ' +
+        'databaseMultiAz=true at 100x (docs/aws.md).');
+    }
+    acknowledge(this.database, 'AwsSolutions-RDS11',
+      'The standard port is kept for client compatibility; the instance is in isolated subnets, not ' +
+      'publicly accessible, and its security group admits only the worker security group.');
+
+    // The loader role tributary runs as, and the read-only BI role: their passwords live in Secrets
+    // Manager, attached to the instance (host/port/dbname in the same secret). The roles themselves
+    // are created in the database by the one-off step in docs/aws.md (deploy/postgres/init-roles.sh).
+    const roleSecrets = ['tributary_loader', 'tributary_bi'].map((username) => {
+      const secret = new rds.DatabaseSecret(this, username === 'tributary_loader' ? 'LoaderSecret' : 'BiSecret', {
+        username,
+        excludeCharacters: URI_UNSAFE,
+      });
+      acknowledge(secret, 'AwsSolutions-SMG4',
+        'Role passwords are injected into tasks at start; automatic rotation would break running workers ' +
+        'until restart. Rotated by the runbook in docs/operations.md with a rolling restart; the master ' +
+        'secret rotates automatically every 30 days.');
+      return secret.attach(this.database);
+    });
+    const loaderSecret = roleSecrets[0];
+
+    // ---- workers: ECS Fargate ----------------------------------------------------------------
+    const repository = new ecr.Repository(this, 'Images', {
+      repositoryName: 'tributary',
+      imageScanOnPush: true,
+      imageTagMutability: ecr.TagMutability.IMMUTABLE,
+      lifecycleRules: [{ description: 'keep the last 20 images', maxImageCount: 20 }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+    const logGroup = new logs.LogGroup(this, 'WorkerLogs', {
+      logGroupName: '/tributary/workers',
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const taskRole = new iam.Role(this, 'WorkerTaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'tributary workers: read raw, write the lake, consume notifications',
+    });
+    // Raw: list under Raw/ and read objects; never write or delete (fluentd owns the bucket).
+    taskRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadRaw',
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: [this.rawBucket.arnForObjects('Raw/*')],
+    }));
+    taskRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'ListRaw',
+      actions: ['s3:ListBucket'],
+      resources: [this.rawBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': ['Raw/*', 'Raw/'] } },
+    }));
+    // Lake: write bronze/silver/quarantine and the manifest; delete only for compaction's replaced
+    // files (versioning keeps them a week).
+    taskRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadWriteLake',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload',
+        's3:ListMultipartUploadParts'],
+      resources: [this.lakeBucket.arnForObjects('*')],
+    }));
+    taskRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'ListLake',
+      actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
+      resources: [this.lakeBucket.bucketArn],
+    }));
+    key.grantEncryptDecrypt(taskRole);
+    this.queue.grantConsumeMessages(taskRole);
+    taskRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'PublishMetrics',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': 'Tributary' } },
+    }));
+    const rawArn = `<${this.getLogicalId(this.rawBucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
+    const lakeArn = `<${this.getLogicalId(this.lakeBucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
+    acknowledge(taskRole, `AwsSolutions-IAM5[Resource::${rawArn}/Raw/*]`,
+      'Workers read any raw object fluentd writes under Raw/ (generated names); read-only.');
+    acknowledge(taskRole, `AwsSolutions-IAM5[Resource::${lakeArn}/*]`,
+      'The lake bucket is the workers\' own: they write bronze/, silver/, quarantine/ and the manifest.');
+    acknowledge(taskRole, 'AwsSolutions-IAM5[Resource::*]',
+      'cloudwatch:PutMetricData has no resource type; it is limited by the cloudwatch:namespace condition.');
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledge(taskRole, `AwsSolutions-IAM5[Action::${action}]`,
+        'Granted by key.grantEncryptDecrypt on the one data key only (resource is that key).');
+    }
+    acknowledge(fluentdRole, `AwsSolutions-IAM5[Resource::${rawArn}/Raw/*]`,
+      'fluentd writes objects with generated names under Raw/ only; the wildcard is that prefix.');
+
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'WorkerTask', {
+      cpu: 1024,
+      memoryLimitMiB: 2048,
+      taskRole,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    const lakeUri = `s3://${this.lakeBucket.bucketName}/`;
+    const container = taskDefinition.addContainer('tributary', {
+      image: ecs.ContainerImage.fromEcrRepository(repository, props.imageTag),
+      essential: true,
+      readonlyRootFilesystem: true,
+      user: '10001:10001',
+      // The warehouse URI is assembled at start from the loader secret, so the password never
+      // appears in the task definition. Passwords exclude URI-special characters (URI_UNSAFE).
+      entryPoint: ['/bin/sh', '-c'],
+      command: [
+        'export TRIBUTARY_WAREHOUSE="postgresql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/tributary"; ' +
+          'unset DB_PASSWORD; exec tributary run',
+      ],
+      environment: {
+        TRIBUTARY_SOURCE: `s3://${this.rawBucket.bucketName}/Raw/`,
+        TRIBUTARY_LAKE: lakeUri,
+        TRIBUTARY_SQS_QUEUE_URL: this.queue.queueUrl,
+        TRIBUTARY_LISTEN: '0.0.0.0:8080',
+        TRIBUTARY_LOG_FORMAT: 'json',
+        AWS_REGION: this.region,
+      },
+      secrets: {
+        DB_USER: ecs.Secret.fromSecretsManager(loaderSecret, 'username'),
+        DB_PASSWORD: ecs.Secret.fromSecretsManager(loaderSecret, 'password'),
+        DB_HOST: ecs.Secret.fromSecretsManager(loaderSecret, 'host'),
+        DB_PORT: ecs.Secret.fromSecretsManager(loaderSecret, 'port'),
+      },
+      portMappings: [{ containerPort: 8080, name: 'http' }],
+      healthCheck: {
+        command: ['CMD', 'curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:8080/healthz'],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(3),
+        retries: 3,
+        startPeriod: Duration.seconds(30),
+      },
+      stopTimeout: Duration.seconds(60),
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'worker' }),
+    });
+    // Spill space for batches in flight: the root filesystem is read-only.
+    taskDefinition.addVolume({ name: 'scratch' });
+    container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'scratch', readOnly: false });
+    acknowledge(taskDefinition.obtainExecutionRole(), 'AwsSolutions-IAM5[Resource::*]',
+      'ecr:GetAuthorizationToken has no resource type; every other execution-role action is scoped to the ' +
+      'repository, the log group and the loader secret.');
+    acknowledge(taskDefinition, 'AwsSolutions-ECS2',
+      'Only non-secret settings (bucket URIs, queue URL, listen address) are environment variables; ' +
+      'credentials come from Secrets Manager through `secrets`.');
+
+    const workerSecurityGroup = new ec2.SecurityGroup(this, 'WorkerSg', {
+      vpc,
+      description: 'tributary workers: no inbound; outbound HTTPS and PostgreSQL',
+      allowAllOutbound: false,
+    });
+    workerSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs and S3 over HTTPS');
+    workerSecurityGroup.connections.allowTo(dbSecurityGroup, ec2.Port.tcp(5432), 'warehouse');
+
+    this.service = new ecs.FargateService(this, 'Workers', {
+      cluster,
+      taskDefinition,
+      desiredCount: minWorkers,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [workerSecurityGroup],
+      assignPublicIp: false,
+      circuitBreaker: { rollback: true },
+      enableExecuteCommand: false,
+    });
+
+    // Scale on the notification backlog: messages waiting per running worker.
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: minWorkers, maxCapacity: maxWorkers });
+    scaling.scaleOnMetric('BacklogScaling', {
+      metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      scalingSteps: [
+        { upper: 50, change: -1 },
+        { lower: 500, change: +1 },
+        { lower: 5000, change: +2 },
+      ],
+      adjustmentType: cdk.aws_applicationautoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      cooldown: Duration.minutes(3),
+    });
+
+    // ---- Glue catalog and Athena -------------------------------------------------------------
+    const database = new glue.CfnDatabase(this, 'LakeDatabase', {
+      catalogId: this.account,
+      databaseInput: { name: 'tributary', description: 'tributary silver tables (Parquet, by event date)' },
+    });
+    for (const stream of STREAMS) {
+      const location = `s3://${this.lakeBucket.bucketName}/silver/${stream}/`;
+      const table = new glue.CfnTable(this, `Silver_${stream}`, {
+        catalogId: this.account,
+        databaseName: 'tributary',
+        tableInput: {
+          name: stream,
+          description: `silver ${stream}: deduplicated, typed, partitioned by event date (UTC)`,
+          tableType: 'EXTERNAL_TABLE',
+          partitionKeys: [{ name: 'event_date', type: 'string' }],
+          parameters: {
+            classification: 'parquet',
+            EXTERNAL: 'TRUE',
+            'parquet.compression': 'ZSTD',
+            // Partition projection: Athena computes partitions from the date range instead of
+            // reading them from the catalog, so new days need no MSCK REPAIR or crawler.
+            'projection.enabled': 'true',
+            'projection.event_date.type': 'date',
+            'projection.event_date.format': 'yyyy-MM-dd',
+            'projection.event_date.range': '2015-01-01,NOW+1DAYS',
+            'projection.event_date.interval': '1',
+            'projection.event_date.interval.unit': 'DAYS',
+            'storage.location.template': `${location}event_date=\${event_date}/`,
+          },
+          storageDescriptor: {
+            location,
+            columns: silverColumns(stream),
+            inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+            outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+            serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+          },
+        },
+      });
+      table.addResourceDependency(database);
+    }
+
+    const workgroup = new athena.CfnWorkGroup(this, 'AthenaWorkgroup', {
+      name: 'tributary',
+      description: 'BI and ad-hoc queries over the tributary lake',
+      state: 'ENABLED',
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: 10 * 1024 ** 3,
+        engineVersion: { selectedEngineVersion: 'AUTO' },
+        resultConfiguration: {
+          outputLocation: `s3://${athenaResults.bucketName}/results/`,
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: key.keyArn },
+        },
+      },
+    });
+
+    // Analysts query through this managed policy (attach it to their role or SSO permission set).
+    const analystPolicy = new iam.ManagedPolicy(this, 'AnalystPolicy', {
+      description: 'Query the tributary lake with Athena (read-only silver, own results)',
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults',
+            'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+          resources: [cdk.Arn.format({ service: 'athena', resource: 'workgroup', resourceName: workgroup.name }, this)],
+        }),
+        new iam.PolicyStatement({
+          actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
+          resources: [
+            cdk.Arn.format({ service: 'glue', resource: 'catalog' }, this),
+            cdk.Arn.format({ service: 'glue', resource: 'database', resourceName: 'tributary' }, this),
+            cdk.Arn.format({ service: 'glue', resource: 'table', resourceName: 'tributary/*' }, this),
+          ],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [this.lakeBucket.arnForObjects('silver/*')],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [this.lakeBucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': ['silver/*'] } },
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject', 's3:PutObject', 's3:GetBucketLocation', 's3:ListBucket',
+            's3:AbortMultipartUpload'],
+          resources: [athenaResults.bucketArn, athenaResults.arnForObjects('results/*')],
+        }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [key.keyArn],
+        }),
+      ],
+    });
+    const resultsArn = `<${this.getLogicalId(athenaResults.node.defaultChild as s3.CfnBucket)}.Arn>`;
+    const analystWildcards: [string, string][] = [
+      [`Resource::arn:<AWS::Partition>:glue:${this.region}:${this.account}:table/tributary/*`,
+        'The tables of the one tributary Glue database.'],
+      [`Resource::<${this.getLogicalId(this.lakeBucket.node.defaultChild as s3.CfnBucket)}.Arn>/silver/*`,
+        'Read-only: every silver table (Parquet files with generated names); not bronze or quarantine.'],
+      [`Resource::${resultsArn}/results/*`, 'The workgroup\'s own query results prefix.'],
+    ];
+    for (const [finding, reason] of analystWildcards) {
+      acknowledge(analystPolicy, `AwsSolutions-IAM5[${finding}]`, reason);
+    }
+
+    // ---- monitoring --------------------------------------------------------------------------
+    const alarms = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
+    // CloudWatch alarms publish to the encrypted topic: only what SNS encryption needs, only for
+    // alarms of this account.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsToEncryptedTopic',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+    }));
+    if (props.alarmEmail) alarms.addSubscription(new subs.EmailSubscription(props.alarmEmail));
+    const alarmAction = new cwActions.SnsAction(alarms);
+
+    // Errors: every log line at level error counts (TRIBUTARY_LOG_FORMAT=json).
+    const errorMetric = new logs.MetricFilter(this, 'ErrorLines', {
+      logGroup,
+      metricNamespace: 'Tributary',
+      metricName: 'ErrorLogLines',
+      filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'error'),
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ statistic: 'Sum', period: Duration.minutes(5) });
+
+    const lag = this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' });
+    const backlog = this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) });
+    const dlq = deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) });
+    const running = new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'RunningTaskCount',
+      dimensionsMap: { ClusterName: cluster.clusterName, ServiceName: this.service.serviceName },
+      period: Duration.minutes(1),
+      statistic: 'Minimum',
+    });
+    const dbCpu = this.database.metricCPUUtilization({ period: Duration.minutes(5) });
+    const dbStorage = this.database.metricFreeStorageSpace({ period: Duration.minutes(5) });
+
+    const alarmDefs: [string, cloudwatch.Metric, Partial<cloudwatch.CreateAlarmOptions>, string][] = [
+      ['IngestLag', lag, { threshold: 15 * 60, evaluationPeriods: 5, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
+        'Oldest raw-object notification waits over 15 minutes: workers are behind or stuck (docs/operations.md, runbook "stuck batch").'],
+      ['DeadLetters', dlq, { threshold: 0, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
+        'Notifications failed 5 times: the listing poll still covers them, but investigate (docs/operations.md).'],
+      ['ErrorLogs', errorMetric, { threshold: 10, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
+        'More than 10 error log lines in 5 minutes.'],
+      ['NoWorkers', running, { threshold: 1, evaluationPeriods: 3, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING }, 'No tributary worker running.'],
+      ['WarehouseCpu', dbCpu, { threshold: 80, evaluationPeriods: 6, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
+        'Warehouse CPU above 80% for 30 minutes: consider the next instance size (docs/aws.md).'],
+      ['WarehouseStorage', dbStorage, { threshold: 2 * 1024 ** 3, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD },
+        'Less than 2 GiB free on the warehouse (storage autoscaling should act first).'],
+    ];
+    const created: cloudwatch.Alarm[] = [];
+    for (const [name, metric, options, description] of alarmDefs) {
+      const alarm = metric.createAlarm(this, `${name}Alarm`, {
+        alarmName: `tributary-${name}`,
+        alarmDescription: description,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        threshold: options.threshold!,
+        evaluationPeriods: options.evaluationPeriods!,
+        ...options,
+      });
+      alarm.addAlarmAction(alarmAction);
+      created.push(alarm);
+    }
+
+    new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: 'tributary',
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({ title: 'Ingest lag: oldest notification (s)', left: [lag], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Notification backlog / dead letters', left: [backlog], right: [dlq], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Running workers', left: [running], width: 8 }),
+        ],
+        [
+          new cloudwatch.GraphWidget({ title: 'Error log lines (5 min)', left: [errorMetric], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Warehouse CPU %', left: [dbCpu], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Warehouse free storage', left: [dbStorage], width: 8 }),
+        ],
+        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: created, width: 24 })],
+      ],
+    });
+
+    new cdk.CfnOutput(this, 'RawBucketName', { value: this.rawBucket.bucketName });
+    new cdk.CfnOutput(this, 'LakeBucketName', { value: this.lakeBucket.bucketName });
+    new cdk.CfnOutput(this, 'QueueUrl', { value: this.queue.queueUrl });
+    new cdk.CfnOutput(this, 'RepositoryUri', { value: repository.repositoryUri });
+    new cdk.CfnOutput(this, 'FluentdRoleArn', { value: fluentdRole.roleArn });
+    new cdk.CfnOutput(this, 'DatabaseEndpoint', { value: this.database.dbInstanceEndpointAddress });
+    new cdk.CfnOutput(this, 'AthenaWorkgroupName', { value: workgroup.name });
+  }
+}
