@@ -66,7 +66,7 @@ class SiteModel {
  public:
   // Parses an eventsim configuration (JSON). Throws std::runtime_error naming the problem.
   static SiteModel from_json(std::string_view json);
-  // The reference setup's configuration (tests/data/eventsim-example-config.json, compiled in).
+  // The reference setup's configuration (src/gen/reference-config.json, compiled in).
   static const SiteModel& reference();
 
   SiteModel(SiteModel&&) = default;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "gen/reference_config.h"
 #include "test_support.h"
 
 namespace tributary::gen {
@@ -56,6 +57,9 @@ TEST(SiteModel, MovesFollowTheConfigProbabilities) {
 }
 
 TEST(SiteModel, ReferenceIsTheSampleConfigFile) {
+  // The compiled-in copy is byte for byte the shared sample...
+  EXPECT_EQ(reference_config_json(), testing::test_data("eventsim-example-config.json"));
+  // ...and the model built from it is the sample's.
   const SiteModel parsed = SiteModel::from_json(testing::test_data("eventsim-example-config.json"));
   const SiteModel& reference = SiteModel::reference();
   ASSERT_EQ(parsed.states().size(), reference.states().size());
