@@ -34,6 +34,7 @@ void check(const GenerateOptions& o) {
   if (!(o.speed > 0) || !std::isfinite(o.speed))
     throw std::invalid_argument("--speed must be positive");
   if (!o.realtime && o.duration_ms) throw std::invalid_argument("--duration needs --realtime");
+  if (!o.realtime && o.speed != 1.0) throw std::invalid_argument("--speed needs --realtime");
   if (o.duration_ms && *o.duration_ms <= 0)
     throw std::invalid_argument("--duration must be positive");
 }

@@ -87,6 +87,7 @@ expect_error "--chunk-bytes must be at least 1024" --store "file://$work/x" --ch
 expect_error "--loop must be at least 1" --store "file://$work/x" --loop 0
 expect_error "--duration needs --realtime" --store "file://$work/x" --duration 3
 expect_error "--speed must be positive" --store "file://$work/x" --realtime --speed -1
+expect_error "--speed needs --realtime" --store "file://$work/x" --speed 10
 expect_error "--config: cannot open $work/none.json" --store "file://$work/x" --config "$work/none.json"
 expect_error "cannot write to the store: " --store "file:///proc/tributary-no-such-dir" --users 5 --from-days 1
 [[ ! -e $work/x ]] || fail "a rejected run wrote to the store"

@@ -298,6 +298,9 @@ TEST(ShippingOptions, InconsistentOptionsAreRejectedByName) {
   o.duration_ms = 1000;
   EXPECT_EQ(option_error(o), "--duration needs --realtime");
   o = {};
+  o.speed = 10;
+  EXPECT_EQ(option_error(o), "--speed needs --realtime");
+  o = {};
   o.realtime = true;
   o.speed = 0;
   EXPECT_EQ(option_error(o), "--speed must be positive");
