@@ -17,5 +17,6 @@ struct ExitCode {
 };
 
 void add_validate_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
 
 }  // namespace tributary::cli
