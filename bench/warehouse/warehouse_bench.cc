@@ -149,6 +149,17 @@ std::string floor_ddl(warehouse::Dialect dialect) {
   return ddl;
 }
 
+// Deletes the benchmark's scratch files however the run ends.
+struct ScratchFiles {
+  std::vector<std::string> paths;
+  ~ScratchFiles() {
+    for (const std::string& p : paths) {
+      std::error_code ec;
+      std::filesystem::remove(p, ec);
+    }
+  }
+};
+
 void report(const char* name, std::size_t rows, double tributary_s, double floor_s) {
   std::printf(
       "%-10s rows=%zu  tributary %.2f s = %.0f rows/s  floor %.2f s = %.0f rows/s  ratio %.2fx\n",
@@ -181,19 +192,17 @@ int main(int argc, char** argv) {
     const auto batches = make_batches(opts);
     const std::string tag = "tributary_bench_" + std::to_string(getpid());
     const std::string csv = opts.sqlite_dir + "/" + tag + ".csv";
+    const std::string sqlite_db = opts.sqlite_dir + "/" + tag + ".db";
+    const std::string floor_db = opts.sqlite_dir + "/" + tag + "_floor.db";
+    const ScratchFiles scratch{{csv, sqlite_db, sqlite_db + "-wal", sqlite_db + "-shm", floor_db}};
     write_csv(batches, csv);
     std::printf("%zu listen rows in batches of %zu\n", opts.rows, opts.batch);
 
-    const std::string sqlite_db = opts.sqlite_dir + "/" + tag + ".db";
-    const std::string floor_db = opts.sqlite_dir + "/" + tag + "_floor.db";
     const double sqlite_s = load_through_tributary("sqlite://" + sqlite_db, batches);
     const double sqlite_floor =
         run_timed("sqlite3 " + floor_db + " '" + floor_ddl(warehouse::Dialect::kSqlite) +
                   "' '.import --csv " + csv + " floor_listen'");
     report("sqlite", opts.rows, sqlite_s, sqlite_floor);
-    for (const std::string& f : {sqlite_db, sqlite_db + "-wal", sqlite_db + "-shm", floor_db}) {
-      std::filesystem::remove(f);
-    }
 
     if (!opts.postgres.empty()) {
       warehouse::PostgresConnection admin(warehouse::parse_warehouse_uri(opts.postgres));
@@ -205,8 +214,15 @@ int main(int argc, char** argv) {
         pg_s = load_through_tributary(uri, batches);
         warehouse::PostgresConnection db(warehouse::parse_warehouse_uri(uri));
         db.execute_script(floor_ddl(warehouse::Dialect::kPostgres));
-        // The URI (with its password) goes to psql through the environment, not the command line.
-        setenv("TRIBUTARY_BENCH_URI", uri.c_str(), 1);
+        // psql gets the password through PGPASSWORD, never on its command line (ps shows that).
+        const warehouse::WarehouseUri parsed = warehouse::parse_warehouse_uri(uri);
+        std::string without_password = uri;
+        if (!parsed.password_raw.empty()) {
+          without_password.erase(without_password.find(":" + parsed.password_raw + "@"),
+                                 parsed.password_raw.size() + 1);
+          setenv("PGPASSWORD", parsed.password.c_str(), 1);
+        }
+        setenv("TRIBUTARY_BENCH_URI", without_password.c_str(), 1);
         pg_floor = run_timed("psql -q \"$TRIBUTARY_BENCH_URI\" -c '\\copy floor_listen FROM '" +
                              csv + "' CSV'");
       } catch (...) {
@@ -216,7 +232,6 @@ int main(int argc, char** argv) {
       admin.execute_script("DROP DATABASE IF EXISTS " + tag + " WITH (FORCE)");
       report("postgresql", opts.rows, pg_s, pg_floor);
     }
-    std::filesystem::remove(csv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "warehouse_bench: %s\n", e.what());
     return 1;

@@ -23,25 +23,31 @@ constexpr std::string_view kLocationJoin =
     " JOIN dim_location l ON l.city = s.city AND l.state = s.state AND l.zip = s.zip"
     " AND l.lat = s.lat AND l.lon = s.lon";
 
+// Every insert that can meet a concurrent loader's uncommitted rows (ON CONFLICT waits for them)
+// goes in key order, so two loaders wait for each other in the same order and cannot deadlock.
+constexpr std::string_view kFactOrder = " ORDER BY s.date_key, s.event_key ON CONFLICT DO NOTHING";
+
 constexpr std::string_view kInsertLocations =
     "INSERT INTO dim_location (city, state, zip, lat, lon)"
-    " SELECT DISTINCT city, state, zip, lat, lon FROM {stage} WHERE true ON CONFLICT DO NOTHING";
+    " SELECT DISTINCT city, state, zip, lat, lon FROM {stage} WHERE true"
+    " ORDER BY city, state, zip, lat, lon ON CONFLICT DO NOTHING";
 
 constexpr std::string_view kInsertArtists =
     "INSERT INTO dim_artist (name) SELECT DISTINCT artist FROM {stage}"
-    " WHERE artist IS NOT NULL ON CONFLICT DO NOTHING";
+    " WHERE artist IS NOT NULL ORDER BY artist ON CONFLICT DO NOTHING";
 
 constexpr std::string_view kInsertSongs =
     "INSERT INTO dim_song (artist_key, title, duration_s)"
     " SELECT DISTINCT a.artist_key, s.song, s.duration FROM {stage} s"
     " JOIN dim_artist a ON a.name = s.artist"
-    " WHERE s.song IS NOT NULL AND s.duration IS NOT NULL ON CONFLICT DO NOTHING";
+    " WHERE s.song IS NOT NULL AND s.duration IS NOT NULL"
+    " ORDER BY a.artist_key, s.song, s.duration ON CONFLICT DO NOTHING";
 
 constexpr std::string_view kInsertObservations =
     "INSERT INTO user_level_observation"
     " (user_id, ts, level, first_name, last_name, gender, registration)"
     " SELECT user_id, ts, level, first_name, last_name, gender, registration FROM {stage}"
-    " WHERE user_id IS NOT NULL ON CONFLICT DO NOTHING";
+    " WHERE user_id IS NOT NULL ORDER BY user_id, ts, level ON CONFLICT DO NOTHING";
 
 // Location mart rows: page views and listens together, so distinct users and sessions are exact.
 const std::array<std::string_view, 2> kLocationMart = {
@@ -92,7 +98,8 @@ StreamLoadSql listen_sql() {
           std::string(kLocationJoin) +
           " JOIN dim_artist a ON a.name = s.artist"
           " JOIN dim_song so ON so.artist_key = a.artist_key AND so.title = s.song"
-          " AND so.duration_s = s.duration WHERE true ON CONFLICT DO NOTHING",
+          " AND so.duration_s = s.duration WHERE true" +
+          std::string(kFactOrder),
       st);
   sql.observations = on_stage(std::string(kInsertObservations), st);
   sql.marts = {
@@ -141,7 +148,8 @@ StreamLoadSql page_view_sql() {
           std::string(kLocationJoin) +
           " LEFT JOIN dim_artist a ON a.name = s.artist"
           " LEFT JOIN dim_song so ON so.artist_key = a.artist_key AND so.title = s.song"
-          " AND so.duration_s = s.duration WHERE true ON CONFLICT DO NOTHING",
+          " AND so.duration_s = s.duration WHERE true" +
+          std::string(kFactOrder),
       st);
   sql.observations = on_stage(std::string(kInsertObservations), st);
   sql.marts = {
@@ -162,7 +170,7 @@ StreamLoadSql auth_sql() {
       " user_id, location_key, success, level, user_agent)"
       " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, s.user_id,"
       " l.location_key, s.success, s.level, s.user_agent FROM {stage} s" +
-          std::string(kLocationJoin) + " WHERE true ON CONFLICT DO NOTHING",
+          std::string(kLocationJoin) + " WHERE true" + std::string(kFactOrder),
       st);
   sql.observations = on_stage(std::string(kInsertObservations), st);
   return sql;
@@ -177,7 +185,7 @@ StreamLoadSql status_change_sql() {
       " item_in_session, user_id, location_key, level, auth, user_agent)"
       " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, s.user_id,"
       " l.location_key, s.level, s.auth, s.user_agent FROM {stage} s" +
-          std::string(kLocationJoin) + " WHERE true ON CONFLICT DO NOTHING",
+          std::string(kLocationJoin) + " WHERE true" + std::string(kFactOrder),
       st);
   sql.observations = on_stage(std::string(kInsertObservations), st);
   return sql;

@@ -23,8 +23,9 @@ std::string_view fact_table(event::Stream stream) {
   return "";
 }
 
-// Serialises partition creation between loaders; any constant shared by all tributary processes.
+// Transaction-scoped advisory locks; any constants shared by all tributary processes.
 constexpr std::string_view kPartitionLock = "SELECT pg_advisory_xact_lock(7406521924)";
+constexpr std::string_view kDerivedLock = "SELECT pg_advisory_xact_lock(7406521925)";
 
 }  // namespace
 
@@ -85,6 +86,10 @@ void PostgresWarehouse::stage(const event::EventBatch& batch) {
       copy.finish());
 }
 
+void PostgresWarehouse::serialize_derived_updates() {
+  postgres_.query(kDerivedLock);
+}
+
 void PostgresWarehouse::prepare_facts(const event::EventBatch& batch) {
   const std::string_view parent = fact_table(batch.stream());
   std::set<std::int32_t> months;
@@ -95,16 +100,25 @@ void PostgresWarehouse::prepare_facts(const event::EventBatch& batch) {
   for (std::int32_t month : months) {
     const FactPartition p = fact_partition(parent, month * 100 + 1);
     const SqlValue name[] = {p.name};
-    if (postgres_.query("SELECT to_regclass($1) IS NOT NULL", name).at(0).at(0) == "t") continue;
+    const auto exists = [&] {
+      return postgres_.query("SELECT to_regclass($1) IS NOT NULL", name).at(0).at(0) == "t";
+    };
+    if (exists()) continue;
     if (!locked) {
       postgres_.query(kPartitionLock);
       locked = true;
+      // Another loader may have committed it while we waited (READ COMMITTED: a new snapshot).
+      if (exists()) continue;
     }
-    // DDL takes no bound parameters; the name and bounds are built from integers only.
-    postgres_.execute_script("CREATE TABLE IF NOT EXISTS " + p.name + " PARTITION OF " +
-                             std::string(parent) + " FOR VALUES FROM (" +
-                             std::to_string(p.from_key) + ") TO (" + std::to_string(p.to_key) +
-                             ")");
+    // Not CREATE TABLE ... PARTITION OF, which locks the parent ACCESS EXCLUSIVE until commit
+    // and so blocks (and can deadlock with) every concurrent load; ATTACH takes SHARE UPDATE
+    // EXCLUSIVE, which lets other loads read and insert. DDL takes no bound parameters: the
+    // name and the bounds are built from integers only.
+    postgres_.execute_script("CREATE TABLE " + p.name + " (LIKE " + std::string(parent) +
+                             " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+    postgres_.execute_script("ALTER TABLE " + std::string(parent) + " ATTACH PARTITION " + p.name +
+                             " FOR VALUES FROM (" + std::to_string(p.from_key) + ") TO (" +
+                             std::to_string(p.to_key) + ")");
   }
 }
 

@@ -1,6 +1,6 @@
 #include "warehouse/warehouse.h"
 
-#include <set>
+#include <map>
 #include <stdexcept>
 
 #include "warehouse/calendar.h"
@@ -57,12 +57,14 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   SqlConnection& db = *connection_;
   stage(batch);
 
-  std::set<std::int32_t> seen_dates;
+  // One timestamp per date, inserted in date order (see load_statements.h on lock order).
+  std::map<std::int32_t, std::int64_t> dates;
   const event::Column& ts = batch.column(event::Field::kTs);
   for (std::size_t row = 0; row < batch.size(); ++row) {
-    const std::int32_t key = date_key_of(ts.i64[row]);
-    if (!seen_dates.insert(key).second) continue;
-    const CalendarDate d = calendar_date(ts.i64[row]);
+    dates.try_emplace(date_key_of(ts.i64[row]), ts.i64[row]);
+  }
+  for (const auto& [key, some_ts] : dates) {
+    const CalendarDate d = calendar_date(some_ts);
     const SqlValue params[] = {std::int64_t{d.date_key}, d.iso,
                                std::int64_t{d.year},     std::int64_t{d.quarter},
                                std::int64_t{d.month},    std::int64_t{d.day},
@@ -83,6 +85,7 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   counts.duplicates = batch.size() - inserted;
   if (inserted == 0) return counts;
 
+  serialize_derived_updates();
   if (db.execute(sql.observations) > 0) {
     for (const std::string& statement : rebuild_dim_user_sql(batch.stream())) {
       db.execute(statement);

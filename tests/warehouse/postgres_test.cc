@@ -2,6 +2,8 @@
 // the password.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "warehouse/postgres_warehouse.h"
 #include "warehouse/report.h"
 #include "warehouse_test_support.h"
@@ -51,23 +53,49 @@ TEST(PostgresTest, MigrationsCreateTheBiAndLoaderRoles) {
   EXPECT_EQ(scalar(db, "SELECT has_schema_privilege('tributary_loader', 'public', 'CREATE')"), "t");
 }
 
-TEST(PostgresTest, TheBiRoleCanReportButNotWrite) {
-  ScratchDatabase scratch(Dialect::kPostgres);
-  scratch.open()->load(decode_sample(Stream::kListen, "listen_events.jsonl"));
-  const std::string role = "bi_" + std::to_string(getpid());
-  PostgresConnection admin(parse_warehouse_uri(testing::postgres_server_uri()));
-  admin.execute_script("CREATE ROLE " + role + " LOGIN PASSWORD 'bi-secret' IN ROLE tributary_bi");
-  std::string uri = scratch.uri();
-  uri.replace(uri.find("tributary:"), uri.find('@') - uri.find("tributary:"), role + ":bi-secret");
-  {
-    auto bi = Warehouse::open(uri);
-    ReportOptions options;
-    options.period = {"2023-01-01", "2024-01-01"};
-    EXPECT_FALSE(run_report(bi->connection(), options).top_songs.empty());
-    EXPECT_THROW(bi->load(decode_sample(Stream::kListen, "listen_events.jsonl")),
-                 std::runtime_error);
+// A login role for one test, dropped at destruction. Declare it before the ScratchDatabase the
+// role uses: the role can only be dropped once that database (holding the role's temporary
+// tables) is gone.
+class TemporaryLoginRole {
+ public:
+  TemporaryLoginRole(std::string name, std::string_view member_of)
+      : name_(std::move(name)), admin_(parse_warehouse_uri(testing::postgres_server_uri())) {
+    admin_.execute_script("CREATE ROLE " + name_ + " LOGIN PASSWORD 'bi-secret' IN ROLE " +
+                          std::string(member_of));
   }
-  admin.execute_script("DROP ROLE " + role);
+  ~TemporaryLoginRole() {
+    try {
+      admin_.execute_script("DROP ROLE " + name_);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+    }
+  }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  PostgresConnection admin_;
+};
+
+TEST(PostgresTest, TheBiRoleCanReportButNotWrite) {
+  std::optional<TemporaryLoginRole> role;
+  ScratchDatabase scratch(Dialect::kPostgres);
+  // The migrations create tributary_bi.
+  scratch.open()->load(decode_sample(Stream::kListen, "listen_events.jsonl"));
+  role.emplace("bi_" + std::to_string(getpid()), "tributary_bi");
+  std::string uri = scratch.uri();
+  uri.replace(uri.find("tributary:"), uri.find('@') - uri.find("tributary:"),
+              role->name() + ":bi-secret");
+  auto bi = Warehouse::open(uri);
+  ReportOptions options;
+  options.period = {"2023-01-01", "2024-01-01"};
+  EXPECT_FALSE(run_report(bi->connection(), options).top_songs.empty());
+  try {
+    bi->load(decode_sample(Stream::kListen, "listen_events.jsonl"));
+    FAIL() << "the BI role loaded rows";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("permission denied"), std::string::npos) << e.what();
+  }
 }
 
 TEST(PostgresTest, ReportQueriesUseTheIndexes) {

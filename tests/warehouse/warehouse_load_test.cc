@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <thread>
 
 #include "warehouse/migrations.h"
 #include "warehouse_test_support.h"
@@ -258,6 +259,47 @@ TEST_P(WarehouseLoadTest, ATransactionRolledBackLeavesNothing) {
   EXPECT_EQ(txn.load(decode_sample(Stream::kPageView, "page_view_events.jsonl")).new_rows, 92u);
   txn.commit();
   EXPECT_EQ(count(wh->connection(), "fact_page_view"), 92);
+}
+
+TEST_P(WarehouseLoadTest, ConcurrentLoadersOfOverlappingBatchesAgreeWithASerialLoad) {
+  ScratchDatabase serial(GetParam());
+  ScratchDatabase concurrent(GetParam());
+  std::vector<event::EventBatch> pieces;
+  for (const event::EventBatch& batch : sample_batches()) {
+    for (std::size_t begin = 0; begin < batch.size(); begin += 50) {
+      pieces.push_back(slice(batch, begin, begin + 50));
+    }
+  }
+  {
+    auto wh = serial.open();
+    for (const auto& piece : pieces) wh->load(piece);
+  }
+  // Two loaders with their own connections load every piece, in opposite orders, at once.
+  std::vector<std::string> errors(2);
+  std::vector<std::uint64_t> new_rows(2, 0);
+  concurrent.open();  // migrate before the race, as `tributary run` does at start-up
+  auto run = [&](std::size_t worker) {
+    try {
+      auto wh = concurrent.open();
+      for (std::size_t i = 0; i < pieces.size(); ++i) {
+        const auto& piece = pieces[worker == 0 ? i : pieces.size() - 1 - i];
+        new_rows[worker] += wh->load(piece).new_rows;
+      }
+    } catch (const std::exception& e) {
+      errors[worker] = e.what();
+    }
+  };
+  std::thread a(run, 0);
+  std::thread b(run, 1);
+  a.join();
+  b.join();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+  std::uint64_t total = 0;
+  for (const auto& piece : pieces) total += piece.size();
+  EXPECT_EQ(new_rows[0] + new_rows[1], total);
+  expect_same_contents(canonical_contents(serial.open()->connection()),
+                       canonical_contents(concurrent.open()->connection()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, WarehouseLoadTest,

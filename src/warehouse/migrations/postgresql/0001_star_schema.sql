@@ -81,7 +81,7 @@ CREATE TABLE fact_listen (
   level           text     NOT NULL,
   auth            text     NOT NULL,
   user_agent      text     NOT NULL,
-  PRIMARY KEY (event_key, date_key)
+  PRIMARY KEY (date_key, event_key)
 ) PARTITION BY RANGE (date_key);
 
 CREATE TABLE fact_page_view (
@@ -102,7 +102,7 @@ CREATE TABLE fact_page_view (
   level           text     NOT NULL,
   auth            text     NOT NULL,
   user_agent      text     NOT NULL,
-  PRIMARY KEY (event_key, date_key)
+  PRIMARY KEY (date_key, event_key)
 ) PARTITION BY RANGE (date_key);
 
 CREATE TABLE fact_auth (
@@ -117,7 +117,7 @@ CREATE TABLE fact_auth (
   success         boolean  NOT NULL,
   level           text     NOT NULL,
   user_agent      text     NOT NULL,
-  PRIMARY KEY (event_key, date_key)
+  PRIMARY KEY (date_key, event_key)
 ) PARTITION BY RANGE (date_key);
 
 CREATE TABLE fact_status_change (
@@ -132,7 +132,7 @@ CREATE TABLE fact_status_change (
   level           text     NOT NULL,
   auth            text     NOT NULL,
   user_agent      text     NOT NULL,
-  PRIMARY KEY (event_key, date_key)
+  PRIMARY KEY (date_key, event_key)
 ) PARTITION BY RANGE (date_key);
 
 -- For the three BI questions (period filters on date_key) and for recomputing mart rows; declared

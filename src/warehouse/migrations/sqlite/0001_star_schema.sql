@@ -65,7 +65,7 @@ CREATE TABLE dim_user (
 ) STRICT;
 
 CREATE TABLE fact_listen (
-  event_key       TEXT    PRIMARY KEY,
+  event_key       TEXT    NOT NULL,
   ts              INTEGER NOT NULL,
   date_key        INTEGER NOT NULL,
   hour            INTEGER NOT NULL,
@@ -78,11 +78,12 @@ CREATE TABLE fact_listen (
   duration_s      REAL    NOT NULL,
   level           TEXT    NOT NULL,
   auth            TEXT    NOT NULL,
-  user_agent      TEXT    NOT NULL
+  user_agent      TEXT    NOT NULL,
+  PRIMARY KEY (date_key, event_key)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE fact_page_view (
-  event_key       TEXT    PRIMARY KEY,
+  event_key       TEXT    NOT NULL,
   ts              INTEGER NOT NULL,
   date_key        INTEGER NOT NULL,
   hour            INTEGER NOT NULL,
@@ -98,11 +99,12 @@ CREATE TABLE fact_page_view (
   status          INTEGER NOT NULL,
   level           TEXT    NOT NULL,
   auth            TEXT    NOT NULL,
-  user_agent      TEXT    NOT NULL
+  user_agent      TEXT    NOT NULL,
+  PRIMARY KEY (date_key, event_key)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE fact_auth (
-  event_key       TEXT    PRIMARY KEY,
+  event_key       TEXT    NOT NULL,
   ts              INTEGER NOT NULL,
   date_key        INTEGER NOT NULL,
   hour            INTEGER NOT NULL,
@@ -112,11 +114,12 @@ CREATE TABLE fact_auth (
   location_key    INTEGER NOT NULL,
   success         INTEGER NOT NULL,
   level           TEXT    NOT NULL,
-  user_agent      TEXT    NOT NULL
+  user_agent      TEXT    NOT NULL,
+  PRIMARY KEY (date_key, event_key)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE fact_status_change (
-  event_key       TEXT    PRIMARY KEY,
+  event_key       TEXT    NOT NULL,
   ts              INTEGER NOT NULL,
   date_key        INTEGER NOT NULL,
   hour            INTEGER NOT NULL,
@@ -126,7 +129,8 @@ CREATE TABLE fact_status_change (
   location_key    INTEGER NOT NULL,
   level           TEXT    NOT NULL,
   auth            TEXT    NOT NULL,
-  user_agent      TEXT    NOT NULL
+  user_agent      TEXT    NOT NULL,
+  PRIMARY KEY (date_key, event_key)
 ) STRICT, WITHOUT ROWID;
 
 -- For the three BI questions (period filters on date_key) and for recomputing mart rows.
