@@ -1,0 +1,444 @@
+// `tributary demo [--dir DIR] [--users N] [--days D] [--seed S] [--pace SECONDS] [--top N]`: the
+// whole pipeline on embedded defaults. In DIR (default ./tributary-demo) the generator ships a
+// few days of a few hundred users to a file:// raw bucket (DIR/raw) while the ingester, in the
+// same process, follows it into the lake (DIR/lake) and a SQLite warehouse (DIR/warehouse.db);
+// a progress line shows both. Then it prints the report for the simulated period (also written
+// to DIR/report.json), writes DuckDB views over silver to DIR/duckdb.sql, and says where to look.
+//
+// Re-running in the same DIR continues that demo (see cli/demo_state.h): finished generation is
+// not repeated, an interrupted one is redone with the same events (duplicates the ingester drops
+// by event key), and ingestion picks up whatever is not committed yet. Nothing is duplicated.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/demo_state.h"
+#include "cli/progress_line.h"
+#include "gen/generate_run.h"
+#include "gen/site_model.h"
+#include "ingest/ingester.h"
+#include "lake/catalog.h"
+#include "lake/manifest.h"
+#include "server/metrics.h"
+#include "store/open_store.h"
+#include "util/log.h"
+#include "warehouse/report.h"
+#include "warehouse/report_format.h"
+#include "warehouse/warehouse.h"
+
+namespace tributary::cli {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr std::int64_t kDayMs = 86'400'000;
+
+struct DemoOptions {
+  std::string dir = "tributary-demo";
+  std::uint32_t users = 500;
+  double days = 5;
+  std::uint64_t seed = 1;
+  double pace = 20;
+  std::int64_t top = 10;
+};
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void interrupt_demo(int) {
+  g_interrupted.store(true);
+}
+
+// Forwards to a store and counts what was put: objects and lines ('\n'), i.e. events shipped,
+// since the generator writes plain JSON lines. Counters are read from other threads.
+class CountingStore final : public store::ObjectStore {
+ public:
+  explicit CountingStore(std::unique_ptr<store::ObjectStore> inner) : inner_(std::move(inner)) {}
+
+  store::ListPage list(std::string_view prefix, std::string_view start_after,
+                       std::size_t max_keys) override {
+    return inner_->list(prefix, start_after, max_keys);
+  }
+  store::GetResult get(std::string_view key) override { return inner_->get(key); }
+  store::GetResult get_range(std::string_view key, std::uint64_t offset,
+                             std::uint64_t length) override {
+    return inner_->get_range(key, offset, length);
+  }
+  std::optional<store::ObjectInfo> head(std::string_view key) override { return inner_->head(key); }
+  store::ObjectInfo put(std::string_view key, std::string_view body,
+                        const store::PutOptions& options) override {
+    store::ObjectInfo info = inner_->put(key, body, options);
+    objects_.fetch_add(1, std::memory_order_relaxed);
+    lines_.fetch_add(static_cast<std::uint64_t>(std::count(body.begin(), body.end(), '\n')),
+                     std::memory_order_relaxed);
+    return info;
+  }
+  void remove(std::string_view key) override { inner_->remove(key); }
+  std::string uri() const override { return inner_->uri(); }
+
+  std::uint64_t objects() const { return objects_.load(std::memory_order_relaxed); }
+  std::uint64_t lines() const { return lines_.load(std::memory_order_relaxed); }
+
+ private:
+  std::unique_ptr<store::ObjectStore> inner_;
+  std::atomic<std::uint64_t> objects_{0}, lines_{0};
+};
+
+struct DemoPaths {
+  fs::path dir, raw, lake, warehouse_db;
+  std::string raw_uri, lake_uri, warehouse_uri;
+
+  explicit DemoPaths(const std::string& option) {
+    dir = fs::absolute(option).lexically_normal();
+    if (!dir.has_filename()) dir = dir.parent_path();  // "demo/" -> "demo"
+    raw = dir / "raw";
+    lake = dir / "lake";
+    warehouse_db = dir / "warehouse.db";
+    raw_uri = "file://" + raw.string();
+    lake_uri = "file://" + lake.string();
+    warehouse_uri = "sqlite://" + warehouse_db.string();
+  }
+};
+
+void check(const DemoOptions& o) {
+  if (o.users < 1 || o.users > 100'000) throw std::invalid_argument("--users must be 1 to 100000");
+  if (!(o.days > 0 && o.days <= 366)) throw std::invalid_argument("--days must be in (0, 366]");
+  if (!(o.pace >= 0 && o.pace <= 3600)) {
+    throw std::invalid_argument("--pace must be 0 to 3600 seconds");
+  }
+  if (o.top < 1) throw std::invalid_argument("--top must be at least 1");
+}
+
+// The state of the demo in `file`: the recorded one, or a new one ending now.
+DemoState demo_state(const fs::path& file, const DemoOptions& o) {
+  if (auto state = load_demo_state(file)) {
+    if (state->users != o.users || state->days != o.days || state->seed != o.seed) {
+      std::ostringstream why;
+      why << file.parent_path().string() << " holds a demo of --users " << state->users
+          << " --days " << state->days << " --seed " << state->seed
+          << ": re-run with those, or choose another --dir";
+      throw std::runtime_error(why.str());
+    }
+    return *state;
+  }
+  DemoState state;
+  state.users = o.users;
+  state.days = o.days;
+  state.seed = o.seed;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  state.start_ms = now - static_cast<std::int64_t>(std::llround(o.days * kDayMs));
+  return state;
+}
+
+// Paced (pace > 0): the simulated period passes in `pace` wall-clock seconds, objects flushed
+// every second, as a fast-forwarded fluentd would ship them. Otherwise: as fast as possible.
+gen::GenerateOptions generate_options(const DemoState& state, double pace) {
+  gen::GenerateOptions options;
+  options.seed = state.seed;
+  options.users = state.users;
+  options.chunks.prefix = "Raw/";
+  if (pace > 0) {
+    // A realtime run backfills up to its present at once, then paces: the present is a moment
+    // after the start (1/1024 day: exact in binary, so the simulation starts at start_ms).
+    constexpr double kBackfillDays = 1.0 / 1024;
+    options.realtime = true;
+    options.from_days = kBackfillDays;
+    options.present_ms = state.start_ms + static_cast<std::int64_t>(kBackfillDays * kDayMs);
+    options.duration_ms = static_cast<std::int64_t>(std::llround(pace * 1000));
+    options.speed = static_cast<double>(state.end_ms() - options.present_ms) /
+                    static_cast<double>(*options.duration_ms);
+    options.chunks.flush_interval_ms = 1000;
+  } else {
+    options.present_ms = state.end_ms();
+    options.from_days = state.days;
+  }
+  options.stop = &g_interrupted;
+  return options;
+}
+
+struct LedgerProgress {
+  std::int64_t objects = 0, committed = 0, new_events = 0, quarantined = 0;
+};
+
+std::int64_t as_int(const std::optional<std::string>& v) {
+  return v ? std::stoll(*v) : 0;
+}
+
+LedgerProgress read_progress(warehouse::SqlConnection& c) {
+  LedgerProgress p;
+  const auto objects = c.query(
+      "SELECT count(*), coalesce(sum(CASE WHEN status = 'committed' THEN 1 ELSE 0 END), 0)"
+      " FROM ingest_object")[0];
+  p.objects = as_int(objects[0]);
+  p.committed = as_int(objects[1]);
+  const auto events = c.query(
+      "SELECT coalesce(sum(new_events), 0), coalesce(sum(quarantined), 0) FROM ingest_batch"
+      " WHERE status IN ('committed', 'published')")[0];
+  p.new_events = as_int(events[0]);
+  p.quarantined = as_int(events[1]);
+  return p;
+}
+
+std::string progress_text(const CountingStore* raw, const LedgerProgress& p, double seconds) {
+  char text[256];
+  int n = 0;
+  if (raw != nullptr) {
+    n = std::snprintf(text, sizeof text, "generated %llu events in %llu objects | ",
+                      static_cast<unsigned long long>(raw->lines()),
+                      static_cast<unsigned long long>(raw->objects()));
+  }
+  std::snprintf(text + n, sizeof text - static_cast<std::size_t>(n),
+                "committed %lld/%lld objects, %lld events (%lld quarantined) | %.1f s",
+                static_cast<long long>(p.committed), static_cast<long long>(p.objects),
+                static_cast<long long>(p.new_events), static_cast<long long>(p.quarantined),
+                seconds);
+  return text;
+}
+
+// Shows progress from its own thread until stop(); also turns an interrupt into ingester.stop().
+class ProgressTicker {
+ public:
+  ProgressTicker(const std::string& warehouse_uri, const CountingStore* raw,
+                 ingest::Ingester& ingester)
+      : raw_(raw), started_(std::chrono::steady_clock::now()) {
+    thread_ = std::thread([this, warehouse_uri, &ingester] { loop(warehouse_uri, ingester); });
+  }
+  ~ProgressTicker() { stop(); }
+
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  // Progress is best effort: if the database cannot be read, the line stops, not the demo.
+  void loop(const std::string& warehouse_uri, ingest::Ingester& ingester) {
+    try {
+      show(warehouse_uri, ingester);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "tributary: no more progress: %s\n", e.what());
+      std::unique_lock lock(mutex_);
+      while (!changed_.wait_for(lock, std::chrono::milliseconds(500), [&] { return done_; })) {
+        if (g_interrupted.load()) ingester.stop();
+      }
+    }
+  }
+
+  void show(const std::string& warehouse_uri, ingest::Ingester& ingester) {
+    ProgressLine line(stdout, is_terminal(stdout));
+    const auto db = warehouse::Warehouse::open(warehouse_uri);
+    auto text = [&] {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+      return progress_text(raw_, read_progress(db->connection()), seconds);
+    };
+    std::unique_lock lock(mutex_);
+    while (!changed_.wait_for(lock, std::chrono::milliseconds(500), [&] { return done_; })) {
+      if (g_interrupted.load()) ingester.stop();
+      line.update(text());
+    }
+    line.finish(text());
+  }
+
+  const CountingStore* raw_;
+  std::chrono::steady_clock::time_point started_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts after the members it uses exist
+};
+
+// Generates on a thread of its own while `ingester` follows on this one; then ingests what is
+// left. Returns false when interrupted before generation finished.
+bool generate_and_ingest(const DemoState& state, double pace, CountingStore& raw,
+                         ingest::Ingester& ingester) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool generating = true;
+  std::exception_ptr failure;
+  std::thread generator([&] {
+    try {
+      gen::SystemShippingClock clock;
+      gen::run_generate(gen::SiteModel::reference(), generate_options(state, pace), raw, clock);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    std::lock_guard lock(mutex);
+    generating = false;
+    changed.notify_all();
+  });
+  // Each until-idle pass takes everything listed so far; between passes, wait for more objects
+  // to arrive (or generation to end). The pass after generation ended sees every object.
+  for (bool last_pass = false; !last_pass && !g_interrupted.load();) {
+    {
+      std::lock_guard lock(mutex);
+      last_pass = !generating;
+    }
+    ingester.run(/*until_idle=*/true);
+    if (!last_pass) {
+      std::unique_lock lock(mutex);
+      changed.wait_for(lock, std::chrono::milliseconds(500), [&] { return !generating; });
+    }
+  }
+  generator.join();
+  if (failure) std::rethrow_exception(failure);
+  return !g_interrupted.load();
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+std::string where_to_look(const DemoPaths& p) {
+  const std::string dir = p.dir.string(), db = p.warehouse_db.string();
+  std::string out;
+  out += "\nWhere to look (all under " + dir + "):\n";
+  out += "  raw bucket  " + p.raw.string() + "/Raw/<stream>/  fluentd-style objects\n";
+  out += "  lake        " + p.lake.string() + "/bronze/  exact copies of the raw objects\n";
+  out += "              " + p.lake.string() +
+         "/silver/<stream>/event_date=YYYY-MM-DD/  Parquet, deduplicated\n";
+  out += "              " + p.lake.string() + "/quarantine/  rejected lines with reasons\n";
+  out += "  warehouse   " + db + "  SQLite star schema, daily marts, BI views\n";
+  out += "  report      " + dir + "/report.json\n";
+  out += "\nExplore the warehouse (views v_listens, v_page_views; marts mart_song_daily,\n";
+  out += "mart_location_daily, mart_user_daily; facts fact_*, dimensions dim_*):\n";
+  out += "  sqlite3 -header -column " + db +
+         " \"SELECT artist, song, count(*) AS plays FROM v_listens"
+         " GROUP BY artist, song ORDER BY plays DESC LIMIT 10\"\n";
+  out += "  sqlite3 -header -column " + db +
+         " \"SELECT city, state, count(*) AS page_views FROM v_page_views"
+         " GROUP BY city, state ORDER BY page_views DESC LIMIT 10\"\n";
+  out += "  sqlite3 -header -column " + db +
+         " \"SELECT user_id, first_name, last_name, round(sum(duration_s) / 3600, 2) AS hours"
+         " FROM v_listens WHERE user_id IS NOT NULL GROUP BY user_id ORDER BY hours DESC"
+         " LIMIT 10\"\n";
+  out += "  sqlite3 -header -column " + db +
+         " \"SELECT d.date, sum(m.plays) AS plays FROM mart_song_daily m"
+         " JOIN dim_date d USING (date_key) GROUP BY d.date ORDER BY d.date\"\n";
+  out += "\nExplore the lake with DuckDB (" + dir +
+         "/duckdb.sql holds views over silver; regenerate it with\n";
+  out += "`tributary catalog --lake " + p.lake_uri + " --dialect duckdb`):\n";
+  out += "  duckdb -init " + dir + "/duckdb.sql\n";
+  out +=
+      "  D SELECT artist, song, count(*) AS plays FROM listen_events GROUP BY ALL"
+      " ORDER BY plays DESC LIMIT 10;\n";
+  out += "\nRun `tributary demo --dir " + dir +
+         "` again to continue this demo (nothing is duplicated);\n";
+  out += "`tributary status --warehouse " + p.warehouse_uri + "` shows the ingestion ledger.\n";
+  return out;
+}
+
+void run_demo(const DemoOptions& opts) {
+  check(opts);
+  const DemoPaths paths(opts.dir);
+  fs::create_directories(paths.raw);
+  fs::create_directories(paths.lake);
+  const fs::path state_file = paths.dir / "demo.state";
+  DemoState state = demo_state(state_file, opts);
+  save_demo_state(state_file, state);
+
+  // Batch-level logs would scroll the progress line away; warnings and errors still show.
+  util::log_configure(util::LogFormat::kLogfmt, util::LogLevel::kWarn);
+  ingest::IngestConfig config;
+  config.source = paths.raw_uri;
+  config.lake = paths.lake_uri;
+  config.warehouse = paths.warehouse_uri;
+  config.http_enabled = false;
+  config.worker_id = "demo";
+  config.poll_interval = std::chrono::milliseconds(250);
+  ingest::finalize_config(config);
+  server::MetricsRegistry metrics;
+  ingest::Ingester ingester(config, metrics);
+
+  std::signal(SIGINT, interrupt_demo);
+  std::signal(SIGTERM, interrupt_demo);
+  std::printf("tributary demo in %s: %u users, %g days from %s (seed %llu)\n",
+              paths.dir.string().c_str(), state.users, state.days, state.first_day().c_str(),
+              static_cast<unsigned long long>(state.seed));
+  std::fflush(stdout);
+  bool complete = true;
+  if (!state.generated) {
+    CountingStore raw(store::open_store(paths.raw_uri));
+    ProgressTicker ticker(paths.warehouse_uri, &raw, ingester);
+    complete = generate_and_ingest(state, opts.pace, raw, ingester);
+    ticker.stop();
+    if (complete) {
+      state.generated = true;
+      save_demo_state(state_file, state);
+    }
+  } else {
+    std::printf("raw data already generated; ingesting whatever is not committed yet\n");
+    ProgressTicker ticker(paths.warehouse_uri, nullptr, ingester);
+    ingester.run(/*until_idle=*/true);
+  }
+  if (!complete || g_interrupted.load()) {
+    std::fprintf(stderr, "tributary: demo interrupted; run it again to continue\n");
+    throw ExitCode{130};
+  }
+
+  const auto db = warehouse::Warehouse::open(paths.warehouse_uri);
+  const LedgerProgress done = read_progress(db->connection());
+  if (done.committed != done.objects) {
+    throw std::runtime_error(std::to_string(done.objects - done.committed) +
+                             " raw objects are not ingested (see `tributary status --warehouse " +
+                             paths.warehouse_uri + "`); run the demo again to retry");
+  }
+  warehouse::ReportOptions report_options;
+  report_options.period = {state.first_day(), state.day_after_last()};
+  report_options.top = opts.top;
+  const warehouse::Report report = warehouse::run_report(db->connection(), report_options);
+  write_text(paths.dir / "report.json", warehouse::report_json(report));
+  {
+    auto lake = store::open_store(paths.lake_uri);
+    write_text(paths.dir / "duckdb.sql",
+               lake::catalog_ddl(lake::CatalogDialect::kDuckDB, paths.lake_uri,
+                                 lake::StoreManifest(*lake).entries()));
+  }
+  std::printf("\n%s%s", warehouse::report_table(report).c_str(), where_to_look(paths).c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+void add_demo_command(CLI::App& app) {
+  auto opts = std::make_shared<DemoOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "demo",
+      "The whole pipeline on embedded defaults: generate a few days of eventsim data into a local "
+      "bucket while ingesting it into a Parquet lake and a SQLite warehouse, then print the BI "
+      "report and where to explore. Re-running in the same --dir continues the same demo.");
+  cmd->add_option("--dir", opts->dir, "Working directory: raw/, lake/, warehouse.db")
+      ->capture_default_str();
+  cmd->add_option("--users", opts->users, "Simulated users")->capture_default_str();
+  cmd->add_option("--days", opts->days, "Simulated days, ending when the demo first ran")
+      ->capture_default_str();
+  cmd->add_option("--seed", opts->seed, "Generator seed")->capture_default_str();
+  cmd->add_option("--pace", opts->pace,
+                  "Wall-clock seconds over which the simulated days are shipped, so ingestion "
+                  "follows them as they arrive (0: generate as fast as possible)")
+      ->capture_default_str();
+  cmd->add_option("--top", opts->top, "Rows per list in the report")->capture_default_str();
+  cmd->callback([opts] { run_demo(*opts); });
+}
+
+}  // namespace tributary::cli
