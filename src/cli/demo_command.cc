@@ -302,6 +302,21 @@ bool generate_and_ingest(const DemoState& state, double pace, CountingStore& raw
   return !g_interrupted.load();
 }
 
+// The ingester keeps the lake's manifest in the warehouse (lake_file), committed with the facts.
+std::vector<lake::ManifestEntry> committed_silver_files(warehouse::SqlConnection& c) {
+  std::vector<lake::ManifestEntry> files;
+  for (const auto& row :
+       c.query("SELECT file_key, table_name, partition_name FROM lake_file WHERE kind = 'silver'"
+               " ORDER BY file_key")) {
+    lake::ManifestEntry e;
+    e.key = row[0].value_or("");
+    e.table = row[1].value_or("");
+    e.partition = row[2].value_or("");
+    files.push_back(std::move(e));
+  }
+  return files;
+}
+
 void write_text(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << text;
@@ -336,8 +351,7 @@ std::string where_to_look(const DemoPaths& p) {
          " \"SELECT d.date, sum(m.plays) AS plays FROM mart_song_daily m"
          " JOIN dim_date d USING (date_key) GROUP BY d.date ORDER BY d.date\"\n";
   out += "\nExplore the lake with DuckDB (" + dir +
-         "/duckdb.sql holds views over silver; regenerate it with\n";
-  out += "`tributary catalog --lake " + p.lake_uri + " --dialect duckdb`):\n";
+         "/duckdb.sql holds a view over silver per stream):\n";
   out += "  duckdb -init " + dir + "/duckdb.sql\n";
   out +=
       "  D SELECT artist, song, count(*) AS plays FROM listen_events GROUP BY ALL"
@@ -408,12 +422,9 @@ void run_demo(const DemoOptions& opts) {
   report_options.top = opts.top;
   const warehouse::Report report = warehouse::run_report(db->connection(), report_options);
   write_text(paths.dir / "report.json", warehouse::report_json(report));
-  {
-    auto lake = store::open_store(paths.lake_uri);
-    write_text(paths.dir / "duckdb.sql",
-               lake::catalog_ddl(lake::CatalogDialect::kDuckDB, paths.lake_uri,
-                                 lake::StoreManifest(*lake).entries()));
-  }
+  write_text(paths.dir / "duckdb.sql",
+             lake::catalog_ddl(lake::CatalogDialect::kDuckDB, paths.lake_uri,
+                               committed_silver_files(db->connection())));
   std::printf("\n%s%s", warehouse::report_table(report).c_str(), where_to_look(paths).c_str());
   std::fflush(stdout);
 }
