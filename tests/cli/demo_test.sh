@@ -19,6 +19,9 @@ expect_error() {
 expect_error "--users" --dir "$work/bad" --users 0
 expect_error "--days" --dir "$work/bad" --days 0
 expect_error "--pace" --dir "$work/bad" --pace -1
+expect_error "--dir" --dir ""
+touch "$work/file"
+expect_error "file" --dir "$work/file"
 
 # A demo with a fixed start (the state file a first run writes), so that directories compare.
 # Small: 60 users over one day. Paced over 2 s, so the ingester follows the generator.
