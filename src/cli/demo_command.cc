@@ -290,16 +290,22 @@ bool generate_and_ingest(const DemoState& state, double pace, CountingStore& raw
   });
   // Each until-idle pass takes everything listed so far; between passes, wait for more objects
   // to arrive (or generation to end). The pass after generation ended sees every object.
-  for (bool last_pass = false; !last_pass && !g_interrupted.load();) {
-    {
-      std::lock_guard lock(mutex);
-      last_pass = !generating;
+  try {
+    for (bool last_pass = false; !last_pass && !g_interrupted.load();) {
+      {
+        std::lock_guard lock(mutex);
+        last_pass = !generating;
+      }
+      ingester.run(/*until_idle=*/true);
+      if (!last_pass) {
+        std::unique_lock lock(mutex);
+        changed.wait_for(lock, std::chrono::milliseconds(500), [&] { return !generating; });
+      }
     }
-    ingester.run(/*until_idle=*/true);
-    if (!last_pass) {
-      std::unique_lock lock(mutex);
-      changed.wait_for(lock, std::chrono::milliseconds(500), [&] { return !generating; });
-    }
+  } catch (...) {
+    g_interrupted.store(true);  // ends the generator
+    generator.join();
+    throw;
   }
   generator.join();
   if (failure) std::rethrow_exception(failure);
@@ -390,9 +396,9 @@ void run_demo(const DemoOptions& opts) {
 
   std::signal(SIGINT, interrupt_demo);
   std::signal(SIGTERM, interrupt_demo);
-  std::printf("tributary demo in %s: %u users, %g days from %s (seed %llu)\n",
-              paths.dir.string().c_str(), state.users, state.days, state.first_day().c_str(),
-              static_cast<unsigned long long>(state.seed));
+  std::printf("tributary demo in %s: %u users, %g day%s from %s (seed %llu)\n",
+              paths.dir.string().c_str(), state.users, state.days, state.days == 1 ? "" : "s",
+              state.first_day().c_str(), static_cast<unsigned long long>(state.seed));
   std::fflush(stdout);
   bool complete = true;
   if (!state.generated) {
@@ -417,9 +423,10 @@ void run_demo(const DemoOptions& opts) {
   const auto db = warehouse::Warehouse::open(paths.warehouse_uri);
   const LedgerProgress done = read_progress(db->connection());
   if (done.unfinished > 0) {
-    throw std::runtime_error(std::to_string(done.unfinished) +
-                             " raw objects are not ingested (see `tributary status --warehouse " +
-                             paths.warehouse_uri + "`); run the demo again to retry");
+    throw std::runtime_error(
+        std::to_string(done.unfinished) +
+        " raw objects could not be ingested: see `tributary status --warehouse " +
+        paths.warehouse_uri + "`");
   }
   warehouse::ReportOptions report_options;
   report_options.period = {state.first_day(), state.day_after_last()};

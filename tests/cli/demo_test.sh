@@ -22,6 +22,8 @@ expect_error "--pace" --dir "$work/bad" --pace -1
 expect_error "--dir" --dir ""
 touch "$work/file"
 expect_error "file" --dir "$work/file"
+mkdir "$work/corrupt" && echo 'users=many' >"$work/corrupt/demo.state"
+expect_error "demo.state: malformed value" --dir "$work/corrupt"
 
 # A demo with a fixed start (the state file a first run writes), so that directories compare.
 # Small: 60 users over one day. Paced over 2 s, so the ingester follows the generator.
