@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Contract tests for `tributary demo`: the whole pipeline in a working directory, its report,
 # re-runs that continue without duplicating anything, and bad options.
+#   demo_test.sh TRIBUTARY NODE JS_DIR
 set -euo pipefail
 bin=$1
+node=$2
+js=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -72,6 +75,10 @@ status=$("$bin" status --warehouse "sqlite://$work/a/warehouse.db")
   || fail "status: $status"
 [[ $(jq '.events.quarantined' <<<"$status") == 0 ]] || fail "quarantined: $status"
 facts_a=$(facts "$work/a")
+# DuckDB reads, through the demo's views, exactly the listens the warehouse holds.
+mapfile -t views <"$work/a/duckdb.sql"
+listens=$("$node" "$js/duckdb_query.mjs" "${views[@]}" "SELECT count(*) AS n FROM listen_events")
+[[ $(jq -r '.[0].n' <<<"$listens") == "${facts_a%%|*}" ]] || fail "DuckDB: $listens, facts $facts_a"
 
 # A re-run continues: nothing generated again, nothing duplicated, the same report.
 out=$(demo "$work/a" --pace 2)
