@@ -17,6 +17,7 @@ void ProgressLine::update(const std::string& text) {
   if (printed_plain_ && now - last_plain_ < plain_interval_) return;
   printed_plain_ = true;
   last_plain_ = now;
+  last_text_ = text;
   std::fprintf(out_, "%s\n", text.c_str());
   std::fflush(out_);
 }
@@ -24,7 +25,7 @@ void ProgressLine::update(const std::string& text) {
 void ProgressLine::finish(const std::string& text) {
   if (terminal_) {
     std::fprintf(out_, "\r\033[K%s\n", text.c_str());
-  } else {
+  } else if (!printed_plain_ || text != last_text_) {
     std::fprintf(out_, "%s\n", text.c_str());
   }
   std::fflush(out_);

@@ -18,7 +18,8 @@ class ProgressLine {
 
   // Shows `text` (one line, no '\n') now, or later if not on a terminal and printed recently.
   void update(const std::string& text);
-  // Shows `text` as the final state and ends the line.
+  // Shows `text` as the final state and ends the line (a plain line equal to the last one
+  // printed is not repeated).
   void finish(const std::string& text);
 
  private:
@@ -27,6 +28,7 @@ class ProgressLine {
   std::chrono::milliseconds plain_interval_;
   std::chrono::steady_clock::time_point last_plain_{};
   bool printed_plain_ = false;
+  std::string last_text_;  // the last plain line, not repeated by finish()
 };
 
 // True when `stream` is a terminal.
