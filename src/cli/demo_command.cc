@@ -8,7 +8,6 @@
 // Re-running in the same DIR continues that demo (see cli/demo_state.h): finished generation is
 // not repeated, an interrupted one is redone with the same events (duplicates the ingester drops
 // by event key), and ingestion picks up whatever is not committed yet. Nothing is duplicated.
-#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
@@ -25,6 +24,8 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/counting_store.h"
+#include "cli/demo_guide.h"
 #include "cli/demo_state.h"
 #include "cli/progress_line.h"
 #include "gen/generate_run.h"
@@ -59,57 +60,6 @@ std::atomic<bool> g_interrupted{false};
 extern "C" void interrupt_demo(int) {
   g_interrupted.store(true);
 }
-
-// Forwards to a store and counts what was put: objects and lines ('\n'), i.e. events shipped,
-// since the generator writes plain JSON lines. Counters are read from other threads.
-class CountingStore final : public store::ObjectStore {
- public:
-  explicit CountingStore(std::unique_ptr<store::ObjectStore> inner) : inner_(std::move(inner)) {}
-
-  store::ListPage list(std::string_view prefix, std::string_view start_after,
-                       std::size_t max_keys) override {
-    return inner_->list(prefix, start_after, max_keys);
-  }
-  store::GetResult get(std::string_view key) override { return inner_->get(key); }
-  store::GetResult get_range(std::string_view key, std::uint64_t offset,
-                             std::uint64_t length) override {
-    return inner_->get_range(key, offset, length);
-  }
-  std::optional<store::ObjectInfo> head(std::string_view key) override { return inner_->head(key); }
-  store::ObjectInfo put(std::string_view key, std::string_view body,
-                        const store::PutOptions& options) override {
-    store::ObjectInfo info = inner_->put(key, body, options);
-    objects_.fetch_add(1, std::memory_order_relaxed);
-    lines_.fetch_add(static_cast<std::uint64_t>(std::count(body.begin(), body.end(), '\n')),
-                     std::memory_order_relaxed);
-    return info;
-  }
-  void remove(std::string_view key) override { inner_->remove(key); }
-  std::string uri() const override { return inner_->uri(); }
-
-  std::uint64_t objects() const { return objects_.load(std::memory_order_relaxed); }
-  std::uint64_t lines() const { return lines_.load(std::memory_order_relaxed); }
-
- private:
-  std::unique_ptr<store::ObjectStore> inner_;
-  std::atomic<std::uint64_t> objects_{0}, lines_{0};
-};
-
-struct DemoPaths {
-  fs::path dir, raw, lake, warehouse_db;
-  std::string raw_uri, lake_uri, warehouse_uri;
-
-  explicit DemoPaths(const std::string& option) {
-    dir = fs::absolute(option).lexically_normal();
-    if (!dir.has_filename()) dir = dir.parent_path();  // "demo/" -> "demo"
-    raw = dir / "raw";
-    lake = dir / "lake";
-    warehouse_db = dir / "warehouse.db";
-    raw_uri = "file://" + raw.string();
-    lake_uri = "file://" + lake.string();
-    warehouse_uri = "sqlite://" + warehouse_db.string();
-  }
-};
 
 void check(const DemoOptions& o) {
   if (o.dir.empty()) throw std::invalid_argument("--dir must not be empty");
@@ -332,44 +282,6 @@ void write_text(const fs::path& file, const std::string& text) {
   out << text;
   out.flush();
   if (!out) throw std::runtime_error("cannot write " + file.string());
-}
-
-std::string where_to_look(const DemoPaths& p) {
-  const std::string dir = p.dir.string(), db = p.warehouse_db.string();
-  std::string out;
-  out += "\nWhere to look (all under " + dir + "):\n";
-  out += "  raw bucket  " + p.raw.string() + "/Raw/<stream>/  fluentd-style objects\n";
-  out += "  lake        " + p.lake.string() + "/bronze/  exact copies of the raw objects\n";
-  out += "              " + p.lake.string() +
-         "/silver/<stream>/event_date=YYYY-MM-DD/  Parquet, deduplicated\n";
-  out += "              " + p.lake.string() + "/quarantine/  rejected lines with reasons\n";
-  out += "  warehouse   " + db + "  SQLite star schema, daily marts, BI views\n";
-  out += "  report      " + dir + "/report.json\n";
-  out += "\nExplore the warehouse (views v_listens, v_page_views; marts mart_song_daily,\n";
-  out += "mart_location_daily, mart_user_daily; facts fact_*, dimensions dim_*):\n";
-  out += "  sqlite3 -header -column " + db +
-         " \"SELECT artist, song, count(*) AS plays FROM v_listens"
-         " GROUP BY artist, song ORDER BY plays DESC LIMIT 10\"\n";
-  out += "  sqlite3 -header -column " + db +
-         " \"SELECT city, state, count(*) AS page_views FROM v_page_views"
-         " GROUP BY city, state ORDER BY page_views DESC LIMIT 10\"\n";
-  out += "  sqlite3 -header -column " + db +
-         " \"SELECT user_id, first_name, last_name, round(sum(duration_s) / 3600, 2) AS hours"
-         " FROM v_listens WHERE user_id IS NOT NULL GROUP BY user_id ORDER BY hours DESC"
-         " LIMIT 10\"\n";
-  out += "  sqlite3 -header -column " + db +
-         " \"SELECT d.date, sum(m.plays) AS plays FROM mart_song_daily m"
-         " JOIN dim_date d USING (date_key) GROUP BY d.date ORDER BY d.date\"\n";
-  out += "\nExplore the lake with DuckDB (" + dir +
-         "/duckdb.sql holds a view over silver per stream):\n";
-  out += "  duckdb -init " + dir + "/duckdb.sql\n";
-  out +=
-      "  D SELECT artist, song, count(*) AS plays FROM listen_events GROUP BY ALL"
-      " ORDER BY plays DESC LIMIT 10;\n";
-  out += "\nRun `tributary demo --dir " + dir +
-         "` again to continue this demo (nothing is duplicated);\n";
-  out += "`tributary status --warehouse " + p.warehouse_uri + "` shows the ingestion ledger.\n";
-  return out;
 }
 
 void run_demo(const DemoOptions& opts) {
