@@ -1,0 +1,378 @@
+// `tributary demo [--dir DIR] [--users N] [--days D] [--seed S] [--pace SECONDS] [--top N]`: the
+// whole pipeline on embedded defaults. In DIR (default ./tributary-demo) the generator ships a
+// few days of a few hundred users to a file:// raw bucket (DIR/raw) while the ingester, in the
+// same process, follows it into the lake (DIR/lake) and a SQLite warehouse (DIR/warehouse.db);
+// a progress line shows both. Then it prints the report for the simulated period (also written
+// to DIR/report.json), writes DuckDB views over silver to DIR/duckdb.sql, and says where to look.
+//
+// Re-running in the same DIR continues that demo (see cli/demo_state.h): finished generation is
+// not repeated, an interrupted one is redone with the same events (duplicates the ingester drops
+// by event key), and ingestion picks up whatever is not committed yet. Nothing is duplicated.
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/counting_store.h"
+#include "cli/demo_guide.h"
+#include "cli/demo_state.h"
+#include "cli/progress_line.h"
+#include "gen/generate_run.h"
+#include "gen/site_model.h"
+#include "ingest/ingester.h"
+#include "lake/catalog.h"
+#include "lake/manifest.h"
+#include "server/metrics.h"
+#include "store/open_store.h"
+#include "util/log.h"
+#include "warehouse/report.h"
+#include "warehouse/report_format.h"
+#include "warehouse/warehouse.h"
+
+namespace tributary::cli {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr std::int64_t kDayMs = 86'400'000;
+
+struct DemoOptions {
+  std::string dir = "tributary-demo";
+  std::uint32_t users = 500;
+  double days = 5;
+  std::uint64_t seed = 1;
+  double pace = 20;
+  std::int64_t top = 10;
+};
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void interrupt_demo(int) {
+  g_interrupted.store(true);
+}
+
+void check(const DemoOptions& o) {
+  if (o.dir.empty()) throw std::invalid_argument("--dir must not be empty");
+  if (o.users < 1 || o.users > 100'000) throw std::invalid_argument("--users must be 1 to 100000");
+  if (!(o.days > 0 && o.days <= 366)) throw std::invalid_argument("--days must be in (0, 366]");
+  if (!(o.pace >= 0 && o.pace <= 3600)) {
+    throw std::invalid_argument("--pace must be 0 to 3600 seconds");
+  }
+  if (o.top < 1) throw std::invalid_argument("--top must be at least 1");
+}
+
+// The state of the demo in `file`: the recorded one, or a new one ending now.
+DemoState demo_state(const fs::path& file, const DemoOptions& o) {
+  if (auto state = load_demo_state(file)) {
+    if (state->users != o.users || state->days != o.days || state->seed != o.seed) {
+      std::ostringstream why;
+      why << file.parent_path().string() << " holds a demo of --users " << state->users
+          << " --days " << state->days << " --seed " << state->seed
+          << ": re-run with those, or choose another --dir";
+      throw std::runtime_error(why.str());
+    }
+    return *state;
+  }
+  DemoState state;
+  state.users = o.users;
+  state.days = o.days;
+  state.seed = o.seed;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  state.start_ms = now - static_cast<std::int64_t>(std::llround(o.days * kDayMs));
+  return state;
+}
+
+// Paced (pace > 0): the simulated period passes in `pace` wall-clock seconds, objects flushed
+// every second, as a fast-forwarded fluentd would ship them. Otherwise: as fast as possible.
+gen::GenerateOptions generate_options(const DemoState& state, double pace) {
+  gen::GenerateOptions options;
+  options.seed = state.seed;
+  options.users = state.users;
+  options.chunks.prefix = "Raw/";
+  if (pace > 0) {
+    // A realtime run backfills up to its present at once, then paces: the present is a moment
+    // after the start (1/1024 day: exact in binary, so the simulation starts at start_ms).
+    constexpr double kBackfillDays = 1.0 / 1024;
+    options.realtime = true;
+    options.from_days = kBackfillDays;
+    options.present_ms = state.start_ms + static_cast<std::int64_t>(kBackfillDays * kDayMs);
+    options.duration_ms = static_cast<std::int64_t>(std::llround(pace * 1000));
+    options.speed = static_cast<double>(state.end_ms() - options.present_ms) /
+                    static_cast<double>(*options.duration_ms);
+    options.chunks.flush_interval_ms = 1000;
+  } else {
+    options.present_ms = state.end_ms();
+    options.from_days = state.days;
+  }
+  options.stop = &g_interrupted;
+  return options;
+}
+
+struct LedgerProgress {
+  std::int64_t objects = 0, committed = 0, new_events = 0, quarantined = 0;
+  std::int64_t unfinished = 0;  // seen, claimed or failed: not (yet) ingested
+};
+
+std::int64_t as_int(const std::optional<std::string>& v) {
+  return v ? std::stoll(*v) : 0;
+}
+
+LedgerProgress read_progress(warehouse::SqlConnection& c) {
+  LedgerProgress p;
+  const auto objects = c.query(
+      "SELECT count(*), coalesce(sum(CASE WHEN status = 'committed' THEN 1 ELSE 0 END), 0),"
+      " coalesce(sum(CASE WHEN status IN ('seen', 'claimed', 'failed') THEN 1 ELSE 0 END), 0)"
+      " FROM ingest_object")[0];
+  p.objects = as_int(objects[0]);
+  p.committed = as_int(objects[1]);
+  p.unfinished = as_int(objects[2]);
+  const auto events = c.query(
+      "SELECT coalesce(sum(new_events), 0), coalesce(sum(quarantined), 0) FROM ingest_batch"
+      " WHERE status IN ('committed', 'published')")[0];
+  p.new_events = as_int(events[0]);
+  p.quarantined = as_int(events[1]);
+  return p;
+}
+
+std::string progress_text(const CountingStore* raw, const LedgerProgress& p, double seconds) {
+  char text[256];
+  int n = 0;
+  if (raw != nullptr) {
+    n = std::snprintf(text, sizeof text, "generated %llu events in %llu objects | ",
+                      static_cast<unsigned long long>(raw->lines()),
+                      static_cast<unsigned long long>(raw->objects()));
+  }
+  std::snprintf(text + n, sizeof text - static_cast<std::size_t>(n),
+                "committed %lld/%lld objects, %lld events (%lld quarantined) | %.1f s",
+                static_cast<long long>(p.committed), static_cast<long long>(p.objects),
+                static_cast<long long>(p.new_events), static_cast<long long>(p.quarantined),
+                seconds);
+  return text;
+}
+
+// Shows progress from its own thread until stop(); also turns an interrupt into ingester.stop().
+class ProgressTicker {
+ public:
+  ProgressTicker(const std::string& warehouse_uri, const CountingStore* raw,
+                 ingest::Ingester& ingester)
+      : raw_(raw), started_(std::chrono::steady_clock::now()) {
+    thread_ = std::thread([this, warehouse_uri, &ingester] { loop(warehouse_uri, ingester); });
+  }
+  ~ProgressTicker() { stop(); }
+
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  // Progress is best effort: if the database cannot be read, the line stops, not the demo.
+  void loop(const std::string& warehouse_uri, ingest::Ingester& ingester) {
+    try {
+      show(warehouse_uri, ingester);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "tributary: no more progress: %s\n", e.what());
+      std::unique_lock lock(mutex_);
+      while (!changed_.wait_for(lock, std::chrono::milliseconds(500), [&] { return done_; })) {
+        if (g_interrupted.load()) ingester.stop();
+      }
+    }
+  }
+
+  void show(const std::string& warehouse_uri, ingest::Ingester& ingester) {
+    ProgressLine line(stdout, is_terminal(stdout));
+    const auto db = warehouse::Warehouse::open(warehouse_uri);
+    auto text = [&] {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+      return progress_text(raw_, read_progress(db->connection()), seconds);
+    };
+    std::unique_lock lock(mutex_);
+    while (!changed_.wait_for(lock, std::chrono::milliseconds(500), [&] { return done_; })) {
+      if (g_interrupted.load()) ingester.stop();
+      line.update(text());
+    }
+    line.finish(text());
+  }
+
+  const CountingStore* raw_;
+  std::chrono::steady_clock::time_point started_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts after the members it uses exist
+};
+
+// Generates on a thread of its own while `ingester` follows on this one; then ingests what is
+// left. Returns false when interrupted before generation finished.
+bool generate_and_ingest(const DemoState& state, double pace, CountingStore& raw,
+                         ingest::Ingester& ingester) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool generating = true;
+  std::exception_ptr failure;
+  std::thread generator([&] {
+    try {
+      gen::SystemShippingClock clock;
+      gen::run_generate(gen::SiteModel::reference(), generate_options(state, pace), raw, clock);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    std::lock_guard lock(mutex);
+    generating = false;
+    changed.notify_all();
+  });
+  // Each until-idle pass takes everything listed so far; between passes, wait for more objects
+  // to arrive (or generation to end). The pass after generation ended sees every object.
+  try {
+    for (bool last_pass = false; !last_pass && !g_interrupted.load();) {
+      {
+        std::lock_guard lock(mutex);
+        last_pass = !generating;
+      }
+      ingester.run(/*until_idle=*/true);
+      if (!last_pass) {
+        std::unique_lock lock(mutex);
+        changed.wait_for(lock, std::chrono::milliseconds(500), [&] { return !generating; });
+      }
+    }
+  } catch (...) {
+    g_interrupted.store(true);  // ends the generator
+    generator.join();
+    throw;
+  }
+  generator.join();
+  if (failure) std::rethrow_exception(failure);
+  return !g_interrupted.load();
+}
+
+// The ingester keeps the lake's manifest in the warehouse (lake_file), committed with the facts.
+std::vector<lake::ManifestEntry> committed_silver_files(warehouse::SqlConnection& c) {
+  std::vector<lake::ManifestEntry> files;
+  for (const auto& row :
+       c.query("SELECT file_key, table_name, partition_name FROM lake_file WHERE kind = 'silver'"
+               " ORDER BY file_key")) {
+    lake::ManifestEntry e;
+    e.key = row[0].value_or("");
+    e.table = row[1].value_or("");
+    e.partition = row[2].value_or("");
+    files.push_back(std::move(e));
+  }
+  return files;
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+void run_demo(const DemoOptions& opts) {
+  check(opts);
+  const DemoPaths paths(opts.dir);
+  fs::create_directories(paths.raw);
+  fs::create_directories(paths.lake);
+  const fs::path state_file = paths.dir / "demo.state";
+  DemoState state = demo_state(state_file, opts);
+  save_demo_state(state_file, state);
+
+  // Batch-level logs would scroll the progress line away; warnings and errors still show.
+  util::log_configure(util::LogFormat::kLogfmt, util::LogLevel::kWarn);
+  ingest::IngestConfig config;
+  config.source = paths.raw_uri;
+  config.lake = paths.lake_uri;
+  config.warehouse = paths.warehouse_uri;
+  config.http_enabled = false;
+  config.worker_id = "demo";
+  config.poll_interval = std::chrono::milliseconds(250);
+  ingest::finalize_config(config);
+  server::MetricsRegistry metrics;
+  ingest::Ingester ingester(config, metrics);
+
+  std::signal(SIGINT, interrupt_demo);
+  std::signal(SIGTERM, interrupt_demo);
+  std::printf("tributary demo in %s: %u users, %g day%s from %s (seed %llu)\n",
+              paths.dir.string().c_str(), state.users, state.days, state.days == 1 ? "" : "s",
+              state.first_day().c_str(), static_cast<unsigned long long>(state.seed));
+  std::fflush(stdout);
+  bool complete = true;
+  if (!state.generated) {
+    CountingStore raw(store::open_store(paths.raw_uri));
+    ProgressTicker ticker(paths.warehouse_uri, &raw, ingester);
+    complete = generate_and_ingest(state, opts.pace, raw, ingester);
+    ticker.stop();
+    if (complete) {
+      state.generated = true;
+      save_demo_state(state_file, state);
+    }
+  } else {
+    std::printf("raw data already generated; ingesting whatever is not committed yet\n");
+    ProgressTicker ticker(paths.warehouse_uri, nullptr, ingester);
+    ingester.run(/*until_idle=*/true);
+  }
+  if (!complete || g_interrupted.load()) {
+    std::fprintf(stderr, "tributary: demo interrupted; run it again to continue\n");
+    throw ExitCode{130};
+  }
+
+  const auto db = warehouse::Warehouse::open(paths.warehouse_uri);
+  const LedgerProgress done = read_progress(db->connection());
+  if (done.unfinished > 0) {
+    throw std::runtime_error(
+        std::to_string(done.unfinished) +
+        " raw objects could not be ingested: see `tributary status --warehouse " +
+        paths.warehouse_uri + "`");
+  }
+  warehouse::ReportOptions report_options;
+  report_options.period = {state.first_day(), state.day_after_last()};
+  report_options.top = opts.top;
+  const warehouse::Report report = warehouse::run_report(db->connection(), report_options);
+  write_text(paths.dir / "report.json", warehouse::report_json(report));
+  write_text(paths.dir / "duckdb.sql",
+             lake::catalog_ddl(lake::CatalogDialect::kDuckDB, paths.lake_uri,
+                               committed_silver_files(db->connection())));
+  std::printf("\n%s%s", warehouse::report_table(report).c_str(), where_to_look(paths).c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+void add_demo_command(CLI::App& app) {
+  auto opts = std::make_shared<DemoOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "demo",
+      "The whole pipeline on embedded defaults: generate a few days of eventsim data into a local "
+      "bucket while ingesting it into a Parquet lake and a SQLite warehouse, then print the BI "
+      "report and where to explore. Re-running in the same --dir continues the same demo.");
+  cmd->add_option("--dir", opts->dir, "Working directory: raw/, lake/, warehouse.db")
+      ->capture_default_str();
+  cmd->add_option("--users", opts->users, "Simulated users")->capture_default_str();
+  cmd->add_option("--days", opts->days, "Simulated days, ending when the demo first ran")
+      ->capture_default_str();
+  cmd->add_option("--seed", opts->seed, "Generator seed")->capture_default_str();
+  cmd->add_option("--pace", opts->pace,
+                  "Wall-clock seconds over which the simulated days are shipped, so ingestion "
+                  "follows them as they arrive (0: generate as fast as possible)")
+      ->capture_default_str();
+  cmd->add_option("--top", opts->top, "Rows per list in the report")->capture_default_str();
+  cmd->callback([opts] { run_demo(*opts); });
+}
+
+}  // namespace tributary::cli
