@@ -89,7 +89,7 @@ expect_error "--duration needs --realtime" --store "file://$work/x" --duration 3
 expect_error "--speed must be positive" --store "file://$work/x" --realtime --speed -1
 expect_error "--speed needs --realtime" --store "file://$work/x" --speed 10
 expect_error "--config: cannot open $work/none.json" --store "file://$work/x" --config "$work/none.json"
-expect_error "cannot write to the store: " --store "file:///proc/tributary-no-such-dir" --users 5 --from-days 1
+expect_error "cannot write to the store: " --store "file:///proc/tributary-no-such-dir" --users 50 --from-days 1 --now "$now"
 [[ ! -e $work/x ]] || fail "a rejected run wrote to the store"
 "$bin" generate --help | grep -q -- "--chunk-bytes" || fail "generate --help"
 echo "generate contract: ok"
