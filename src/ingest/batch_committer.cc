@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "ingest/archive.h"
+#include "ingest/sql_lake_manifest.h"
 #include "ingest/staged_writes.h"
 #include "util/log.h"
 
@@ -147,28 +148,6 @@ std::vector<lake::ManifestEntry> stage_files(StagedWrites& staged, const BatchPl
   return files;
 }
 
-void record_files(warehouse::SqlConnection& db, const std::vector<lake::ManifestEntry>& files) {
-  for (const lake::ManifestEntry& f : files) {
-    const bool quarantine = f.key.starts_with("quarantine/");
-    const SqlValue params[] = {f.key,
-                               std::string(quarantine ? "quarantine" : "silver"),
-                               f.table,
-                               f.partition,
-                               static_cast<std::int64_t>(f.rows),
-                               static_cast<std::int64_t>(f.bytes),
-                               f.min_ts_ms,
-                               f.max_ts_ms,
-                               f.batch_id};
-    db.execute(
-        "INSERT INTO lake_file (file_key, kind, table_name, partition_name, rows, bytes,"
-        " min_ts_ms, max_ts_ms, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        " ON CONFLICT (file_key) DO UPDATE SET rows = excluded.rows, bytes = excluded.bytes,"
-        " min_ts_ms = excluded.min_ts_ms, max_ts_ms = excluded.max_ts_ms,"
-        " batch_id = excluded.batch_id",
-        params);
-  }
-}
-
 }  // namespace
 
 BatchCommitter::BatchCommitter(store::ObjectStore& source, store::ObjectStore& lake,
@@ -205,7 +184,7 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
       stage_files(staged, plan, fresh, rejects, options_.silver);
   outcome.files = files.size();
   if (options_.load_warehouse && !fresh.empty()) txn.load(fresh);
-  record_files(db, files);
+  record_lake_files(db, files);
 
   const std::int64_t now = now_ms();
   for (std::size_t i = 0; i < plan.objects.size(); ++i) {
@@ -254,6 +233,7 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
   txn.commit();
 
   staged.publish();
+  if (!files.empty()) SqlLakeManifest(state_.connection()).publish_copy(lake_);
   const SqlValue published[] = {now_ms(), plan.batch_id};
   state_.connection().execute(
       "UPDATE ingest_batch SET status = 'published', published_ms = $1 WHERE batch_id = $2",
@@ -288,6 +268,7 @@ std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms) 
     StagedWrites staged(lake_);
     stage_files(staged, plan, select_new(batch, std::move(fresh)), rejects, options_.silver);
     staged.publish();
+    SqlLakeManifest(state_.connection()).publish_copy(lake_);
     const SqlValue published[] = {now_ms(), plan.batch_id};
     state_.connection().execute(
         "UPDATE ingest_batch SET status = 'published', published_ms = $1 WHERE batch_id = $2",

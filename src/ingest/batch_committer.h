@@ -10,7 +10,8 @@
 //              in memory, load the new events into the warehouse, record the files in lake_file,
 //              and mark the objects and the batch committed. The batch row's status check fences
 //              off a worker whose lease expired: it commits nothing.
-//   5. publish write the staged files to the lake, then mark the batch published
+//   5. publish write the staged files to the lake, refresh the lake's copy of the manifest
+//              (SqlLakeManifest::publish_copy), then mark the batch published
 //
 // A crash before 4 commits nothing (the claim's lease expires and another attempt redoes it); a
 // crash between 4 and 5 is repaired by republish_pending(), which rebuilds the identical files

@@ -1,0 +1,34 @@
+// SqlLakeManifest: the lake manifest as the ingester commits it, in the state database's
+// lake_file table (silver rows), behind lake::LakeManifest so that compaction and the catalog work
+// on a lake built by `tributary run` exactly as on a lake-only manifest.
+//
+// The database is the truth; the lake keeps a copy at lake::StoreManifest::kKey for tools that
+// only see the lake (`tributary catalog`, DuckDB views). publish_copy() rewrites that copy whole
+// from the table, so concurrent writers converge on the latest committed state.
+#pragma once
+
+#include "lake/manifest.h"
+#include "store/object_store.h"
+#include "warehouse/sql_connection.h"
+
+namespace tributary::ingest {
+
+class SqlLakeManifest final : public lake::LakeManifest {
+ public:
+  explicit SqlLakeManifest(warehouse::SqlConnection& db) : db_(db) {}
+
+  std::vector<lake::ManifestEntry> entries() override;
+  // Applies `change` in one transaction of its own (the caller must not have one open).
+  void commit(const lake::ManifestChange& change) override;
+
+  // Rewrites the lake's copy of the manifest from the table.
+  void publish_copy(store::ObjectStore& lake);
+
+ private:
+  warehouse::SqlConnection& db_;
+};
+
+// Writes `files` into lake_file (insert or replace by key). For callers inside a transaction.
+void record_lake_files(warehouse::SqlConnection& db, const std::vector<lake::ManifestEntry>& files);
+
+}  // namespace tributary::ingest
