@@ -120,16 +120,23 @@ void StatusBoard::record_backlog(std::uint64_t pending_objects, double lag_secon
   lag_seconds_ = lag_seconds;
 }
 
-void StatusBoard::set_top_lists(TopListsProvider provider) {
+void StatusBoard::set_report_link(std::string href) {
   std::lock_guard lock(mutex_);
+  report_link_ = std::move(href);
+}
+
+void StatusBoard::set_top_lists(TopListsProvider provider) {
+  std::lock_guard lock(top_lists_mutex_);
   top_lists_ = std::move(provider);
   top_lists_cache_.clear();
 }
 
-std::string StatusBoard::top_lists_json() {
+std::string StatusBoard::top_lists_json(std::uint64_t batches) {
+  std::lock_guard lock(top_lists_mutex_);
   if (!top_lists_) return "null";
   const std::int64_t now = clock_();
-  if (top_lists_cache_.empty() || now - top_lists_at_ms_ >= kTopListsTtlMs) {
+  if (top_lists_cache_.empty() || batches != top_lists_batches_ ||
+      now - top_lists_at_ms_ >= kTopListsTtlMs) {
     try {
       top_lists_cache_ = top_lists_();
       while (!top_lists_cache_.empty() && top_lists_cache_.back() == '\n') {
@@ -141,12 +148,22 @@ std::string StatusBoard::top_lists_json() {
       top_lists_cache_ = err;
     }
     top_lists_at_ms_ = now;
+    top_lists_batches_ = batches;
   }
   return top_lists_cache_;
 }
 
 std::string StatusBoard::json() {
+  std::uint64_t batches = 0;
+  std::string out = counters_json(batches);
+  // counters_json() leaves the object open for the warehouse's lists, computed without mutex_.
+  out += ",\"warehouse\":" + top_lists_json(batches) + "}";
+  return out;
+}
+
+std::string StatusBoard::counters_json(std::uint64_t& batches) {
   std::lock_guard lock(mutex_);
+  batches = batches_;
   const std::int64_t now = clock_();
   const std::vector<ThroughputSample> window = ring_.window(now);
   // Rates over the last minute of complete and current slots.
@@ -242,8 +259,6 @@ std::string StatusBoard::json() {
     w.key("message").value(valid_utf8(f.message)).end_object();
   }
   w.end_array();
-  w.key("warehouse").raw(top_lists_json());
-  w.end_object();
   return out;
 }
 

@@ -4,7 +4,10 @@
 // current top lists (from a provider, cached).
 //
 // Invariants:
-//  - Thread-safe: the ingest loop records, HTTP threads read; every method takes one mutex.
+//  - Thread-safe: the ingest loop records, HTTP threads read. Recording never waits for the
+//    warehouse: the top lists are computed under a mutex of their own, outside the counters'.
+//  - The top lists are recomputed when a batch committed since the last computation, else at
+//    most every kTopListsTtlMs; a provider that throws shows {"error": message}.
 //  - Memory is bounded: a fixed throughput ring, at most kMaxReasons quarantine reasons (the
 //    rarest newcomer is dropped past that), at most kMaxErrors recent errors.
 //  - Texts are stored as given; callers redact secrets before recording (util::redact). json()
@@ -57,7 +60,7 @@ class StatusBoard {
   void record_failure(std::string_view where, std::string message);
   void record_backlog(std::uint64_t pending_objects, double lag_seconds);
   void set_top_lists(TopListsProvider provider);
-  void set_report_link(std::string href) { report_link_ = std::move(href); }
+  void set_report_link(std::string href);
 
   // The page's data; see docs/operations.md ("Status page") for the fields.
   std::string json();
@@ -71,7 +74,8 @@ class StatusBoard {
     std::int64_t at_ms;
     std::string where, message;
   };
-  std::string top_lists_json();  // mutex held
+  std::string counters_json(std::uint64_t& batches);  // takes mutex_
+  std::string top_lists_json(std::uint64_t batches);  // takes top_lists_mutex_
 
   Clock clock_;
   std::mutex mutex_;
@@ -85,9 +89,11 @@ class StatusBoard {
   double lag_seconds_ = 0;
   std::int64_t newest_event_ms_ = 0;
   ThroughputRing ring_{kSlotMs, kSlots};
+  std::mutex top_lists_mutex_;  // guards the four below; never held with mutex_
   TopListsProvider top_lists_;
   std::string top_lists_cache_;  // JSON value, or "" before the first call
   std::int64_t top_lists_at_ms_ = 0;
+  std::uint64_t top_lists_batches_ = 0;  // batches_ when the cache was computed
   std::string report_link_;
 };
 

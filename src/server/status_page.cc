@@ -32,6 +32,7 @@ h2 { font-size:.95rem; margin:0 0 .6rem; color:var(--muted); text-transform:uppe
 table { border-collapse:collapse; width:100%; }
 th, td { text-align:left; padding:.25rem .4rem; border-bottom:1px solid var(--line); vertical-align:top; }
 td.n, th.n { text-align:right; font-variant-numeric:tabular-nums; }
+td div { overflow-wrap:anywhere; color:var(--muted); font-size:.8rem; }
 code { font:12px/1.3 ui-monospace, Menlo, Consolas, monospace; word-break:break-all; background:#f2f4f7; padding:1px 3px; border-radius:3px; }
 .empty { color:var(--muted); font-style:italic; }
 .err { color:var(--bad); }

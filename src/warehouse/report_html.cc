@@ -47,6 +47,7 @@ section.wide { grid-column:1 / -1; }
 h2 { font-size:1rem; margin:0 0 .5rem; }
 p.note { color:#667085; margin:.2rem 0 .6rem; font-size:.85rem; }
 svg { width:100%; height:auto; display:block; }
+#location-map { max-height:600px; }
 svg text { font:12px system-ui, sans-serif; fill:#1d2330; }
 svg text.value { fill:#475467; font-variant-numeric:tabular-nums; }
 svg text.axis { fill:#98a2b3; font-size:11px; }
@@ -58,7 +59,7 @@ td.n, th.n { text-align:right; font-variant-numeric:tabular-nums; }
 
 std::string bar_chart(const std::string& id, const std::vector<Bar>& bars, const char* color) {
   if (bars.empty()) return "<p class=\"empty\">No data in this period.</p>\n";
-  const int label_w = 230, value_w = 90, width = 760, row_h = 24;
+  const int label_w = 200, value_w = 110, width = 600, row_h = 24;
   const int plot_w = width - label_w - value_w;
   const int height = static_cast<int>(bars.size()) * row_h + 8;
   double max = 0;
