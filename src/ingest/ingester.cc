@@ -15,6 +15,29 @@ std::int64_t now_ms() {
       .count();
 }
 
+// `config` with S3 attempts counted in tributary_s3_requests_total and _retries_total.
+store::StoreConfig observed(store::StoreConfig config, const std::string& store_name,
+                            server::MetricsRegistry& metrics) {
+  config.on_attempt = [&metrics, store_name](std::string_view operation, std::string_view outcome,
+                                             bool will_retry) {
+    metrics
+        .counter("tributary_s3_requests_total", "S3 HTTP requests (attempts), by outcome",
+                 {{"store", store_name},
+                  {"operation", std::string(operation)},
+                  {"outcome", std::string(outcome)}})
+        .inc();
+    if (will_retry) {
+      metrics
+          .counter("tributary_s3_retries_total", "S3 attempts that failed and were retried",
+                   {{"store", store_name},
+                    {"operation", std::string(operation)},
+                    {"reason", std::string(outcome)}})
+          .inc();
+    }
+  };
+  return config;
+}
+
 server::BatchRecord status_record(const std::string& stream, const BatchOutcome& out) {
   server::BatchRecord r;
   r.stream = stream;
@@ -37,8 +60,8 @@ server::BatchRecord status_record(const std::string& stream, const BatchOutcome&
 
 Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics)
     : config_(std::move(config)), metrics_(metrics) {
-  source_ = store::open_store(config_.source, config_.store);
-  lake_ = store::open_store(config_.lake, config_.store);
+  source_ = store::open_store(config_.source, observed(config_.store, "source", metrics_));
+  lake_ = store::open_store(config_.lake, observed(config_.store, "lake", metrics_));
   const std::string& state_uri = config_.warehouse.empty() ? config_.state : config_.warehouse;
   state_ = warehouse::Warehouse::open(state_uri);
   hint_state_ = warehouse::Warehouse::open(state_uri);
