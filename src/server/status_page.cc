@@ -62,7 +62,7 @@ svg text { font:11px system-ui, sans-serif; fill:var(--muted); }
   </section>
   <section>
     <h2>Throughput, lines per second (last 10 minutes)</h2>
-    <svg id="chart" data-testid="throughput-chart" viewBox="0 0 600 160" width="100%" role="img" aria-label="throughput chart"></svg>
+    <svg id="chart" data-testid="throughput-chart" viewBox="0 0 440 160" width="100%" role="img" aria-label="throughput chart"></svg>
   </section>
   <section>
     <h2>Top quarantine reasons</h2>
@@ -131,7 +131,7 @@ function renderStages(stages) {
 function renderChart(t) {
   const svg = $("chart");
   const ns = "http://www.w3.org/2000/svg";
-  const W = 600, H = 160, L = 44, B = 18, T = 8;
+  const W = 440, H = 160, L = 40, B = 18, T = 8;
   const perSecond = t.samples.map((s) => s.lines / (t.slot_ms / 1000));
   const max = Math.max(1, ...perSecond);
   const bw = (W - L) / perSecond.length;

@@ -4,6 +4,7 @@
 #  - /metrics parses as Prometheus text (tests/js/metrics_check.mjs) and its counters equal the run;
 #  - the status page in headless Chromium shows the run's numbers, quarantine samples and the
 #    warehouse's top lists, and links to the report (tests/js/status_page_check.mjs);
+#  - `run --until-idle --progress` writes plain progress lines when stderr is not a terminal;
 #  - `report --format html` renders in Chromium with numbers equal to `--format json`
 #    (tests/js/report_html_check.mjs).
 # Screenshots go to OUT_DIR for people to look at.
@@ -106,6 +107,14 @@ jq -e --slurpfile e "$work/expect.json" '
   .new_events == ([$e[0].per_stream[].new] | add) and
   .duplicates == ([$e[0].per_stream[].duplicates] | add)' "$work/run.json" >/dev/null ||
   fail "run totals: $(cat "$work/run.json")"
+
+# Progress of a one-shot run, to a file (not a terminal): plain lines on stderr, the last one
+# complete; stdout keeps only the JSON totals.
+"$bin" run --source "file://$work/raw" --lake "file://$work/lake2" --state "sqlite://$work/state2.db" \
+  --until-idle --progress >"$work/once.json" 2>"$work/once.log" || fail "run --until-idle --progress"
+grep -q '^ingest: 4/4 objects (100%), [0-9.,]* objects/s$' "$work/once.log" ||
+  fail "no final progress line: $(grep -v '^{' "$work/once.log")"
+jq -e '.objects == 4' "$work/once.json" >/dev/null || fail "--progress changed stdout: $(cat "$work/once.json")"
 
 # `report --format html` against `--format json`, in Chromium.
 "$bin" report --warehouse "$warehouse" --from 2022-01-01 --to 2025-01-01 --top 10 --format json >"$work/report.json"
