@@ -22,6 +22,10 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
+std::string counted(std::int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 std::string user_name(const UserRow& u) {
   std::string name = u.first_name.value_or("");
   if (u.last_name) name += (name.empty() ? "" : " ") + *u.last_name;
@@ -59,7 +63,7 @@ td.n, th.n { text-align:right; font-variant-numeric:tabular-nums; }
 
 std::string bar_chart(const std::string& id, const std::vector<Bar>& bars, const char* color) {
   if (bars.empty()) return "<p class=\"empty\">No data in this period.</p>\n";
-  const int label_w = 200, value_w = 110, width = 600, row_h = 24;
+  const int label_w = 250, value_w = 110, width = 660, row_h = 24;
   const int plot_w = width - label_w - value_w;
   const int height = static_cast<int>(bars.size()) * row_h + 8;
   double max = 0;
@@ -73,8 +77,8 @@ std::string bar_chart(const std::string& id, const std::vector<Bar>& bars, const
     const int y = 4 + static_cast<int>(i) * row_h;
     const double w = std::max(1.0, plot_w * b.value / max);
     std::string label = b.label;
-    if (label.size() > 34) {
-      std::size_t cut = 33;  // do not split a UTF-8 sequence
+    if (label.size() > 30) {
+      std::size_t cut = 29;  // do not split a UTF-8 sequence
       while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
       label = label.substr(0, cut) + "\xE2\x80\xA6";
     }
@@ -222,7 +226,7 @@ std::string report_html(const Report& report, const LocationCoordinates& coordin
   for (const LocationRow& l : report.top_locations) {
     const std::string name = l.city + ", " + l.state;
     bars.push_back({name, static_cast<double>(l.page_views), std::to_string(l.page_views),
-                    std::to_string(l.page_views) + " page views"});
+                    counted(l.page_views, "page view", "page views")});
     rows += "<tr data-testid=\"location-row\">" + cell(l.city) + cell(l.state) +
             cell(std::to_string(l.page_views), true, std::to_string(l.page_views)) +
             cell(std::to_string(l.listens), true, std::to_string(l.listens)) +
@@ -243,7 +247,7 @@ std::string report_html(const Report& report, const LocationCoordinates& coordin
   bars.clear(), rows.clear();
   for (const SongRow& s : report.top_songs) {
     bars.push_back({s.song + " \xE2\x80\x94 " + s.artist, static_cast<double>(s.plays),
-                    std::to_string(s.plays), std::to_string(s.plays) + " plays"});
+                    std::to_string(s.plays), counted(s.plays, "play", "plays")});
     rows += "<tr data-testid=\"song-row\">" + cell(s.song) + cell(s.artist) +
             cell(std::to_string(s.plays), true, std::to_string(s.plays)) +
             cell(std::to_string(s.listeners), true, std::to_string(s.listeners)) + "</tr>\n";
