@@ -269,6 +269,9 @@ std::size_t Ingester::hint(const std::vector<ObjectHint>& hints) {
   }
   metrics_.counter("tributary_notifications_total", "Objects announced by notifications")
       .inc(hints.size());
+  metrics_.counter("tributary_objects_discovered_total", "Raw objects new to the ledger")
+      .inc(added);
+  if (board_ != nullptr) board_->record_discovered(added);
   if (added > 0) {
     std::lock_guard lock(wake_mutex_);
     woken_ = true;
