@@ -1,13 +1,17 @@
 // `tributary report --warehouse URI --from DATE --to DATE [--top N] [--user ID]
-// [--format table|json|csv]`: the three BI answers for the half-open UTC period [from, to).
+// [--format table|json|csv|html] [--out FILE]`: the three BI answers for the half-open UTC period
+// [from, to), on stdout or in FILE.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
+#include "util/file.h"
+#include "warehouse/location_coordinates.h"
 #include "warehouse/report.h"
 #include "warehouse/report_format.h"
+#include "warehouse/report_html.h"
 #include "warehouse/warehouse.h"
 #include "warehouse/warehouse_uri.h"
 
@@ -21,6 +25,7 @@ struct ReportCommandOptions {
   std::int64_t top = 10;
   std::int64_t user = -1;
   std::string format = "table";
+  std::string out;
 };
 
 void run_report(const ReportCommandOptions& opts) {
@@ -40,8 +45,14 @@ void run_report(const ReportCommandOptions& opts) {
     out = warehouse::report_json(report);
   } else if (opts.format == "csv") {
     out = warehouse::report_csv(report);
+  } else if (opts.format == "html") {
+    out = warehouse::report_html(report, warehouse::location_coordinates(wh->connection()));
   } else {
     out = warehouse::report_table(report);
+  }
+  if (!opts.out.empty()) {
+    util::write_file_atomically(opts.out, out);
+    return;
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
@@ -73,7 +84,10 @@ void add_report_command(CLI::App& app) {
       ->type_name("ID");
   cmd->add_option("--format", opts->format, "Output format")
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json", "csv"}));
+      ->check(CLI::IsMember({"table", "json", "csv", "html"}));
+  cmd->add_option("--out", opts->out,
+                  "Write to FILE instead of stdout (html: a self-contained page with charts)")
+      ->type_name("FILE");
   cmd->callback([opts] { run_report(*opts); });
 }
 

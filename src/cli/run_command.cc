@@ -3,15 +3,24 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "cli/commands.h"
 #include "ingest/ingester.h"
 #include "server/operations_server.h"
+#include "server/status_board.h"
 #include "util/json_writer.h"
 #include "util/log.h"
+#include "util/progress.h"
+#include "warehouse/location_coordinates.h"
+#include "warehouse/recent_period.h"
+#include "warehouse/report.h"
+#include "warehouse/report_format.h"
+#include "warehouse/report_html.h"
 
 namespace tributary::cli {
 namespace {
@@ -21,6 +30,41 @@ struct RunFlags {
   std::string source, lake, warehouse, state, listen, worker_id;
   bool until_idle = false;
   bool no_http = false;
+  bool progress = false;
+};
+
+// What the status page and /report show of the warehouse. A connection of its own, so HTTP
+// threads never share the ingest loop's; one query at a time.
+class WarehousePages {
+ public:
+  static constexpr int kRecentDays = 30;  // the status page's "current" top lists
+
+  explicit WarehousePages(const std::string& uri) : warehouse_(warehouse::Warehouse::open(uri)) {}
+
+  std::string top_lists_json() {
+    std::lock_guard lock(mutex_);
+    return warehouse::report_json(warehouse::run_report(warehouse_->connection(), options(5)));
+  }
+  std::string report_page() {
+    std::lock_guard lock(mutex_);
+    warehouse::SqlConnection& db = warehouse_->connection();
+    return warehouse::report_html(warehouse::run_report(db, options(10)),
+                                  warehouse::location_coordinates(db));
+  }
+
+ private:
+  warehouse::ReportOptions options(std::int64_t top) {
+    warehouse::ReportOptions o;
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    o.period = warehouse::recent_period(warehouse_->connection(), kRecentDays, now);
+    o.top = top;
+    return o;
+  }
+
+  std::mutex mutex_;
+  std::unique_ptr<warehouse::Warehouse> warehouse_;
 };
 
 // Blocks SIGINT and SIGTERM in every thread and turns them into a clean stop() on a thread of
@@ -77,6 +121,14 @@ void run(const RunFlags& flags) {
   server::MetricsRegistry metrics;
   ingest::Ingester ingester(config, metrics);
   StopOnSignal signals(ingester);
+  server::StatusBoard board;
+  ingester.set_status_board(&board);
+  std::unique_ptr<util::Progress> progress;
+  if (flags.progress) {
+    progress = std::make_unique<util::Progress>("ingest", "objects");
+    ingester.set_progress(progress.get());
+  }
+  std::unique_ptr<WarehousePages> pages;
   std::unique_ptr<server::OperationsServer> http;
   if (config.http_enabled) {
     server::OperationsServerOptions options;
@@ -87,6 +139,13 @@ void run(const RunFlags& flags) {
         std::vector<server::ReadinessCheck>{{"source", [&] { return ingester.check_source(); }},
                                             {"lake", [&] { return ingester.check_lake(); }}},
         [&](const std::string& body) { return ingester.hint(ingest::parse_s3_event(body)); });
+    server::ReportPageProvider report_page;
+    if (!config.warehouse.empty()) {
+      pages = std::make_unique<WarehousePages>(config.warehouse);
+      board.set_top_lists([&] { return pages->top_lists_json(); });
+      report_page = [&] { return pages->report_page(); };
+    }
+    http->serve_status(board, report_page);
     http->start();
   }
   util::log_info("run.started", {{"source", config.source},
@@ -95,6 +154,7 @@ void run(const RunFlags& flags) {
                                  {"until_idle", flags.until_idle}});
   const ingest::IngestTotals t = ingester.run(flags.until_idle);
   if (http) http->stop();
+  if (progress) progress->finish();
   std::string out;
   util::JsonWriter(out)
       .begin_object()
@@ -139,11 +199,15 @@ void add_run_command(CLI::App& app) {
       "State database when there is no warehouse (default sqlite:///./tributary-state.db)");
   cmd->add_option("--config", flags->config, "YAML configuration file (env TRIBUTARY_CONFIG)");
   cmd->add_option("--listen", flags->listen,
-                  "HTTP address for /metrics, /healthz, /readyz and /hooks/minio "
+                  "HTTP address for the status page (/), /metrics, /healthz, /readyz and "
+                  "/hooks/minio "
                   "(default 127.0.0.1:8080; port 0 picks a free one)");
   cmd->add_option("--worker-id", flags->worker_id, "This worker's name in the ledger");
   cmd->add_flag("--until-idle", flags->until_idle, "Process everything present, then exit 0");
   cmd->add_flag("--no-http", flags->no_http, "Do not serve HTTP");
+  cmd->add_flag("--progress", flags->progress,
+                "Show objects committed out of those known on stderr: a bar with rate and ETA on "
+                "a terminal, a line every 10 s otherwise (for --until-idle runs)");
   cmd->callback([flags] { run(*flags); });
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -22,6 +23,10 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // One object of the plan after step 1 and 2.
@@ -172,8 +177,13 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
     outcome.quarantined += stats[i].quarantined;
     for (const auto& [reason, n] : stats[i].reasons) outcome.reasons[reason] += n;
   }
+  for (const event::QuarantineRecord& r : rejects) {
+    outcome.samples[r.reason] = {r.source_key + ":" + std::to_string(r.line_number),
+                                 r.line.substr(0, BatchOutcome::kQuarantineSampleBytes)};
+  }
 
   StagedWrites staged(lake_);
+  const auto txn_started = std::chrono::steady_clock::now();
   warehouse::WarehouseTransaction txn(state_);
   warehouse::SqlConnection& db = txn.connection();
   const event::EventBatch fresh = select_new(batch, insert_event_keys(db, batch, plan.batch_id));
@@ -183,7 +193,12 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
   const std::vector<lake::ManifestEntry> files =
       stage_files(staged, plan, fresh, rejects, options_.silver);
   outcome.files = files.size();
-  if (options_.load_warehouse && !fresh.empty()) txn.load(fresh);
+  for (const lake::ManifestEntry& f : files) outcome.bytes_written += f.bytes;
+  if (options_.load_warehouse && !fresh.empty()) {
+    const auto load_started = std::chrono::steady_clock::now();
+    txn.load(fresh);
+    outcome.warehouse_load_seconds = seconds_since(load_started);
+  }
   record_lake_files(db, files);
 
   const std::int64_t now = now_ms();
@@ -231,6 +246,7 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
     throw LeaseLost("batch " + plan.batch_id + " is no longer claimed");
   }
   txn.commit();
+  outcome.commit_seconds = seconds_since(txn_started);
 
   staged.publish();
   if (!files.empty()) SqlLakeManifest(state_.connection()).publish_copy(lake_);

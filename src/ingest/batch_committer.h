@@ -49,7 +49,18 @@ struct BatchOutcome {
   std::uint64_t quarantined = 0;
   std::map<std::string, std::uint64_t> reasons;
   std::int64_t max_event_ts_ms = 0;
-  std::size_t files = 0;  // silver and quarantine files published
+  std::size_t files = 0;            // silver and quarantine files published
+  std::uint64_t bytes_written = 0;  // bytes of those files
+  // The last rejected line of this batch per reason (for the status page), capped at
+  // kQuarantineSampleBytes; `where` is "<source key>:<line number>".
+  struct QuarantineSample {
+    std::string where;
+    std::string line;
+  };
+  static constexpr std::size_t kQuarantineSampleBytes = 240;
+  std::map<std::string, QuarantineSample> samples;
+  double commit_seconds = 0;          // the database transaction, begin to commit
+  double warehouse_load_seconds = 0;  // loading new events into the star schema (0: none)
 };
 
 // Thrown when the batch's claim was taken over (its lease expired) before it could commit.

@@ -15,12 +15,53 @@ std::int64_t now_ms() {
       .count();
 }
 
+// `config` with S3 attempts counted in tributary_s3_requests_total and _retries_total.
+store::StoreConfig observed(store::StoreConfig config, const std::string& store_name,
+                            server::MetricsRegistry& metrics) {
+  config.on_attempt = [&metrics, store_name](std::string_view operation, std::string_view outcome,
+                                             bool will_retry) {
+    metrics
+        .counter("tributary_s3_requests_total", "S3 HTTP requests (attempts), by outcome",
+                 {{"store", store_name},
+                  {"operation", std::string(operation)},
+                  {"outcome", std::string(outcome)}})
+        .inc();
+    if (will_retry) {
+      metrics
+          .counter("tributary_s3_retries_total", "S3 attempts that failed and were retried",
+                   {{"store", store_name},
+                    {"operation", std::string(operation)},
+                    {"reason", std::string(outcome)}})
+          .inc();
+    }
+  };
+  return config;
+}
+
+server::BatchRecord status_record(const std::string& stream, const BatchOutcome& out) {
+  server::BatchRecord r;
+  r.stream = stream;
+  r.objects = out.objects;
+  r.vanished = out.vanished;
+  r.bytes_read = out.bytes;
+  r.events = out.events;
+  r.new_events = out.new_events;
+  r.duplicates = out.duplicates;
+  r.quarantined = out.quarantined;
+  r.files = out.files;
+  r.bytes_written = out.bytes_written;
+  r.max_event_ts_ms = out.max_event_ts_ms;
+  r.reasons = out.reasons;
+  for (const auto& [reason, sample] : out.samples) r.samples[reason] = {sample.where, sample.line};
+  return r;
+}
+
 }  // namespace
 
 Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics)
     : config_(std::move(config)), metrics_(metrics) {
-  source_ = store::open_store(config_.source, config_.store);
-  lake_ = store::open_store(config_.lake, config_.store);
+  source_ = store::open_store(config_.source, observed(config_.store, "source", metrics_));
+  lake_ = store::open_store(config_.lake, observed(config_.store, "lake", metrics_));
   const std::string& state_uri = config_.warehouse.empty() ? config_.state : config_.warehouse;
   state_ = warehouse::Warehouse::open(state_uri);
   hint_state_ = warehouse::Warehouse::open(state_uri);
@@ -55,6 +96,10 @@ void Ingester::poll_once() {
       .inc(added);
   metrics_.counter("tributary_list_requests_total", "LIST requests sent to the source")
       .inc(listed.list_requests);
+  if (board_ != nullptr) board_->record_discovered(added);
+  if (progress_ != nullptr) {
+    progress_->set_total(progress_done_ + ledger_->backlog().objects);
+  }
   if (added > 0) {
     util::log_info("objects.discovered",
                    {{"new", static_cast<std::uint64_t>(added)},
@@ -88,6 +133,14 @@ bool Ingester::process_one(event::Stream stream, IngestTotals& totals) {
     metrics_.counter("tributary_bytes_read_total", "Raw bytes read from the source", s)
         .inc(out.bytes);
     metrics_
+        .counter("tributary_lines_read_total",
+                 "Lines read from raw objects (valid events plus quarantined lines)", s)
+        .inc(out.events + out.quarantined);
+    metrics_
+        .counter("tributary_bytes_written_total",
+                 "Bytes of silver and quarantine files written to the lake", s)
+        .inc(out.bytes_written);
+    metrics_
         .counter("tributary_events_total", "Valid events decoded, by outcome",
                  {{"stream", name}, {"outcome", "new"}})
         .inc(out.new_events);
@@ -105,12 +158,27 @@ bool Ingester::process_one(event::Stream stream, IngestTotals& totals) {
         .histogram("tributary_batch_duration_seconds", "Claim to publish, per batch",
                    server::latency_buckets())
         .observe(seconds);
+    metrics_
+        .histogram("tributary_commit_duration_seconds",
+                   "Database transaction of a batch commit, begin to commit",
+                   server::latency_buckets())
+        .observe(out.commit_seconds);
+    if (out.new_events > 0 && out.warehouse_load_seconds > 0) {
+      metrics_
+          .histogram("tributary_warehouse_load_duration_seconds",
+                     "Loading a batch's new events into the warehouse star schema",
+                     server::latency_buckets(), s)
+          .observe(out.warehouse_load_seconds);
+    }
     if (out.max_event_ts_ms > 0) {
       metrics_
           .gauge("tributary_newest_event_timestamp_seconds",
                  "Event time of the newest committed event", s)
           .set(static_cast<double>(out.max_event_ts_ms) / 1000.0);
     }
+    if (board_ != nullptr) board_->record_batch(status_record(name, out));
+    progress_done_ += out.objects + out.vanished;
+    if (progress_ != nullptr) progress_->set_done(progress_done_);
     util::log_info("batch.committed", {{"batch", plan->batch_id},
                                        {"stream", name},
                                        {"objects", static_cast<std::uint64_t>(out.objects)},
@@ -127,6 +195,13 @@ bool Ingester::process_one(event::Stream stream, IngestTotals& totals) {
         .counter("tributary_batches_failed_total", "Batches that failed and were released",
                  {{"stream", name}})
         .inc();
+    metrics_
+        .counter("tributary_objects_failed_total",
+                 "Raw objects whose batch failed (released for a retry or given up)",
+                 {{"stream", name}})
+        .inc(plan->objects.size());
+    if (board_ != nullptr)
+      board_->record_failure("batch " + plan->batch_id + " (" + name + ")", error);
     util::log_error("batch.failed",
                     {{"batch", plan->batch_id}, {"stream", name}, {"error", error}});
     ledger_->release(*plan, error, config_.max_attempts, now_ms());
@@ -155,13 +230,16 @@ IngestTotals Ingester::run(bool until_idle) {
       }
     }
     const Ledger::Backlog backlog = ledger_->backlog();
+    const double lag_seconds =
+        backlog.objects == 0
+            ? 0.0
+            : static_cast<double>(now_ms() - backlog.oldest_first_seen_ms) / 1000.0;
     metrics_.gauge("tributary_objects_pending", "Raw objects seen or claimed, not yet committed")
         .set(static_cast<double>(backlog.objects));
     metrics_
         .gauge("tributary_lag_seconds", "Age of the oldest raw object not yet committed (0: none)")
-        .set(backlog.objects == 0
-                 ? 0.0
-                 : static_cast<double>(now_ms() - backlog.oldest_first_seen_ms) / 1000.0);
+        .set(lag_seconds);
+    if (board_ != nullptr) board_->record_backlog(backlog.objects, lag_seconds);
     if (until_idle && !claimed_any) break;
     republish_before = now_ms() - config_.batch.lease_ms;
     std::unique_lock lock(wake_mutex_);
@@ -191,6 +269,9 @@ std::size_t Ingester::hint(const std::vector<ObjectHint>& hints) {
   }
   metrics_.counter("tributary_notifications_total", "Objects announced by notifications")
       .inc(hints.size());
+  metrics_.counter("tributary_objects_discovered_total", "Raw objects new to the ledger")
+      .inc(added);
+  if (board_ != nullptr) board_->record_discovered(added);
   if (added > 0) {
     std::lock_guard lock(wake_mutex_);
     woken_ = true;

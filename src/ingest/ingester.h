@@ -18,6 +18,8 @@
 #include "ingest/ledger.h"
 #include "ingest/s3_event.h"
 #include "server/metrics.h"
+#include "server/status_board.h"
+#include "util/progress.h"
 
 namespace tributary::ingest {
 
@@ -30,6 +32,12 @@ class Ingester {
  public:
   Ingester(IngestConfig config, server::MetricsRegistry& metrics);
   ~Ingester();
+
+  // Optional observers, set before run(); either may be null. The board feeds the status page;
+  // the progress display counts objects committed or vanished out of those known so far (its
+  // total grows as listings find more).
+  void set_status_board(server::StatusBoard* board) { board_ = board; }
+  void set_progress(util::Progress* progress) { progress_ = progress; }
 
   // Runs the loop. Returns the totals of this run.
   IngestTotals run(bool until_idle);
@@ -58,6 +66,9 @@ class Ingester {
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<BatchCommitter> committer_;
   std::unique_ptr<ListingPoller> poller_;
+  server::StatusBoard* board_ = nullptr;
+  util::Progress* progress_ = nullptr;
+  std::uint64_t progress_done_ = 0;
 
   std::mutex wake_mutex_;
   std::condition_variable wake_;

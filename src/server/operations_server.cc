@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "server/status_page.h"
 #include "util/json_writer.h"
 #include "util/log.h"
 
@@ -79,6 +80,29 @@ class OperationsServer::Impl {
 
   httplib::Server& server() { return server_; }
 
+  void serve_status(StatusBoard& board, ReportPageProvider report_page) {
+    server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      const std::string_view page = status_page_html();
+      res.set_content(page.data(), page.size(), "text/html; charset=utf-8");
+    });
+    server_.Get("/status.json", [&board](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Cache-Control", "no-store");
+      res.set_content(board.json(), "application/json");
+    });
+    if (!report_page) return;
+    board.set_report_link("report");
+    server_.Get("/report", [report_page](const httplib::Request&, httplib::Response& res) {
+      try {
+        res.set_content(report_page(), "text/html; charset=utf-8");
+      } catch (const std::exception& e) {
+        const std::string why = util::redact(e.what());
+        util::log_warn("http.report_failed", {{"error", why}});
+        res.status = 503;
+        res.set_content("report unavailable: " + why + "\n", "text/plain");
+      }
+    });
+  }
+
  private:
   void readyz(httplib::Response& res) {
     std::string body;
@@ -141,6 +165,10 @@ OperationsServer::OperationsServer(OperationsServerOptions options, MetricsRegis
 
 OperationsServer::~OperationsServer() {
   stop();
+}
+
+void OperationsServer::serve_status(StatusBoard& board, ReportPageProvider report_page) {
+  impl_->serve_status(board, std::move(report_page));
 }
 
 void OperationsServer::start() {

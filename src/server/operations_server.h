@@ -1,5 +1,6 @@
-// OperationsServer: the HTTP endpoint of a running tributary — /healthz, /readyz, /metrics and
-// the MinIO bucket-notification webhook (POST /hooks/minio).
+// OperationsServer: the HTTP endpoint of a running tributary — /healthz, /readyz, /metrics, the
+// MinIO bucket-notification webhook (POST /hooks/minio) and, with serve_status(), the status page
+// (/ and /status.json) and the warehouse report page (/report).
 //
 // Invariants:
 //  - Binds 127.0.0.1 unless configured otherwise; a port of 0 picks a free one (see port()).
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "server/metrics.h"
+#include "server/status_board.h"
 
 namespace tributary::server {
 
@@ -36,6 +38,9 @@ struct ReadinessCheck {
 // std::invalid_argument (answered with 400 and the message) when the body is not understood.
 using WebhookHandler = std::function<std::size_t(const std::string& body)>;
 
+// Renders the warehouse report as a self-contained HTML page, or throws.
+using ReportPageProvider = std::function<std::string()>;
+
 class OperationsServer {
  public:
   OperationsServer(OperationsServerOptions options, MetricsRegistry& metrics,
@@ -43,6 +48,11 @@ class OperationsServer {
   ~OperationsServer();
   OperationsServer(const OperationsServer&) = delete;
   OperationsServer& operator=(const OperationsServer&) = delete;
+
+  // Serves the status page from `board` at / and /status.json and, when `report_page` is set,
+  // the report at /report (the board links to it). Call before start(); `board` must outlive
+  // the server.
+  void serve_status(StatusBoard& board, ReportPageProvider report_page);
 
   // Binds and starts serving on a background thread. Throws std::runtime_error when the address
   // cannot be bound.

@@ -109,6 +109,33 @@ void require_length_and_etag(const HttpResponse& r) {
   if (unquote(r.header("etag")).empty()) throw IntegrityFailure{"the response has no ETag"};
 }
 
+// The `outcome` label of StoreConfig::on_attempt for a failed attempt.
+std::string_view outcome_name(StoreErrorCode code) {
+  switch (code) {
+    case StoreErrorCode::kNotFound:
+      return "not_found";
+    case StoreErrorCode::kNoSuchBucket:
+      return "no_such_bucket";
+    case StoreErrorCode::kAccessDenied:
+      return "access_denied";
+    case StoreErrorCode::kPreconditionFailed:
+      return "precondition_failed";
+    case StoreErrorCode::kThrottled:
+      return "throttled";
+    case StoreErrorCode::kNetwork:
+      return "network";
+    case StoreErrorCode::kIntegrity:
+      return "integrity";
+    case StoreErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case StoreErrorCode::kServer:
+      return "server";
+    case StoreErrorCode::kOther:
+      break;
+  }
+  return "other";
+}
+
 }  // namespace
 
 // One logical request; execute() signs and sends it once per attempt.
@@ -201,6 +228,9 @@ HttpResponse S3Store::execute(const Request& request) {
   StoreErrorCode last_code = StoreErrorCode::kOther;
   std::string last_detail;
   std::string last_request_id;
+  const auto observe = [&](std::string_view outcome, bool will_retry) {
+    if (config_.on_attempt) config_.on_attempt(request.op, outcome, will_retry);
+  };
   for (int attempt = 1;; ++attempt) {
     std::chrono::milliseconds retry_after{0};
     const AwsCredentials creds = credentials_->get();
@@ -227,6 +257,7 @@ HttpResponse S3Store::execute(const Request& request) {
       if (r.status >= 200 && r.status < 300) {
         try {
           if (request.validate) request.validate(r);
+          observe("ok", false);
           return r;
         } catch (const IntegrityFailure& f) {
           last_code = StoreErrorCode::kIntegrity;
@@ -234,6 +265,7 @@ HttpResponse S3Store::execute(const Request& request) {
           last_request_id = r.header("x-amz-request-id");
         }
       } else if (r.status == 404 && request.allow_not_found) {
+        observe("not_found", false);
         return r;
       } else {
         const S3ErrorInfo e = parse_s3_error(r.status, r.body, r.header("x-amz-request-id"));
@@ -249,10 +281,12 @@ HttpResponse S3Store::execute(const Request& request) {
         const std::uint64_t seconds = parse_u64(r.header("retry-after"), ok);
         if (ok) retry_after = std::chrono::seconds(std::min<std::uint64_t>(seconds, 3600));
         if (!is_retryable(last_code)) {
+          observe(outcome_name(last_code), false);
           throw_error(last_code, request.op, request.display_key, last_detail, last_request_id);
         }
       }
     }
+    observe(outcome_name(last_code), attempt < max_attempts);
     if (attempt >= max_attempts) {
       throw_error(last_code, request.op, request.display_key,
                   last_detail + "; gave up after " + std::to_string(attempt) +

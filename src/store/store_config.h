@@ -56,6 +56,14 @@ struct StoreConfig {
   // Default 16 MiB.
   std::optional<std::uint64_t> multipart_part_size;
 
+  // Called after every S3 HTTP attempt, on the requesting thread, for metrics: `operation` is
+  // the request kind (get, put, head, list, ...), `outcome` "ok", "not_found" or the error class
+  // (throttled, network, integrity, server, access_denied, precondition_failed, ...), and
+  // `will_retry` whether another attempt follows. Not configuration (no file or env setting):
+  // the program sets it. Must be cheap and thread-safe. The FileStore never calls it.
+  std::function<void(std::string_view operation, std::string_view outcome, bool will_retry)>
+      on_attempt;
+
   // TLS certificate verification; turning it off is for test setups only. Env:
   // TRIBUTARY_S3_VERIFY_TLS=0|1. Default on.
   std::optional<bool> verify_tls;

@@ -6,6 +6,8 @@
 
 #include <atomic>
 
+#include "util/log.h"
+
 namespace tributary::server {
 namespace {
 
@@ -136,6 +138,66 @@ TEST(OperationsServer, ListenAddressesAreValidated) {
       OperationsServerOptions{"127.0.0.1:" + std::to_string(taken.port()), "", 1024}, m, {},
       [](const std::string&) { return std::size_t{0}; });
   EXPECT_THROW(clash.start(), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace tributary::server
+
+namespace tributary::server {
+namespace {
+
+TEST(OperationsServer, ServesTheStatusPageItsDataAndTheReport) {
+  MetricsRegistry metrics;
+  StatusBoard board;
+  board.record_discovered(3);
+  OperationsServer server(OperationsServerOptions{"127.0.0.1:0", "", 1024}, metrics, {},
+                          [](const std::string&) -> std::size_t { return 0; });
+  server.serve_status(board, [] { return std::string("<!doctype html><p>report</p>"); });
+  server.start();
+  httplib::Client c("127.0.0.1", server.port());
+  auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->body.find("<title>tributary status</title>"), std::string::npos);
+  // Self-contained: nothing is loaded from elsewhere.
+  EXPECT_EQ(page->body.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(page->body.find("href=\"http"), std::string::npos);
+  auto data = c.Get("/status.json");
+  ASSERT_TRUE(data);
+  EXPECT_EQ(data->get_header_value("Cache-Control"), "no-store");
+  EXPECT_NE(data->body.find(R"("report_link":"report")"), std::string::npos);
+  EXPECT_NE(data->body.find(R"("stage":"discovered","unit":"objects","count":3,)"),
+            std::string::npos);
+  auto report = c.Get("/report");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->body, "<!doctype html><p>report</p>");
+}
+
+TEST(OperationsServer, AFailingReportIs503WithARedactedReason) {
+  MetricsRegistry metrics;
+  StatusBoard board;
+  util::log_redact("hunter2-secret");
+  OperationsServer server(OperationsServerOptions{"127.0.0.1:0", "", 1024}, metrics, {},
+                          [](const std::string&) -> std::size_t { return 0; });
+  server.serve_status(board, []() -> std::string {
+    throw std::runtime_error("cannot connect to postgresql://u:hunter2-secret@db/wh");
+  });
+  server.start();
+  httplib::Client c("127.0.0.1", server.port());
+  auto report = c.Get("/report");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->status, 503);
+  EXPECT_EQ(report->body.find("hunter2"), std::string::npos) << report->body;
+  // Without a report provider there is no /report and no link.
+  OperationsServer bare(OperationsServerOptions{"127.0.0.1:0", "", 1024}, metrics, {},
+                        [](const std::string&) -> std::size_t { return 0; });
+  StatusBoard other;
+  bare.serve_status(other, {});
+  bare.start();
+  httplib::Client b("127.0.0.1", bare.port());
+  EXPECT_EQ(b.Get("/report")->status, 404);
+  EXPECT_NE(b.Get("/status.json")->body.find(R"("report_link":"")"), std::string::npos);
 }
 
 }  // namespace

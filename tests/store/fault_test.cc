@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <mutex>
 #include <random>
 
 #include "fault_proxy.h"
@@ -53,6 +54,26 @@ TEST_F(FaultTest, ThrottlingIsRetriedUntilTheExactBytesArrive) {
   EXPECT_EQ(store->get("k").body, body);
   EXPECT_EQ(store->retries() - before, 3u);
   EXPECT_EQ(proxy_.pending_faults(), 0u);
+}
+
+TEST_F(FaultTest, EveryAttemptIsReportedWithItsOutcome) {
+  StoreConfig c = testing::s3rver_config(proxy_.endpoint());
+  c.max_attempts = 4;
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  c.on_attempt = [&](std::string_view op, std::string_view outcome, bool will_retry) {
+    std::lock_guard lock(mutex);
+    seen.push_back(std::string(op) + " " + std::string(outcome) + (will_retry ? " retry" : ""));
+  };
+  auto store = open_s3_store(
+      std::string("s3://") + testing::kTestBucket + "/" + testing::unique_prefix(), c);
+  store->put("k", "v");
+  proxy_.inject({Fault::kSlowDown, Fault::kServerError});
+  EXPECT_EQ(store->get("k").body, "v");
+  EXPECT_FALSE(store->head("missing"));
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(seen, (std::vector<std::string>{"put ok", "get throttled retry", "get server retry",
+                                            "get ok", "head not_found"}));
 }
 
 TEST_F(FaultTest, ThrottlingPastTheAttemptsFailsWithTheS3Error) {

@@ -1,0 +1,17 @@
+// The status page served at GET /: one self-contained HTML document (inline CSS, JS and SVG; no
+// external requests) that fetches ./status.json (StatusBoard::json) every 2 seconds and renders
+// it: pipeline stages with counts and rates, backlog and lag, a throughput chart, quarantine
+// reasons with a sample line, recent errors and the warehouse's top lists.
+//
+// Invariants: every value from status.json reaches the page through textContent or SVG
+// attributes, never innerHTML, so a quarantined line cannot inject markup. Elements the tests
+// read carry data-testid attributes.
+#pragma once
+
+#include <string_view>
+
+namespace tributary::server {
+
+std::string_view status_page_html();
+
+}  // namespace tributary::server
