@@ -1,7 +1,7 @@
 // `tributary compact --lake URI [--stream S] [--partition DATE]`: merges small silver files into
 // files near the target size and swaps them in the manifest (see lake/compaction.h). Prints
 // {"partitions":n,"removed":n,"added":[{"key","rows","bytes"}...]}.
-#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -25,12 +25,19 @@ struct CompactOptions {
   std::string codec = "zstd";
 };
 
+// A real calendar date, YYYY-MM-DD.
 void check_date(const std::string& date) {
-  const bool ok = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
-                  std::all_of(date.begin(), date.end(),
-                              [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-  if (!ok)
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  char tail = 0;
+  const bool parsed = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
+                      std::sscanf(date.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) == 3;
+  if (!parsed ||
+      !std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}}
+           .ok()) {
     throw std::invalid_argument("--partition must be a date YYYY-MM-DD, not \"" + date + "\"");
+  }
 }
 
 void run_compact(const CompactOptions& opts) {
