@@ -6,8 +6,9 @@
 //    copy so the events spread over many days (partitions) and sessions.
 // 2. tributary (a child process running this program with --run-tributary): decode + validate +
 //    event_key, then SilverTableWriter into a file:// lake, partitioned by event date, zstd; one
-//    batch (1M rows) is decoded while the previous one is written, and the writer encodes
-//    partitions on every core.
+//    batch (--batch-rows) is decoded while the previous one is written, and the writer encodes
+//    partitions on every core. Every batch writes its own file per partition, so smaller batches
+//    overlap more but write more, smaller files.
 // 3. DuckDB (node + @duckdb/node-api, all cores): COPY (SELECT ... FROM read_json(...)) TO ...
 //    (FORMAT parquet, PARTITION_BY (event_date), COMPRESSION zstd), with the same typed columns
 //    (the SELECT is generated from the schema table), snake_case names, timestamps and the
@@ -16,7 +17,8 @@
 // files, and each child's peak RSS.
 //
 // Usage: lake_bench [--mb 200] [--data tests/data] [--work DIR] [--node node] [--js tests/js]
-//                   [--rounds 3] [--zstd-level 1] [--keep]   (keep the input and both outputs in
+//                   [--rounds 3] [--zstd-level 1] [--batch-rows 262144] [--keep]   (keep the input
+//                   and both outputs in
 //                   --work)
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -48,7 +50,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kChunkBytes = 3 << 20;
-constexpr std::size_t kBatchRows = 1 << 18;
 
 // Replaces the integer value of `"name":` in `line` by value + delta.
 void shift_field(std::string& line, std::string_view name, std::int64_t delta) {
@@ -98,7 +99,8 @@ std::uint64_t build_input(const fs::path& sample, const fs::path& dir, std::size
 
 // Decodes into one batch while the previous one is written on another thread, as the ingester
 // pipelines its stages; the writer encodes partitions in parallel itself.
-int run_tributary(const fs::path& input, const std::string& lake_uri, int zstd_level) {
+int run_tributary(const fs::path& input, const std::string& lake_uri, int zstd_level,
+                  std::size_t batch_rows) {
   auto lake = store::open_store(lake_uri);
   lake::StoreManifest manifest(*lake);
   lake::SilverWriteOptions options;
@@ -134,7 +136,7 @@ int run_tributary(const fs::path& input, const std::string& lake_uri, int zstd_l
     quarantined +=
         decoder.decode(f.string(), util::read_file(f), batches[current], quarantine).quarantined;
     quarantine.clear();
-    if (batches[current].size() >= kBatchRows) flush();
+    if (batches[current].size() >= batch_rows) flush();
   }
   if (!batches[current].empty()) flush();
   collect();
@@ -247,8 +249,9 @@ std::string duckdb_copy_sql(const fs::path& input, const fs::path& out) {
 
 int main(int argc, char** argv) {
   try {
-    if (argc == 5 && std::string_view(argv[1]) == "--run-tributary") {
-      return run_tributary(argv[2], argv[3], std::atoi(argv[4]));
+    if (argc == 6 && std::string_view(argv[1]) == "--run-tributary") {
+      return run_tributary(argv[2], argv[3], std::atoi(argv[4]),
+                           std::strtoul(argv[5], nullptr, 10));
     }
     std::size_t mb = 200;
     fs::path data = "tests/data";
@@ -257,6 +260,7 @@ int main(int argc, char** argv) {
     fs::path js = "tests/js";
     int zstd_level = lake::parquet::WriterOptions{}.zstd_level;
     int rounds = 3;
+    std::size_t batch_rows = 256 * 1024;
     bool keep = false;
     for (int i = 1; i < argc; ++i) {
       const std::string_view arg = argv[i];
@@ -277,6 +281,8 @@ int main(int argc, char** argv) {
         node = value;
       } else if (arg == "--js") {
         js = value;
+      } else if (arg == "--batch-rows") {
+        batch_rows = std::max<std::size_t>(1, std::strtoul(value, nullptr, 10));
       } else if (arg == "--rounds") {
         rounds = std::max(1, std::atoi(value));
       } else if (arg == "--zstd-level") {
@@ -306,7 +312,8 @@ int main(int argc, char** argv) {
       fs::remove_all(lake_dir);
       fs::remove_all(duck_dir);
       const ChildResult tr = run_child({self.string(), "--run-tributary", input.string(),
-                                        "file://" + lake_dir.string(), std::to_string(zstd_level)});
+                                        "file://" + lake_dir.string(), std::to_string(zstd_level),
+                                        std::to_string(batch_rows)});
       if (tr.seconds < t.seconds) t = tr;
       const ChildResult sr = run_child({node, query, "SELECT 1"});
       if (sr.seconds < startup.seconds) startup = sr;
