@@ -384,7 +384,7 @@ export class TributaryStack extends cdk.Stack {
           'unset DB_PASSWORD; exec tributary run',
       ],
       environment: {
-        TRIBUTARY_SOURCE: `s3://${this.rawBucket.bucketName}/Raw/`,
+        TRIBUTARY_SOURCE: `s3://${this.rawBucket.bucketName}`,
         TRIBUTARY_LAKE: lakeUri,
         TRIBUTARY_SQS_QUEUE_URL: this.queue.queueUrl,
         TRIBUTARY_LISTEN: '0.0.0.0:8080',

@@ -17,7 +17,11 @@ struct ExitCode {
 };
 
 void add_validate_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 void add_catalog_command(CLI::App& app);
 void add_compact_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+void add_status_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
 
 }  // namespace tributary::cli

@@ -12,8 +12,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "tributary 0.1.0");
   tributary::cli::add_validate_command(app);
+  tributary::cli::add_report_command(app);
   tributary::cli::add_catalog_command(app);
   tributary::cli::add_compact_command(app);
+  tributary::cli::add_run_command(app);
+  tributary::cli::add_status_command(app);
+  tributary::cli::add_generate_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

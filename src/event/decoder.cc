@@ -8,6 +8,7 @@
 
 #include "util/gzip.h"
 #include "util/json_writer.h"
+#include "util/zstd_frame.h"
 
 namespace tributary::event {
 namespace {
@@ -304,8 +305,13 @@ DecodeStats ObjectDecoder::decode(std::string_view source_key, std::string_view 
   // Bring the bytes into a buffer followed by simdjson's padding.
   util::GunzipResult gz;
   std::string* buffer = &padded_;
+  std::string_view codec = "gzip";
   if (util::is_gzip(object)) {
     gz = util::gunzip(object, inflated_, options_.max_object_bytes);
+    buffer = &inflated_;
+  } else if (util::is_zstd(object)) {
+    codec = "zstd";
+    gz = util::unzstd(object, inflated_, options_.max_object_bytes);
     buffer = &inflated_;
   } else {
     padded_.assign(object);
@@ -354,8 +360,11 @@ DecodeStats ObjectDecoder::decode(std::string_view source_key, std::string_view 
   if (!stream_complete) {
     const std::string_view fragment =
         pos < n ? std::string_view(text + pos, n - pos) : std::string_view();
-    reject(line_number + 1, std::min(pos, n), fragment,
-           std::string(util::gunzip_error_name(gz.error)));
+    std::string reason(util::gunzip_error_name(gz.error));
+    if (codec == "zstd" && gz.error != util::GunzipError::kTooLarge) {
+      reason.replace(reason.find("gzip"), 4, "zstd");
+    }
+    reject(line_number + 1, std::min(pos, n), fragment, std::move(reason));
   }
   buffer->resize(n);
   return stats;

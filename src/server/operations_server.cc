@@ -68,6 +68,11 @@ class OperationsServer::Impl {
     server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     });
+    // MinIO probes a webhook target with an unauthenticated HEAD before it sends events; httplib
+    // answers HEAD from the GET handler (headers only).
+    server_.Get("/hooks/minio", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("POST S3 event notifications here\n", "text/plain");
+    });
     server_.Post("/hooks/minio",
                  [this](const httplib::Request& req, httplib::Response& res) { hook(req, res); });
   }

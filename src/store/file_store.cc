@@ -254,10 +254,15 @@ ListPage FileStore::list(std::string_view prefix, std::string_view start_after,
       const std::string full = key_prefix + e.sort_key;
       if (e.is_dir) {
         if (!starts_with(full, q.prefix) && !starts_with(q.prefix, full)) continue;
-        if (full < q.start_after && !starts_with(q.start_after, full)) continue;
+        if (std::string_view(full).compare(q.start_after) < 0 &&
+            !starts_with(q.start_after, full)) {
+          continue;
+        }
         self(self, dir / e.sort_key.substr(0, e.sort_key.size() - 1), full);
       } else {
-        if (!starts_with(full, q.prefix) || !(full > q.start_after)) continue;
+        if (!starts_with(full, q.prefix) || std::string_view(full).compare(q.start_after) <= 0) {
+          continue;
+        }
         files.emplace_back(full, dir / e.sort_key);
       }
     }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/file_store.h"
+#include "store/s3_store.h"
 
 namespace tributary::store {
 
@@ -53,8 +54,7 @@ std::unique_ptr<ObjectStore> open_store(std::string_view uri, const StoreConfig&
     return std::make_unique<FileStore>(percent_decode(uri, rest));
   }
   if (uri.substr(0, kS3.size()) == kS3) {
-    (void)resolve_store_config(config);
-    bad_uri(uri, "s3:// stores are not available in this build yet");
+    return open_s3_store(uri, resolve_store_config(config));
   }
   bad_uri(uri, "expected file:///abs/dir or s3://bucket/prefix");
 }

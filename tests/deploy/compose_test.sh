@@ -68,7 +68,7 @@ check(t["depends_on"]["minio-init"]["condition"] == "service_completed_successfu
 check(t["command"][0] == "run" and "--source" in t["command"] and "--lake" in t["command"], "tributary run --source --lake")
 check(t["environment"]["TRIBUTARY_LISTEN"] == "0.0.0.0:8080", "tributary listens on 0.0.0.0:8080")
 check(t["environment"]["TRIBUTARY_WAREHOUSE"].startswith("postgresql://tributary_loader:"), "tributary loads as tributary_loader")
-check(t["environment"]["TRIBUTARY_S3_PATH_STYLE"] == "true", "path-style S3 for MinIO")
+check(t["environment"]["TRIBUTARY_S3_ADDRESSING"] == "path", "path-style S3 for MinIO")
 g = services["generator"]
 check(g["command"][:1] == ["generate"] and "--realtime" in g["command"] and "Raw/" in g["command"], "generator: generate --realtime --prefix Raw/")
 m = services["minio"]["environment"]

@@ -4,6 +4,7 @@
 
 #include "event/decoder.h"
 #include "test_support.h"
+#include "util/zstd_frame.h"
 
 namespace tributary::event {
 namespace {
@@ -236,6 +237,20 @@ TEST(DecoderGzip, BombIsStoppedAtTheLimit) {
   ASSERT_EQ(r.quarantine.size(), 1u);
   EXPECT_EQ(r.quarantine[0].reason, "decompressed_too_large");
   EXPECT_EQ(r.stats.events, (1u << 20) / (kListen.size() + 1));
+}
+
+TEST(DecoderZstd, BronzeCopiesDecodeLikeTheRawObject) {
+  const std::string plain = kListen + "\nbroken\n" + kListen;
+  const Result raw = decode(Stream::kListen, plain);
+  const Result bronze = decode(Stream::kListen, util::zstd_compress(plain));
+  EXPECT_EQ(bronze.stats.events, 2u);
+  EXPECT_EQ(bronze.batch.keys(), raw.batch.keys());
+  ASSERT_EQ(bronze.quarantine.size(), 1u);
+  EXPECT_EQ(bronze.quarantine[0].reason, "invalid_json");
+  const std::string z = util::zstd_compress(plain + "\n" + plain + "\n" + plain);
+  const Result cut = decode(Stream::kListen, z.substr(0, z.size() - 4));
+  ASSERT_FALSE(cut.quarantine.empty());
+  EXPECT_EQ(cut.quarantine.back().reason, "truncated_zstd");
 }
 
 TEST(DecoderGzip, CorruptObjectIsQuarantined) {

@@ -1,0 +1,240 @@
+// warehouse_bench: rows/s loaded into the warehouse through tributary (staging, dimensions,
+// facts, dim_user history, marts, all indexes) versus the floor for the same rows in the same
+// run: the database's own CLI bulk-loading them as CSV into an unindexed table (`psql \copy` for
+// PostgreSQL, `sqlite3 .import` for SQLite).
+//
+//   warehouse_bench --data tests/data [--rows 500000] [--batch 50000]
+//                   [--postgres postgresql://...] [--sqlite-dir /tmp]
+//
+// Input: the real fluentd listen object replicated with event times shifted by one hour per copy
+// (so every copy is a distinct event, spread over weeks and several monthly partitions).
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "event/decoder.h"
+#include "util/file.h"
+#include "warehouse/calendar.h"
+#include "warehouse/postgres_connection.h"
+#include "warehouse/staging.h"
+#include "warehouse/warehouse.h"
+
+namespace {
+
+using namespace tributary;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string data = "tests/data";
+  std::size_t rows = 500000;
+  std::size_t batch = 50000;
+  std::string postgres;
+  std::string sqlite_dir = std::filesystem::temp_directory_path().string();
+};
+
+// The sample's lines with "ts" shifted by `shift_ms`.
+std::string shifted(const std::string& sample, std::int64_t shift_ms) {
+  std::string out;
+  out.reserve(sample.size());
+  std::size_t pos = 0;
+  constexpr std::string_view kTs = "\"ts\":";
+  for (std::size_t at = sample.find(kTs); at != std::string::npos; at = sample.find(kTs, pos)) {
+    const std::size_t digits = at + kTs.size();
+    std::size_t end = digits;
+    while (end < sample.size() && sample[end] >= '0' && sample[end] <= '9') ++end;
+    out.append(sample, pos, digits - pos);
+    out += std::to_string(std::stoll(sample.substr(digits, end - digits)) + shift_ms);
+    pos = end;
+  }
+  out.append(sample, pos);
+  return out;
+}
+
+std::vector<event::EventBatch> make_batches(const Options& opts) {
+  const std::string sample = util::read_file(opts.data + "/fluentd-s3-object_2023061719_20.json");
+  event::ObjectDecoder decoder(event::Stream::kListen);
+  std::vector<event::QuarantineRecord> quarantine;
+  std::vector<event::EventBatch> batches;
+  batches.emplace_back(event::Stream::kListen);
+  std::size_t total = 0;
+  for (std::int64_t copy = 0; total < opts.rows; ++copy) {
+    event::EventBatch piece(event::Stream::kListen);
+    decoder.decode("bench.json", shifted(sample, copy * 3600000), piece, quarantine);
+    for (std::size_t row = 0; row < piece.size() && total < opts.rows; ++row, ++total) {
+      if (batches.back().size() == opts.batch) batches.emplace_back(event::Stream::kListen);
+      batches.back().append_row(piece, row);
+    }
+  }
+  return batches;
+}
+
+void csv_text(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// The staging columns of every row as CSV (NULL as an empty unquoted field).
+void write_csv(const std::vector<event::EventBatch>& batches, const std::string& path) {
+  std::string out;
+  for (const auto& batch : batches) {
+    const event::Column& ts = batch.column(event::Field::kTs);
+    for (std::size_t row = 0; row < batch.size(); ++row) {
+      out += batch.keys()[row].hex();
+      out += ',' + std::to_string(warehouse::date_key_of(ts.i64[row]));
+      out += ',' + std::to_string(warehouse::hour_of(ts.i64[row]));
+      for (std::size_t c = 0; c < batch.fields().size(); ++c) {
+        const event::Column& col = batch.column(c);
+        out += ',';
+        if (!col.is_valid(row)) continue;
+        char buf[32];
+        switch (col.type) {
+          case event::FieldType::kString:
+            csv_text(out, col.str.at(row));
+            break;
+          case event::FieldType::kInt32:
+            out += std::to_string(col.i32[row]);
+            break;
+          case event::FieldType::kInt64:
+          case event::FieldType::kTimestampMs:
+            out += std::to_string(col.i64[row]);
+            break;
+          case event::FieldType::kDouble:
+            std::snprintf(buf, sizeof buf, "%.17g", col.f64[row]);
+            out += buf;
+            break;
+          case event::FieldType::kBool:
+            out += col.b[row] ? "true" : "false";
+            break;
+        }
+      }
+      out += '\n';
+    }
+  }
+  std::ofstream(path, std::ios::binary) << out;
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double load_through_tributary(const std::string& uri,
+                              const std::vector<event::EventBatch>& batches) {
+  auto wh = warehouse::Warehouse::open(uri);
+  const auto start = Clock::now();
+  for (const auto& batch : batches) wh->load(batch);
+  return seconds_since(start);
+}
+
+double run_timed(const std::string& command) {
+  const auto start = Clock::now();
+  if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
+  return seconds_since(start);
+}
+
+// The floor table: the staging columns, no keys, no indexes.
+std::string floor_ddl(warehouse::Dialect dialect) {
+  std::string ddl = warehouse::staging_ddl(event::Stream::kListen, dialect);
+  ddl.replace(0, std::string_view("CREATE TEMP TABLE IF NOT EXISTS stage_listen_events").size(),
+              "CREATE TABLE floor_listen");
+  return ddl;
+}
+
+// Deletes the benchmark's scratch files however the run ends.
+struct ScratchFiles {
+  std::vector<std::string> paths;
+  ~ScratchFiles() {
+    for (const std::string& p : paths) {
+      std::error_code ec;
+      std::filesystem::remove(p, ec);
+    }
+  }
+};
+
+void report(const char* name, std::size_t rows, double tributary_s, double floor_s) {
+  std::printf(
+      "%-10s rows=%zu  tributary %.2f s = %.0f rows/s  floor %.2f s = %.0f rows/s  ratio %.2fx\n",
+      name, rows, tributary_s, rows / tributary_s, floor_s, rows / floor_s, tributary_s / floor_s);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opts;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const std::string value = argv[i + 1];
+    if (flag == "--data")
+      opts.data = value;
+    else if (flag == "--rows")
+      opts.rows = std::stoul(value);
+    else if (flag == "--batch")
+      opts.batch = std::stoul(value);
+    else if (flag == "--postgres")
+      opts.postgres = value;
+    else if (flag == "--sqlite-dir")
+      opts.sqlite_dir = value;
+    else {
+      std::fprintf(stderr, "unknown option %s\n", flag.c_str());
+      return 64;
+    }
+  }
+  try {
+    const auto batches = make_batches(opts);
+    const std::string tag = "tributary_bench_" + std::to_string(getpid());
+    const std::string csv = opts.sqlite_dir + "/" + tag + ".csv";
+    const std::string sqlite_db = opts.sqlite_dir + "/" + tag + ".db";
+    const std::string floor_db = opts.sqlite_dir + "/" + tag + "_floor.db";
+    const ScratchFiles scratch{{csv, sqlite_db, sqlite_db + "-wal", sqlite_db + "-shm", floor_db}};
+    write_csv(batches, csv);
+    std::printf("%zu listen rows in batches of %zu\n", opts.rows, opts.batch);
+
+    const double sqlite_s = load_through_tributary("sqlite://" + sqlite_db, batches);
+    const double sqlite_floor =
+        run_timed("sqlite3 " + floor_db + " '" + floor_ddl(warehouse::Dialect::kSqlite) +
+                  "' '.import --csv " + csv + " floor_listen'");
+    report("sqlite", opts.rows, sqlite_s, sqlite_floor);
+
+    if (!opts.postgres.empty()) {
+      warehouse::PostgresConnection admin(warehouse::parse_warehouse_uri(opts.postgres));
+      admin.execute_script("CREATE DATABASE " + tag);
+      const std::string uri = opts.postgres.substr(0, opts.postgres.rfind('/') + 1) + tag;
+      double pg_s = 0;
+      double pg_floor = 0;
+      try {
+        pg_s = load_through_tributary(uri, batches);
+        warehouse::PostgresConnection db(warehouse::parse_warehouse_uri(uri));
+        db.execute_script(floor_ddl(warehouse::Dialect::kPostgres));
+        // psql gets the password through PGPASSWORD, never on its command line (ps shows that).
+        const warehouse::WarehouseUri parsed = warehouse::parse_warehouse_uri(uri);
+        std::string without_password = uri;
+        if (!parsed.password_raw.empty()) {
+          without_password.erase(without_password.find(":" + parsed.password_raw + "@"),
+                                 parsed.password_raw.size() + 1);
+          setenv("PGPASSWORD", parsed.password.c_str(), 1);
+        }
+        setenv("TRIBUTARY_BENCH_URI", without_password.c_str(), 1);
+        pg_floor = run_timed("psql -q \"$TRIBUTARY_BENCH_URI\" -c '\\copy floor_listen FROM '" +
+                             csv + "' CSV'");
+      } catch (...) {
+        admin.execute_script("DROP DATABASE IF EXISTS " + tag + " WITH (FORCE)");
+        throw;
+      }
+      admin.execute_script("DROP DATABASE IF EXISTS " + tag + " WITH (FORCE)");
+      report("postgresql", opts.rows, pg_s, pg_floor);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "warehouse_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

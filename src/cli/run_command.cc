@@ -1,0 +1,150 @@
+// `tributary run --source URI --lake URI [--warehouse URI] [--config FILE] [--until-idle]`:
+// follows the raw bucket and keeps the lake and the warehouse complete (src/ingest).
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "ingest/ingester.h"
+#include "server/operations_server.h"
+#include "util/json_writer.h"
+#include "util/log.h"
+
+namespace tributary::cli {
+namespace {
+
+struct RunFlags {
+  std::string config;
+  std::string source, lake, warehouse, state, listen, worker_id;
+  bool until_idle = false;
+  bool no_http = false;
+};
+
+// Blocks SIGINT and SIGTERM in every thread and turns them into a clean stop() on a thread of
+// their own, so a batch in progress finishes (or is rolled back) rather than being torn apart.
+class StopOnSignal {
+ public:
+  explicit StopOnSignal(ingest::Ingester& ingester) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGUSR1);  // used below to end the waiting thread
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    thread_ = std::thread([this, &ingester] {
+      int sig = 0;
+      sigwait(&set_, &sig);
+      if (sig != SIGUSR1) {
+        util::log_info("run.stopping", {{"signal", sig}});
+        ingester.stop();
+      }
+    });
+  }
+  ~StopOnSignal() {
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+  }
+
+ private:
+  sigset_t set_;
+  std::thread thread_;
+};
+
+void run(const RunFlags& flags) {
+  ingest::IngestConfig config;
+  std::string config_path = flags.config;
+  if (config_path.empty()) {
+    if (const char* env = std::getenv("TRIBUTARY_CONFIG"); env != nullptr) config_path = env;
+  }
+  if (!config_path.empty()) ingest::load_config_file(config_path, config);
+  ingest::apply_environment(config);
+  if (!flags.source.empty()) config.source = flags.source;
+  if (!flags.lake.empty()) config.lake = flags.lake;
+  if (!flags.warehouse.empty()) config.warehouse = flags.warehouse;
+  if (!flags.state.empty()) config.state = flags.state;
+  if (!flags.worker_id.empty()) config.worker_id = flags.worker_id;
+  if (!flags.listen.empty()) config.listen = flags.listen;
+  // A one-shot run serves HTTP only when asked to with --listen.
+  if (flags.no_http || (flags.until_idle && flags.listen.empty())) config.http_enabled = false;
+  ingest::finalize_config(config);
+  util::log_configure(util::parse_log_format(config.log_format),
+                      util::parse_log_level(config.log_level));
+  util::log_redact(config.webhook_token);
+  util::log_redact(config.store.secret_access_key);
+
+  server::MetricsRegistry metrics;
+  ingest::Ingester ingester(config, metrics);
+  StopOnSignal signals(ingester);
+  std::unique_ptr<server::OperationsServer> http;
+  if (config.http_enabled) {
+    server::OperationsServerOptions options;
+    options.listen = config.listen;
+    options.webhook_token = config.webhook_token;
+    http = std::make_unique<server::OperationsServer>(
+        options, metrics,
+        std::vector<server::ReadinessCheck>{{"source", [&] { return ingester.check_source(); }},
+                                            {"lake", [&] { return ingester.check_lake(); }}},
+        [&](const std::string& body) { return ingester.hint(ingest::parse_s3_event(body)); });
+    http->start();
+  }
+  util::log_info("run.started", {{"source", config.source},
+                                 {"lake", config.lake},
+                                 {"worker", config.worker_id},
+                                 {"until_idle", flags.until_idle}});
+  const ingest::IngestTotals t = ingester.run(flags.until_idle);
+  if (http) http->stop();
+  std::string out;
+  util::JsonWriter(out)
+      .begin_object()
+      .key("batches")
+      .value(t.batches)
+      .key("objects")
+      .value(t.objects)
+      .key("vanished")
+      .value(t.vanished)
+      .key("failed_batches")
+      .value(t.failed_batches)
+      .key("events")
+      .value(t.events)
+      .key("new_events")
+      .value(t.new_events)
+      .key("duplicates")
+      .value(t.duplicates)
+      .key("quarantined")
+      .value(t.quarantined)
+      .end_object();
+  std::printf("%s\n", out.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto flags = std::make_shared<RunFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Follow the raw bucket and keep the lake (bronze, silver, quarantine) and the warehouse "
+      "complete, exactly once. Streams until SIGINT/SIGTERM, or with --until-idle processes "
+      "everything present and exits. Settings: --config FILE (YAML), then TRIBUTARY_* "
+      "environment variables, then these flags; see docs/operations.md.");
+  cmd->add_option("--source", flags->source, "Raw bucket: file:///abs/dir or s3://bucket/prefix");
+  cmd->add_option("--lake", flags->lake, "Lake: file:///abs/dir or s3://bucket/prefix");
+  cmd->add_option("--warehouse", flags->warehouse,
+                  "sqlite:///abs/path.db or postgresql://user:pass@host:port/db; without it only "
+                  "the lake is built and state goes to --state");
+  cmd->add_option(
+      "--state", flags->state,
+      "State database when there is no warehouse (default sqlite:///./tributary-state.db)");
+  cmd->add_option("--config", flags->config, "YAML configuration file (env TRIBUTARY_CONFIG)");
+  cmd->add_option("--listen", flags->listen,
+                  "HTTP address for /metrics, /healthz, /readyz and /hooks/minio "
+                  "(default 127.0.0.1:8080; port 0 picks a free one)");
+  cmd->add_option("--worker-id", flags->worker_id, "This worker's name in the ledger");
+  cmd->add_flag("--until-idle", flags->until_idle, "Process everything present, then exit 0");
+  cmd->add_flag("--no-http", flags->no_http, "Do not serve HTTP");
+  cmd->callback([flags] { run(*flags); });
+}
+
+}  // namespace tributary::cli

@@ -1,0 +1,92 @@
+// `tributary status [--warehouse URI | --state URI]`: the ledger in numbers, lag, recent errors.
+#include <cstdio>
+#include <ctime>
+
+#include "cli/commands.h"
+#include "util/json_writer.h"
+#include "warehouse/warehouse.h"
+
+namespace tributary::cli {
+namespace {
+
+struct StatusFlags {
+  std::string warehouse;
+  std::string state = "sqlite:///./tributary-state.db";
+};
+
+std::int64_t as_int(const std::optional<std::string>& v) {
+  return v ? std::stoll(*v) : 0;
+}
+
+void run_status(const StatusFlags& flags) {
+  const auto db =
+      warehouse::Warehouse::open(flags.warehouse.empty() ? flags.state : flags.warehouse);
+  warehouse::SqlConnection& c = db->connection();
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  std::string out;
+  util::JsonWriter w(out);
+  w.begin_object().key("objects").begin_object();
+  for (const char* status : {"seen", "claimed", "committed", "vanished", "failed", "ignored"}) {
+    const warehouse::SqlValue p[] = {std::string(status)};
+    w.key(status).value(
+        as_int(c.query("SELECT count(*) FROM ingest_object WHERE status = $1", p)[0][0]));
+  }
+  w.end_object().key("batches").begin_object();
+  for (const char* status : {"claimed", "committed", "published"}) {
+    const warehouse::SqlValue p[] = {std::string(status)};
+    w.key(status).value(
+        as_int(c.query("SELECT count(*) FROM ingest_batch WHERE status = $1", p)[0][0]));
+  }
+  w.end_object();
+  const auto oldest = c.query(
+      "SELECT min(first_seen_ms) FROM ingest_object WHERE status IN ('seen', 'claimed')")[0][0];
+  w.key("oldest_unprocessed_age_s");
+  if (oldest) {
+    w.value(static_cast<double>(now - std::stoll(*oldest)) / 1000.0);
+  } else {
+    w.null();
+  }
+  const auto newest = c.query(
+      "SELECT max(max_event_ts_ms) FROM ingest_batch WHERE status IN"
+      " ('committed', 'published')")[0][0];
+  w.key("newest_committed_event_ms");
+  if (newest) {
+    w.value(static_cast<std::int64_t>(std::stoll(*newest)));
+  } else {
+    w.null();
+  }
+  w.key("events").begin_object();
+  const auto totals = c.query(
+      "SELECT coalesce(sum(events), 0), coalesce(sum(new_events), 0), coalesce(sum(quarantined), 0)"
+      " FROM ingest_batch WHERE status IN ('committed', 'published')")[0];
+  w.key("decoded").value(as_int(totals[0])).key("new").value(as_int(totals[1]));
+  w.key("quarantined").value(as_int(totals[2])).end_object();
+  w.key("recent_errors").begin_array();
+  for (const auto& row :
+       c.query("SELECT object_key, status, attempts, last_error FROM ingest_object"
+               " WHERE last_error IS NOT NULL AND status <> 'ignored'"
+               " ORDER BY updated_ms DESC LIMIT 10")) {
+    w.begin_object().key("key").value(*row[0]).key("status").value(*row[1]);
+    w.key("attempts").value(as_int(row[2])).key("error").value(*row[3]).end_object();
+  }
+  w.end_array().end_object();
+  std::printf("%s\n", out.c_str());
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app) {
+  auto flags = std::make_shared<StatusFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "status",
+      "Print the ingestion ledger as JSON: objects and batches by status, lag (age of the "
+      "oldest unprocessed object, newest committed event), event totals and recent errors.");
+  cmd->add_option("--warehouse", flags->warehouse, "The warehouse `run` used");
+  cmd->add_option("--state", flags->state, "The state database `run` used without a warehouse")
+      ->capture_default_str();
+  cmd->callback([flags] { run_status(*flags); });
+}
+
+}  // namespace tributary::cli

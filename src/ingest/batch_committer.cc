@@ -1,0 +1,301 @@
+#include "ingest/batch_committer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "ingest/archive.h"
+#include "ingest/staged_writes.h"
+#include "util/log.h"
+
+namespace tributary::ingest {
+namespace {
+
+using warehouse::SqlRow;
+using warehouse::SqlValue;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// One object of the plan after step 1 and 2.
+struct Fetched {
+  bool vanished = false;
+  std::string why;  // vanished: what happened
+  std::string bytes;
+  std::string bronze_key;
+  std::string sha256;
+};
+
+std::vector<Fetched> fetch_and_archive(store::ObjectStore& source, store::ObjectStore& lake,
+                                       const BatchPlan& plan, std::size_t concurrency) {
+  std::vector<Fetched> out(plan.objects.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  auto work = [&] {
+    for (std::size_t i = next++; i < out.size(); i = next++) {
+      const ClaimedObject& o = plan.objects[i];
+      try {
+        store::GetResult got;
+        try {
+          got = source.get(o.key);
+        } catch (const store::StoreError& e) {
+          if (e.code() != store::StoreErrorCode::kNotFound) throw;
+          out[i].vanished = true;
+          out[i].why = "deleted before it could be read";
+          continue;
+        }
+        if (!o.etag.empty() && got.info.etag != o.etag) {
+          // Overwritten since it was listed: the new content is a new ledger row (new ETag).
+          out[i].vanished = true;
+          out[i].why = "replaced by a newer version (ETag " + got.info.etag + ")";
+          continue;
+        }
+        const BronzeCopy copy = bronze_copy(plan.stream, plan.ingest_date, o.key, o.etag, got.body);
+        lake.put(copy.key, copy.bytes);
+        out[i].sha256 = sha256_hex(got.body);
+        out[i].bronze_key = copy.key;
+        out[i].bytes = std::move(got.body);
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+        next = out.size();
+        return;
+      }
+    }
+  };
+  const std::size_t threads = std::clamp<std::size_t>(concurrency, 1, out.size());
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+  return out;
+}
+
+// Inserts the batch's event keys; returns the ones that were not there yet (the new events).
+std::unordered_set<std::string> insert_event_keys(warehouse::SqlConnection& db,
+                                                  const event::EventBatch& batch,
+                                                  const std::string& batch_id) {
+  std::unordered_set<std::string> fresh;
+  if (batch.empty()) return fresh;
+  const bool postgres = db.dialect() == warehouse::Dialect::kPostgres;
+  // One statement for the whole batch: a text array (PostgreSQL) or a JSON array (SQLite) of
+  // hex keys, bound as one parameter.
+  std::string keys = postgres ? "{" : "[";
+  for (std::size_t row = 0; row < batch.size(); ++row) {
+    if (row > 0) keys.push_back(',');
+    if (!postgres) keys.push_back('"');
+    keys += batch.keys()[row].hex();
+    if (!postgres) keys.push_back('"');
+  }
+  keys += postgres ? "}" : "]";
+  const SqlValue params[] = {keys, batch_id};
+  const std::vector<SqlRow> rows =
+      db.query(postgres ? "INSERT INTO ingest_event_key (event_key, batch_id)"
+                          " SELECT k, $2 FROM unnest($1::text[]) AS k"
+                          " ON CONFLICT (event_key) DO NOTHING RETURNING event_key"
+                        : "INSERT INTO ingest_event_key (event_key, batch_id)"
+                          " SELECT value, $2 FROM json_each($1) WHERE true"
+                          " ON CONFLICT (event_key) DO NOTHING RETURNING event_key",
+               params);
+  for (const SqlRow& row : rows) fresh.insert(*row[0]);
+  return fresh;
+}
+
+// The first occurrence of every row of `batch` whose key is in `fresh`, in batch order.
+event::EventBatch select_new(const event::EventBatch& batch,
+                             std::unordered_set<std::string> fresh) {
+  event::EventBatch out(batch.stream());
+  for (std::size_t row = 0; row < batch.size() && !fresh.empty(); ++row) {
+    if (fresh.erase(batch.keys()[row].hex()) > 0) out.append_row(batch, row);
+  }
+  return out;
+}
+
+std::int64_t max_ts(const event::EventBatch& batch) {
+  const auto& ts = batch.column(event::Field::kTs).i64;
+  return ts.empty() ? 0 : *std::max_element(ts.begin(), ts.end());
+}
+
+// Stages the silver files of `fresh` and the quarantine file; returns the lake_file rows.
+std::vector<lake::ManifestEntry> stage_files(StagedWrites& staged, const BatchPlan& plan,
+                                             const event::EventBatch& fresh,
+                                             const std::vector<event::QuarantineRecord>& rejects,
+                                             const lake::SilverWriteOptions& options) {
+  std::vector<lake::ManifestEntry> files;
+  if (!fresh.empty()) files = lake::SilverTableWriter(staged, options).write(fresh, plan.batch_id);
+  if (!rejects.empty()) {
+    const std::string key = quarantine_key(plan.stream, plan.ingest_date, plan.batch_id);
+    const std::string body = quarantine_jsonl(rejects);
+    staged.put(key, body);
+    lake::ManifestEntry q;
+    q.table = std::string(event::stream_name(plan.stream));
+    q.partition = "ingest_date=" + plan.ingest_date;
+    q.key = key;
+    q.rows = rejects.size();
+    q.bytes = body.size();
+    q.batch_id = plan.batch_id;
+    files.push_back(std::move(q));
+  }
+  return files;
+}
+
+void record_files(warehouse::SqlConnection& db, const std::vector<lake::ManifestEntry>& files) {
+  for (const lake::ManifestEntry& f : files) {
+    const bool quarantine = f.key.starts_with("quarantine/");
+    const SqlValue params[] = {f.key,
+                               std::string(quarantine ? "quarantine" : "silver"),
+                               f.table,
+                               f.partition,
+                               static_cast<std::int64_t>(f.rows),
+                               static_cast<std::int64_t>(f.bytes),
+                               f.min_ts_ms,
+                               f.max_ts_ms,
+                               f.batch_id};
+    db.execute(
+        "INSERT INTO lake_file (file_key, kind, table_name, partition_name, rows, bytes,"
+        " min_ts_ms, max_ts_ms, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        " ON CONFLICT (file_key) DO UPDATE SET rows = excluded.rows, bytes = excluded.bytes,"
+        " min_ts_ms = excluded.min_ts_ms, max_ts_ms = excluded.max_ts_ms,"
+        " batch_id = excluded.batch_id",
+        params);
+  }
+}
+
+}  // namespace
+
+BatchCommitter::BatchCommitter(store::ObjectStore& source, store::ObjectStore& lake,
+                               warehouse::Warehouse& state, CommitOptions options)
+    : source_(source), lake_(lake), state_(state), options_(std::move(options)) {}
+
+BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
+  BatchOutcome outcome;
+  std::vector<Fetched> fetched =
+      fetch_and_archive(source_, lake_, plan, options_.fetch_concurrency);
+
+  event::ObjectDecoder decoder(plan.stream, options_.decode);
+  event::EventBatch batch(plan.stream);
+  std::vector<event::QuarantineRecord> rejects;
+  std::vector<event::DecodeStats> stats(plan.objects.size());
+  for (std::size_t i = 0; i < plan.objects.size(); ++i) {
+    if (fetched[i].vanished) continue;
+    stats[i] = decoder.decode(plan.objects[i].key, fetched[i].bytes, batch, rejects);
+    outcome.bytes += fetched[i].bytes.size();
+    fetched[i].bytes = std::string();  // keep memory to one copy: the decoded batch
+    outcome.events += stats[i].events;
+    outcome.quarantined += stats[i].quarantined;
+    for (const auto& [reason, n] : stats[i].reasons) outcome.reasons[reason] += n;
+  }
+
+  StagedWrites staged(lake_);
+  warehouse::WarehouseTransaction txn(state_);
+  warehouse::SqlConnection& db = txn.connection();
+  const event::EventBatch fresh = select_new(batch, insert_event_keys(db, batch, plan.batch_id));
+  outcome.new_events = fresh.size();
+  outcome.duplicates = outcome.events - outcome.new_events;
+  outcome.max_event_ts_ms = max_ts(fresh);
+  const std::vector<lake::ManifestEntry> files =
+      stage_files(staged, plan, fresh, rejects, options_.silver);
+  outcome.files = files.size();
+  if (options_.load_warehouse && !fresh.empty()) txn.load(fresh);
+  record_files(db, files);
+
+  const std::int64_t now = now_ms();
+  for (std::size_t i = 0; i < plan.objects.size(); ++i) {
+    const ClaimedObject& o = plan.objects[i];
+    const Fetched& f = fetched[i];
+    std::int64_t changed = 0;
+    if (f.vanished) {
+      ++outcome.vanished;
+      const SqlValue params[] = {f.why, now, o.key, o.etag, plan.batch_id};
+      changed = db.execute(
+          "UPDATE ingest_object SET status = 'vanished', last_error = $1, updated_ms = $2,"
+          " lease_until_ms = NULL WHERE object_key = $3 AND etag = $4 AND batch_id = $5"
+          " AND status = 'claimed'",
+          params);
+    } else {
+      ++outcome.objects;
+      const SqlValue params[] = {static_cast<std::int64_t>(stats[i].events),
+                                 static_cast<std::int64_t>(stats[i].quarantined),
+                                 f.bronze_key,
+                                 f.sha256,
+                                 now,
+                                 o.key,
+                                 o.etag,
+                                 plan.batch_id};
+      changed = db.execute(
+          "UPDATE ingest_object SET status = 'committed', events = $1, quarantined = $2,"
+          " bronze_key = $3, sha256 = $4, updated_ms = $5, lease_until_ms = NULL,"
+          " last_error = NULL WHERE object_key = $6 AND etag = $7 AND batch_id = $8"
+          " AND status = 'claimed'",
+          params);
+    }
+    if (changed != 1) throw LeaseLost("batch " + plan.batch_id + " lost its claim on " + o.key);
+  }
+  const SqlValue batch_params[] = {now,
+                                   static_cast<std::int64_t>(outcome.events),
+                                   static_cast<std::int64_t>(outcome.new_events),
+                                   static_cast<std::int64_t>(outcome.quarantined),
+                                   outcome.max_event_ts_ms,
+                                   plan.batch_id};
+  if (db.execute("UPDATE ingest_batch SET status = 'committed', committed_ms = $1, events = $2,"
+                 " new_events = $3, quarantined = $4, max_event_ts_ms = $5"
+                 " WHERE batch_id = $6 AND status = 'claimed'",
+                 batch_params) != 1) {
+    throw LeaseLost("batch " + plan.batch_id + " is no longer claimed");
+  }
+  txn.commit();
+
+  staged.publish();
+  const SqlValue published[] = {now_ms(), plan.batch_id};
+  state_.connection().execute(
+      "UPDATE ingest_batch SET status = 'published', published_ms = $1 WHERE batch_id = $2",
+      published);
+  return outcome;
+}
+
+std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms) {
+  std::size_t republished = 0;
+  const SqlValue before[] = {committed_before_ms};
+  for (const SqlRow& batch_row : state_.connection().query(
+           "SELECT batch_id, stream, ingest_date FROM ingest_batch WHERE status = 'committed'"
+           " AND committed_ms < $1 ORDER BY created_ms",
+           before)) {
+    BatchPlan plan{*batch_row[0], *event::stream_from_name(*batch_row[1]), *batch_row[2], {}};
+    const SqlValue id[] = {plan.batch_id};
+    // The batch as it committed: its objects in plan order, read back from bronze.
+    event::ObjectDecoder decoder(plan.stream, options_.decode);
+    event::EventBatch batch(plan.stream);
+    std::vector<event::QuarantineRecord> rejects;
+    for (const SqlRow& o : state_.connection().query(
+             "SELECT object_key, bronze_key FROM ingest_object"
+             " WHERE batch_id = $1 AND status = 'committed' ORDER BY object_key",
+             id)) {
+      decoder.decode(*o[0], lake_.get(*o[1]).body, batch, rejects);
+    }
+    std::unordered_set<std::string> fresh;
+    for (const SqlRow& k : state_.connection().query(
+             "SELECT event_key FROM ingest_event_key WHERE batch_id = $1", id)) {
+      fresh.insert(*k[0]);
+    }
+    StagedWrites staged(lake_);
+    stage_files(staged, plan, select_new(batch, std::move(fresh)), rejects, options_.silver);
+    staged.publish();
+    const SqlValue published[] = {now_ms(), plan.batch_id};
+    state_.connection().execute(
+        "UPDATE ingest_batch SET status = 'published', published_ms = $1 WHERE batch_id = $2",
+        published);
+    util::log_info("batch.republished", {{"batch", plan.batch_id}});
+    ++republished;
+  }
+  return republished;
+}
+
+}  // namespace tributary::ingest

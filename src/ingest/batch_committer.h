@@ -1,0 +1,80 @@
+// BatchCommitter: takes one claimed batch from raw objects to committed lake files and warehouse
+// rows, exactly once. The protocol (docs/decisions/0009-exactly-once-commit.md):
+//
+//   1. fetch   every object of the plan (bounded concurrency); a missing object, or one whose
+//              ETag changed since it was listed, is recorded as vanished
+//   2. archive each fetched object to bronze (deterministic key: a retry overwrites)
+//   3. decode  in plan order into one EventBatch and the batch's quarantine records
+//   4. commit  one database transaction: insert the batch's event keys (the ones already there
+//              are duplicates), build the silver files of the new events and the quarantine file
+//              in memory, load the new events into the warehouse, record the files in lake_file,
+//              and mark the objects and the batch committed. The batch row's status check fences
+//              off a worker whose lease expired: it commits nothing.
+//   5. publish write the staged files to the lake, then mark the batch published
+//
+// A crash before 4 commits nothing (the claim's lease expires and another attempt redoes it); a
+// crash between 4 and 5 is repaired by republish_pending(), which rebuilds the identical files
+// from bronze and the batch's recorded event keys.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "event/decoder.h"
+#include "ingest/ledger.h"
+#include "lake/silver_table_writer.h"
+#include "store/object_store.h"
+#include "warehouse/warehouse.h"
+
+namespace tributary::ingest {
+
+struct CommitOptions {
+  event::DecodeOptions decode;
+  lake::SilverWriteOptions silver;
+  std::size_t fetch_concurrency = 4;
+  // Load new events into the warehouse's star schema (false when the state database is only a
+  // local state file).
+  bool load_warehouse = true;
+};
+
+struct BatchOutcome {
+  std::size_t objects = 0;   // committed objects
+  std::size_t vanished = 0;  // objects that disappeared before they could be read
+  std::uint64_t bytes = 0;   // raw bytes read
+  std::uint64_t events = 0;  // valid events decoded
+  std::uint64_t new_events = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t quarantined = 0;
+  std::map<std::string, std::uint64_t> reasons;
+  std::int64_t max_event_ts_ms = 0;
+  std::size_t files = 0;  // silver and quarantine files published
+};
+
+// Thrown when the batch's claim was taken over (its lease expired) before it could commit.
+struct LeaseLost : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class BatchCommitter {
+ public:
+  BatchCommitter(store::ObjectStore& source, store::ObjectStore& lake, warehouse::Warehouse& state,
+                 CommitOptions options);
+
+  // Runs the protocol above for `plan`. Throws on failures that leave the batch to be retried
+  // (store errors after retries, database errors, LeaseLost); nothing is committed then.
+  BatchOutcome process(const BatchPlan& plan);
+
+  // Publishes every batch that committed before `committed_before_ms` but did not publish (see
+  // above). Returns how many. Publishing a batch its own worker is also publishing is harmless:
+  // both write the same bytes.
+  std::size_t republish_pending(std::int64_t committed_before_ms);
+
+ private:
+  store::ObjectStore& source_;
+  store::ObjectStore& lake_;
+  warehouse::Warehouse& state_;
+  CommitOptions options_;
+};
+
+}  // namespace tributary::ingest

@@ -1,0 +1,156 @@
+#include "ingest/ingest_config.h"
+
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <set>
+#include <stdexcept>
+
+#include "lake/parquet/format.h"
+
+namespace tributary::ingest {
+namespace {
+
+// Reads `node[key]` into `out` when present, with a message naming the key when it is not a T.
+template <typename T>
+void read(const YAML::Node& node, const char* key, T& out, const std::string& where) {
+  const YAML::Node v = node[key];
+  if (!v) return;
+  try {
+    out = v.as<T>();
+  } catch (const YAML::Exception&) {
+    throw std::runtime_error(where + ": '" + key + "' has a value of the wrong type");
+  }
+}
+
+void check_keys(const YAML::Node& node, std::set<std::string> allowed, const std::string& where) {
+  if (!node) return;
+  if (!node.IsMap()) throw std::runtime_error(where + " must be a mapping");
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (!allowed.contains(key)) throw std::runtime_error(where + ": unknown key '" + key + "'");
+  }
+}
+
+void env_string(const char* name, std::string& out) {
+  if (const char* v = std::getenv(name); v != nullptr && *v != '\0') out = v;
+}
+
+}  // namespace
+
+void load_config_file(const std::string& path, IngestConfig& c) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    throw std::runtime_error("config " + path + ": " + e.what());
+  }
+  if (root.IsNull()) return;
+  const std::string where = "config " + path;
+  check_keys(root,
+             {"source", "lake", "warehouse", "state", "ingest", "decode", "silver", "http", "log"},
+             where);
+  read(root, "source", c.source, where);
+  read(root, "lake", c.lake, where);
+  read(root, "warehouse", c.warehouse, where);
+  read(root, "state", c.state, where);
+
+  const YAML::Node in = root["ingest"];
+  check_keys(in,
+             {"raw_prefix", "streams", "extensions", "poll_interval_ms", "lookback_hours",
+              "full_sweep_interval_s", "batch_max_objects", "batch_max_bytes", "lease_ms",
+              "max_attempts", "fetch_concurrency", "worker_id"},
+             where + " ingest");
+  if (in) {
+    read(in, "raw_prefix", c.raw_prefix, where);
+    if (in["streams"]) {
+      c.streams.clear();
+      for (const auto& s : in["streams"]) {
+        const auto stream = event::stream_from_name(s.as<std::string>());
+        if (!stream) {
+          throw std::runtime_error(where + ": unknown stream '" + s.as<std::string>() + "'");
+        }
+        c.streams.push_back(*stream);
+      }
+    }
+    read(in, "extensions", c.extensions, where);
+    std::int64_t ms = c.poll_interval.count();
+    read(in, "poll_interval_ms", ms, where);
+    c.poll_interval = std::chrono::milliseconds(ms);
+    std::int64_t hours = c.lookback.count();
+    read(in, "lookback_hours", hours, where);
+    c.lookback = std::chrono::hours(hours);
+    std::int64_t sweep = c.full_sweep_interval.count();
+    read(in, "full_sweep_interval_s", sweep, where);
+    c.full_sweep_interval = std::chrono::seconds(sweep);
+    read(in, "batch_max_objects", c.batch.max_objects, where);
+    read(in, "batch_max_bytes", c.batch.max_bytes, where);
+    read(in, "lease_ms", c.batch.lease_ms, where);
+    read(in, "max_attempts", c.max_attempts, where);
+    read(in, "fetch_concurrency", c.fetch_concurrency, where);
+    read(in, "worker_id", c.worker_id, where);
+  }
+  const YAML::Node dec = root["decode"];
+  check_keys(dec, {"max_line_bytes", "quarantine_line_cap", "max_object_bytes"}, where + " decode");
+  if (dec) {
+    read(dec, "max_line_bytes", c.decode.max_line_bytes, where);
+    read(dec, "quarantine_line_cap", c.decode.quarantine_line_cap, where);
+    read(dec, "max_object_bytes", c.decode.max_object_bytes, where);
+  }
+  const YAML::Node silver = root["silver"];
+  check_keys(silver, {"codec", "target_file_bytes", "row_group_rows"}, where + " silver");
+  if (silver) {
+    if (silver["codec"]) {
+      const auto codec = lake::parquet::codec_from_name(silver["codec"].as<std::string>());
+      if (!codec) throw std::runtime_error(where + ": silver.codec must be zstd, snappy or none");
+      c.silver.parquet.codec = *codec;
+    }
+    read(silver, "target_file_bytes", c.silver.target_file_bytes, where);
+    read(silver, "row_group_rows", c.silver.parquet.row_group_rows, where);
+  }
+  const YAML::Node http = root["http"];
+  check_keys(http, {"enabled", "listen", "webhook_token"}, where + " http");
+  if (http) {
+    read(http, "enabled", c.http_enabled, where);
+    read(http, "listen", c.listen, where);
+    read(http, "webhook_token", c.webhook_token, where);
+  }
+  const YAML::Node log = root["log"];
+  check_keys(log, {"format", "level"}, where + " log");
+  if (log) {
+    read(log, "format", c.log_format, where);
+    read(log, "level", c.log_level, where);
+  }
+}
+
+void apply_environment(IngestConfig& c) {
+  env_string("TRIBUTARY_SOURCE", c.source);
+  env_string("TRIBUTARY_LAKE", c.lake);
+  env_string("TRIBUTARY_WAREHOUSE", c.warehouse);
+  env_string("TRIBUTARY_STATE", c.state);
+  env_string("TRIBUTARY_LISTEN", c.listen);
+  env_string("TRIBUTARY_WEBHOOK_TOKEN", c.webhook_token);
+  env_string("TRIBUTARY_LOG_FORMAT", c.log_format);
+  env_string("TRIBUTARY_LOG_LEVEL", c.log_level);
+}
+
+void finalize_config(IngestConfig& c) {
+  if (c.source.empty()) throw std::invalid_argument("no source: pass --source or TRIBUTARY_SOURCE");
+  if (c.lake.empty()) throw std::invalid_argument("no lake: pass --lake or TRIBUTARY_LAKE");
+  if (c.streams.empty()) throw std::invalid_argument("ingest.streams is empty");
+  if (c.extensions.empty()) throw std::invalid_argument("ingest.extensions is empty");
+  if (c.poll_interval.count() <= 0)
+    throw std::invalid_argument("ingest.poll_interval_ms must be > 0");
+  if (c.batch.max_objects == 0) throw std::invalid_argument("ingest.batch_max_objects must be > 0");
+  if (c.batch.lease_ms <= 0) throw std::invalid_argument("ingest.lease_ms must be > 0");
+  if (c.max_attempts < 1) throw std::invalid_argument("ingest.max_attempts must be >= 1");
+  if (c.fetch_concurrency == 0) throw std::invalid_argument("ingest.fetch_concurrency must be > 0");
+  if (c.worker_id.empty()) {
+    char host[256] = "host";
+    gethostname(host, sizeof host - 1);
+    c.worker_id = std::string(host) + "-" + std::to_string(getpid());
+  }
+}
+
+}  // namespace tributary::ingest

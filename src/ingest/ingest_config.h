@@ -1,0 +1,59 @@
+// IngestConfig: every setting of `tributary run`, with its default. Sources, in increasing
+// precedence: the defaults here, the YAML file (--config / TRIBUTARY_CONFIG), environment
+// variables, command-line flags. docs/operations.md lists them all; config/tributary.example.yaml
+// is a complete, commented file.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "event/decoder.h"
+#include "event/schema.h"
+#include "ingest/ledger.h"
+#include "lake/silver_table_writer.h"
+#include "store/store_config.h"
+
+namespace tributary::ingest {
+
+struct IngestConfig {
+  std::string source;     // raw bucket URI                        env TRIBUTARY_SOURCE
+  std::string lake;       // lake URI                              env TRIBUTARY_LAKE
+  std::string warehouse;  // warehouse URI; empty: lake only       env TRIBUTARY_WAREHOUSE
+  // State database when there is no warehouse (ledger, manifest, event keys).
+  std::string state = "sqlite:///" + std::string("./tributary-state.db");  // env TRIBUTARY_STATE
+
+  std::string raw_prefix = "Raw/";
+  std::vector<event::Stream> streams{event::kAllStreams.begin(), event::kAllStreams.end()};
+  std::vector<std::string> extensions{"json", "gz"};
+  std::chrono::milliseconds poll_interval{1000};
+  std::chrono::hours lookback{3};
+  std::chrono::seconds full_sweep_interval{300};
+  ClaimLimits batch;
+  int max_attempts = 5;
+  std::size_t fetch_concurrency = 4;
+  std::string worker_id;  // default: <hostname>-<pid>
+
+  event::DecodeOptions decode;
+  lake::SilverWriteOptions silver;
+  store::StoreConfig store;
+
+  bool http_enabled = true;
+  std::string listen = "127.0.0.1:8080";  // env TRIBUTARY_LISTEN
+  std::string webhook_token;              // env TRIBUTARY_WEBHOOK_TOKEN (a secret)
+  std::string log_format = "json";        // env TRIBUTARY_LOG_FORMAT
+  std::string log_level = "info";         // env TRIBUTARY_LOG_LEVEL
+};
+
+// Reads a YAML config file into `config` (keys absent from the file keep their values). Throws
+// std::runtime_error naming the file and the offending key on unknown keys or bad values.
+void load_config_file(const std::string& path, IngestConfig& config);
+
+// Applies the TRIBUTARY_* environment variables listed above.
+void apply_environment(IngestConfig& config);
+
+// Fills derived defaults (worker_id) and checks the whole config; throws std::invalid_argument.
+void finalize_config(IngestConfig& config);
+
+}  // namespace tributary::ingest

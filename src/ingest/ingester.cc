@@ -1,0 +1,224 @@
+#include "ingest/ingester.h"
+
+#include <chrono>
+
+#include "ingest/fluentd_key.h"
+#include "store/open_store.h"
+#include "util/log.h"
+
+namespace tributary::ingest {
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics)
+    : config_(std::move(config)), metrics_(metrics) {
+  source_ = store::open_store(config_.source, config_.store);
+  lake_ = store::open_store(config_.lake, config_.store);
+  const std::string& state_uri = config_.warehouse.empty() ? config_.state : config_.warehouse;
+  state_ = warehouse::Warehouse::open(state_uri);
+  hint_state_ = warehouse::Warehouse::open(state_uri);
+  ledger_ = std::make_unique<Ledger>(*state_, config_.worker_id);
+  CommitOptions commit;
+  commit.decode = config_.decode;
+  commit.silver = config_.silver;
+  commit.fetch_concurrency = config_.fetch_concurrency;
+  commit.load_warehouse = !config_.warehouse.empty();
+  committer_ = std::make_unique<BatchCommitter>(*source_, *lake_, *state_, commit);
+  ListingPollerOptions poll;
+  poll.raw_prefix = config_.raw_prefix;
+  poll.streams = config_.streams;
+  poll.lookback = config_.lookback;
+  poll.full_sweep_interval = config_.full_sweep_interval;
+  poller_ = std::make_unique<ListingPoller>(*source_, poll);
+}
+
+Ingester::~Ingester() = default;
+
+void Ingester::stop() {
+  stopping_ = true;
+  std::lock_guard lock(wake_mutex_);
+  woken_ = true;
+  wake_.notify_all();
+}
+
+void Ingester::poll_once() {
+  const PollResult listed = poller_->poll(std::chrono::system_clock::now());
+  const std::size_t added = ledger_->record_listing(listed.objects, config_.extensions, now_ms());
+  metrics_.counter("tributary_objects_discovered_total", "Raw objects new to the ledger")
+      .inc(added);
+  metrics_.counter("tributary_list_requests_total", "LIST requests sent to the source")
+      .inc(listed.list_requests);
+  if (added > 0) {
+    util::log_info("objects.discovered",
+                   {{"new", static_cast<std::uint64_t>(added)},
+                    {"listed", static_cast<std::uint64_t>(listed.objects.size())},
+                    {"full_sweep", listed.full_sweep}});
+  }
+}
+
+bool Ingester::process_one(event::Stream stream, IngestTotals& totals) {
+  const auto plan = ledger_->claim(stream, config_.batch, now_ms());
+  if (!plan) return false;
+  const std::string name(event::stream_name(stream));
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    const BatchOutcome out = committer_->process(*plan);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ++totals.batches;
+    totals.objects += out.objects;
+    totals.vanished += out.vanished;
+    totals.events += out.events;
+    totals.new_events += out.new_events;
+    totals.duplicates += out.duplicates;
+    totals.quarantined += out.quarantined;
+    const server::Labels s{{"stream", name}};
+    metrics_.counter("tributary_objects_committed_total", "Raw objects committed", s)
+        .inc(out.objects);
+    metrics_
+        .counter("tributary_objects_vanished_total", "Raw objects gone before they were read", s)
+        .inc(out.vanished);
+    metrics_.counter("tributary_bytes_read_total", "Raw bytes read from the source", s)
+        .inc(out.bytes);
+    metrics_
+        .counter("tributary_events_total", "Valid events decoded, by outcome",
+                 {{"stream", name}, {"outcome", "new"}})
+        .inc(out.new_events);
+    metrics_
+        .counter("tributary_events_total", "Valid events decoded, by outcome",
+                 {{"stream", name}, {"outcome", "duplicate"}})
+        .inc(out.duplicates);
+    for (const auto& [reason, n] : out.reasons) {
+      metrics_
+          .counter("tributary_events_quarantined_total", "Lines quarantined, by reason",
+                   {{"stream", name}, {"reason", reason}})
+          .inc(n);
+    }
+    metrics_
+        .histogram("tributary_batch_duration_seconds", "Claim to publish, per batch",
+                   server::latency_buckets())
+        .observe(seconds);
+    if (out.max_event_ts_ms > 0) {
+      metrics_
+          .gauge("tributary_newest_event_timestamp_seconds",
+                 "Event time of the newest committed event", s)
+          .set(static_cast<double>(out.max_event_ts_ms) / 1000.0);
+    }
+    util::log_info("batch.committed", {{"batch", plan->batch_id},
+                                       {"stream", name},
+                                       {"objects", static_cast<std::uint64_t>(out.objects)},
+                                       {"vanished", static_cast<std::uint64_t>(out.vanished)},
+                                       {"events", out.events},
+                                       {"new", out.new_events},
+                                       {"duplicates", out.duplicates},
+                                       {"quarantined", out.quarantined},
+                                       {"seconds", seconds}});
+  } catch (const std::exception& e) {
+    ++totals.failed_batches;
+    const std::string error = util::redact(e.what());
+    metrics_
+        .counter("tributary_batches_failed_total", "Batches that failed and were released",
+                 {{"stream", name}})
+        .inc();
+    util::log_error("batch.failed",
+                    {{"batch", plan->batch_id}, {"stream", name}, {"error", error}});
+    ledger_->release(*plan, error, config_.max_attempts, now_ms());
+  }
+  return true;
+}
+
+IngestTotals Ingester::run(bool until_idle) {
+  IngestTotals totals;
+  // At start-up every unpublished batch is an interrupted one; later, only those older than a
+  // lease (their worker is presumed dead) are taken over.
+  std::int64_t republish_before = now_ms() + 1;
+  while (!stopping_) {
+    if (const std::size_t n = committer_->republish_pending(republish_before); n > 0) {
+      util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
+    }
+    poll_once();
+    bool claimed_any = false;
+    // Round-robin over streams, one batch each, so a backlog in one stream does not starve the
+    // others.
+    for (bool progress = true; progress && !stopping_;) {
+      progress = false;
+      for (event::Stream stream : config_.streams) {
+        if (stopping_) break;
+        if (process_one(stream, totals)) progress = claimed_any = true;
+      }
+    }
+    const Ledger::Backlog backlog = ledger_->backlog();
+    metrics_.gauge("tributary_objects_pending", "Raw objects seen or claimed, not yet committed")
+        .set(static_cast<double>(backlog.objects));
+    metrics_
+        .gauge("tributary_lag_seconds", "Age of the oldest raw object not yet committed (0: none)")
+        .set(backlog.objects == 0
+                 ? 0.0
+                 : static_cast<double>(now_ms() - backlog.oldest_first_seen_ms) / 1000.0);
+    if (until_idle && !claimed_any) break;
+    republish_before = now_ms() - config_.batch.lease_ms;
+    std::unique_lock lock(wake_mutex_);
+    wake_.wait_for(lock, config_.poll_interval, [&] { return woken_; });
+    woken_ = false;
+  }
+  return totals;
+}
+
+std::size_t Ingester::hint(const std::vector<ObjectHint>& hints) {
+  std::vector<ListedObject> found;
+  for (const ObjectHint& h : hints) {
+    const auto parsed = parse_fluentd_key(h.key, config_.raw_prefix);
+    if (!parsed) continue;
+    if (std::find(config_.streams.begin(), config_.streams.end(), parsed->stream) ==
+        config_.streams.end()) {
+      continue;
+    }
+    // The notification's ETag may be stale or absent: the source is asked.
+    if (auto info = source_->head(h.key)) found.push_back(ListedObject{parsed->stream, *info});
+  }
+  std::size_t added = 0;
+  {
+    std::lock_guard lock(hint_mutex_);
+    Ledger ledger(*hint_state_, config_.worker_id);
+    added = ledger.record_listing(found, config_.extensions, now_ms());
+  }
+  metrics_.counter("tributary_notifications_total", "Objects announced by notifications")
+      .inc(hints.size());
+  if (added > 0) {
+    std::lock_guard lock(wake_mutex_);
+    woken_ = true;
+    wake_.notify_all();
+  }
+  return added;
+}
+
+std::optional<std::string> Ingester::check_source() {
+  try {
+    source_->list(config_.raw_prefix, {}, 1);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return util::redact(e.what());
+  }
+}
+
+std::optional<std::string> Ingester::check_lake() {
+  try {
+    lake_->list("silver/", {}, 1);
+    return std::nullopt;
+  } catch (const store::StoreError& e) {
+    // A lake that has no files yet is fine; one that cannot be reached is not.
+    if (e.code() == store::StoreErrorCode::kNoSuchBucket) return std::nullopt;
+    return util::redact(e.what());
+  } catch (const std::exception& e) {
+    return util::redact(e.what());
+  }
+}
+
+}  // namespace tributary::ingest

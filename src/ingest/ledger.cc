@@ -1,0 +1,154 @@
+#include "ingest/ledger.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+
+namespace tributary::ingest {
+namespace {
+
+using warehouse::SqlRow;
+using warehouse::SqlValue;
+
+std::string utc_date(std::int64_t ms) {
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::int64_t as_int(const std::optional<std::string>& v) {
+  return v ? std::stoll(*v) : 0;
+}
+
+}  // namespace
+
+std::string make_batch_id(std::int64_t now_ms, const std::string& worker_id) {
+  static std::atomic<std::uint64_t> sequence{0};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "b%lld-%08x-%llu", static_cast<long long>(now_ms),
+                static_cast<unsigned>(XXH32(worker_id.data(), worker_id.size(), 0)),
+                static_cast<unsigned long long>(sequence.fetch_add(1)));
+  return buf;
+}
+
+Ledger::Ledger(warehouse::Warehouse& state, std::string worker_id)
+    : state_(state), worker_id_(std::move(worker_id)) {}
+
+std::size_t Ledger::record_listing(std::span<const ListedObject> objects,
+                                   std::span<const std::string> extensions, std::int64_t now_ms) {
+  if (objects.empty()) return 0;
+  std::size_t added = 0;
+  warehouse::WarehouseTransaction txn(state_);
+  for (const ListedObject& o : objects) {
+    std::string extension;
+    const auto slash = o.info.key.rfind('/');
+    const std::string file = o.info.key.substr(slash == std::string::npos ? 0 : slash + 1);
+    if (const auto dot = file.rfind('.'); dot != std::string::npos)
+      extension = file.substr(dot + 1);
+    const bool wanted =
+        std::find(extensions.begin(), extensions.end(), extension) != extensions.end();
+    const SqlValue params[] = {
+        o.info.key,
+        o.info.etag,
+        std::string(event::stream_name(o.stream)),
+        static_cast<std::int64_t>(o.info.size),
+        std::string(wanted ? "seen" : "ignored"),
+        wanted ? SqlValue{} : SqlValue{std::string("extension not in ingest.extensions")},
+        now_ms};
+    added += static_cast<std::size_t>(txn.connection().execute(
+        "INSERT INTO ingest_object (object_key, etag, stream, size_bytes, status, last_error,"
+        " first_seen_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+        " ON CONFLICT (object_key, etag) DO NOTHING",
+        params));
+  }
+  txn.commit();
+  return added;
+}
+
+std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& limits,
+                                       std::int64_t now_ms) {
+  warehouse::WarehouseTransaction txn(state_);
+  warehouse::SqlConnection& db = txn.connection();
+  const bool postgres = db.dialect() == warehouse::Dialect::kPostgres;
+  const std::string name(event::stream_name(stream));
+  const SqlValue pick_params[] = {name, now_ms, static_cast<std::int64_t>(limits.max_objects)};
+  const std::vector<SqlRow> picked =
+      db.query(std::string("SELECT object_key, etag, size_bytes FROM ingest_object"
+                           " WHERE stream = $1 AND (status = 'seen' OR"
+                           " (status = 'claimed' AND lease_until_ms < $2))"
+                           " ORDER BY first_seen_ms, object_key LIMIT $3") +
+                   (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
+               pick_params);
+  if (picked.empty()) return std::nullopt;
+
+  BatchPlan plan{make_batch_id(now_ms, worker_id_), stream, utc_date(now_ms), {}};
+  std::uint64_t bytes = 0;
+  for (const SqlRow& row : picked) {
+    const auto size = static_cast<std::uint64_t>(as_int(row[2]));
+    if (!plan.objects.empty() && bytes + size > limits.max_bytes) break;
+    bytes += size;
+    plan.objects.push_back(ClaimedObject{*row[0], *row[1], size});
+  }
+  const SqlValue batch_params[] = {plan.batch_id, name, worker_id_, plan.ingest_date, now_ms};
+  db.execute(
+      "INSERT INTO ingest_batch (batch_id, stream, worker, status, ingest_date, created_ms)"
+      " VALUES ($1, $2, $3, 'claimed', $4, $5)",
+      batch_params);
+  for (const ClaimedObject& o : plan.objects) {
+    const SqlValue params[] = {plan.batch_id, now_ms + limits.lease_ms, now_ms, o.key, o.etag};
+    db.execute(
+        "UPDATE ingest_object SET status = 'claimed', batch_id = $1, lease_until_ms = $2,"
+        " attempts = attempts + 1, updated_ms = $3 WHERE object_key = $4 AND etag = $5",
+        params);
+  }
+  std::sort(plan.objects.begin(), plan.objects.end(),
+            [](const ClaimedObject& a, const ClaimedObject& b) { return a.key < b.key; });
+  txn.commit();
+  return plan;
+}
+
+void Ledger::release(const BatchPlan& plan, const std::string& error, int max_attempts,
+                     std::int64_t now_ms) {
+  warehouse::WarehouseTransaction txn(state_);
+  const SqlValue params[] = {error, static_cast<std::int64_t>(max_attempts), now_ms, plan.batch_id};
+  txn.connection().execute(
+      "UPDATE ingest_object SET status = CASE WHEN attempts >= $2 THEN 'failed' ELSE 'seen' END,"
+      " last_error = $1, batch_id = NULL, lease_until_ms = NULL, updated_ms = $3"
+      " WHERE batch_id = $4 AND status = 'claimed'",
+      params);
+  const SqlValue batch[] = {plan.batch_id};
+  txn.connection().execute("DELETE FROM ingest_batch WHERE batch_id = $1 AND status = 'claimed'",
+                           batch);
+  txn.commit();
+}
+
+Ledger::Backlog Ledger::backlog() {
+  const SqlRow row = state_.connection().query(
+      "SELECT count(*), min(first_seen_ms) FROM ingest_object"
+      " WHERE status IN ('seen', 'claimed')")[0];
+  return Backlog{static_cast<std::uint64_t>(as_int(row[0])), as_int(row[1])};
+}
+
+LedgerCounts Ledger::counts() {
+  LedgerCounts c;
+  for (const SqlRow& row :
+       state_.connection().query("SELECT status, count(*) FROM ingest_object GROUP BY status")) {
+    const std::string& status = *row[0];
+    const auto n = static_cast<std::uint64_t>(as_int(row[1]));
+    if (status == "seen") c.seen = n;
+    if (status == "claimed") c.claimed = n;
+    if (status == "committed") c.committed = n;
+    if (status == "vanished") c.vanished = n;
+    if (status == "failed") c.failed = n;
+    if (status == "ignored") c.ignored = n;
+  }
+  return c;
+}
+
+}  // namespace tributary::ingest

@@ -1,0 +1,93 @@
+// Ledger: what tributary knows about every raw object, kept in the state database (the warehouse,
+// or a local SQLite file without one) in the ingest_object and ingest_batch tables.
+//
+// Object lifecycle (one row per key and ETag; a key rewritten with new content is a new object):
+//   seen -> claimed -> committed          the normal path
+//   claimed -> seen                       a batch failed; retried (attempts counts them)
+//   claimed -> failed                     after max_attempts failures; needs an operator
+//   seen|claimed -> vanished              deleted (or overwritten) before it could be read
+//   ignored                               an extension the configuration does not ingest
+// A claim is a lease: a claimed object whose lease expired (its worker died) is claimable again,
+// so a batch composition is recorded before work starts and survives crashes.
+//
+// Claims use `FOR UPDATE SKIP LOCKED` on PostgreSQL, so concurrent workers never claim the same
+// object; SQLite has one writer at a time (BEGIN IMMEDIATE).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "event/schema.h"
+#include "ingest/listing_poller.h"
+#include "warehouse/warehouse.h"
+
+namespace tributary::ingest {
+
+struct ClaimedObject {
+  std::string key;
+  std::string etag;
+  std::uint64_t size = 0;
+};
+
+// A batch: objects of one stream processed and committed together.
+struct BatchPlan {
+  std::string batch_id;
+  event::Stream stream;
+  std::string ingest_date;  // YYYY-MM-DD (UTC) when the batch was planned: the bronze partition
+  std::vector<ClaimedObject> objects;  // ordered by key: the order events are decoded in
+};
+
+struct ClaimLimits {
+  std::size_t max_objects = 64;
+  std::uint64_t max_bytes = 64ull << 20;
+  std::int64_t lease_ms = 120'000;
+};
+
+struct LedgerCounts {
+  std::uint64_t seen = 0, claimed = 0, committed = 0, vanished = 0, failed = 0, ignored = 0;
+};
+
+class Ledger {
+ public:
+  Ledger(warehouse::Warehouse& state, std::string worker_id);
+
+  // Records listed objects the ledger does not know yet (by key and ETag); objects whose extension
+  // is not in `extensions` are recorded as ignored. Returns how many rows were added.
+  std::size_t record_listing(std::span<const ListedObject> objects,
+                             std::span<const std::string> extensions, std::int64_t now_ms);
+
+  // Claims claimable objects of `stream`, oldest first, within `limits` (always at least one if
+  // any is claimable), as a new batch. nullopt when there is nothing to claim.
+  std::optional<BatchPlan> claim(event::Stream stream, const ClaimLimits& limits,
+                                 std::int64_t now_ms);
+
+  // Gives a failed batch's objects back (or marks them failed after `max_attempts`), recording
+  // the error. The batch row is deleted. Objects already moved on by a newer claim are untouched.
+  void release(const BatchPlan& plan, const std::string& error, int max_attempts,
+               std::int64_t now_ms);
+
+  // Counts of objects by status.
+  LedgerCounts counts();
+
+  // Objects waiting (seen or claimed), and when the oldest of them was first seen (0: none).
+  struct Backlog {
+    std::uint64_t objects = 0;
+    std::int64_t oldest_first_seen_ms = 0;
+  };
+  Backlog backlog();
+
+  const std::string& worker_id() const { return worker_id_; }
+
+ private:
+  warehouse::Warehouse& state_;
+  std::string worker_id_;
+};
+
+// A batch id unique across workers and time: b<ms>-<worker hash>-<sequence>, in the character set
+// lake file names allow.
+std::string make_batch_id(std::int64_t now_ms, const std::string& worker_id);
+
+}  // namespace tributary::ingest

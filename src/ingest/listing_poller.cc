@@ -1,0 +1,36 @@
+#include "ingest/listing_poller.h"
+
+#include "ingest/fluentd_key.h"
+
+namespace tributary::ingest {
+
+ListingPoller::ListingPoller(store::ObjectStore& source, ListingPollerOptions options)
+    : source_(source), options_(std::move(options)) {}
+
+PollResult ListingPoller::poll(std::chrono::system_clock::time_point now) {
+  PollResult result;
+  result.full_sweep = !swept_ || now - last_full_sweep_ >= options_.full_sweep_interval;
+  for (event::Stream stream : options_.streams) {
+    const std::string prefix = stream_prefix(options_.raw_prefix, stream);
+    // Keys of slice S start with "<prefix>S_", which sorts after "<prefix>S": listing after the
+    // bare slice returns that slice and every later one.
+    std::string after =
+        result.full_sweep ? std::string() : prefix + time_slice_of(now - options_.lookback);
+    for (;;) {
+      store::ListPage page = source_.list(prefix, after, options_.list_page_size);
+      ++result.list_requests;
+      for (store::ObjectInfo& info : page.objects) {
+        after = info.key;
+        result.objects.push_back(ListedObject{stream, std::move(info)});
+      }
+      if (!page.truncated || page.objects.empty()) break;
+    }
+  }
+  if (result.full_sweep) {
+    swept_ = true;
+    last_full_sweep_ = now;
+  }
+  return result;
+}
+
+}  // namespace tributary::ingest

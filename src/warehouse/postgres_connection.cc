@@ -1,0 +1,137 @@
+#include "warehouse/postgres_connection.h"
+
+#include <charconv>
+#include <memory>
+#include <stdexcept>
+
+namespace tributary::warehouse {
+namespace {
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+// libpq's messages end with a newline and may span lines; the CLI contract is one line.
+std::string one_line(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (char& c : s) {
+    if (c == '\n') c = ' ';
+  }
+  return s;
+}
+
+std::string to_text(const SqlValue& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, *d).ptr;
+    return std::string(buf, end);
+  }
+  return std::get<std::string>(v);
+}
+
+}  // namespace
+
+PostgresConnection::PostgresConnection(const WarehouseUri& uri) : uri_(uri) {
+  conn_ = PQconnectdb(uri_.target.c_str());
+  if (conn_ == nullptr) throw std::runtime_error("postgresql: out of memory");
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    const std::string message =
+        "cannot connect to " + uri_.redacted + ": " + one_line(PQerrorMessage(conn_));
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw std::runtime_error(scrub_secret(message, uri_));
+  }
+  // Notices (e.g. "relation already exists, skipping") are expected and not worth printing.
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
+}
+
+PostgresConnection::~PostgresConnection() {
+  PQfinish(conn_);
+}
+
+void PostgresConnection::fail(std::string_view what) const {
+  throw std::runtime_error(scrub_secret(
+      "postgresql: " + std::string(what) + ": " + one_line(PQerrorMessage(conn_)), uri_));
+}
+
+void PostgresConnection::execute_script(std::string_view sql) {
+  const std::string text(sql);
+  Result r(PQexec(conn_, text.c_str()));
+  const ExecStatusType status = PQresultStatus(r.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("statement failed");
+}
+
+PGresult* PostgresConnection::exec_params(std::string_view sql, std::span<const SqlValue> params) {
+  std::vector<std::string> texts;
+  std::vector<const char*> values;
+  texts.reserve(params.size());
+  for (const SqlValue& p : params) {
+    if (std::holds_alternative<std::monostate>(p)) {
+      texts.emplace_back();
+    } else {
+      texts.push_back(to_text(p));
+    }
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr
+                                                                       : texts[i].c_str());
+  }
+  const std::string text(sql);
+  return PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                      nullptr, nullptr, 0);
+}
+
+std::int64_t PostgresConnection::execute(std::string_view sql, std::span<const SqlValue> params) {
+  Result r(exec_params(sql, params));
+  const ExecStatusType status = PQresultStatus(r.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("statement failed");
+  const char* tuples = PQcmdTuples(r.get());
+  return tuples[0] == '\0' ? 0 : std::stoll(tuples);
+}
+
+std::vector<SqlRow> PostgresConnection::query(std::string_view sql,
+                                              std::span<const SqlValue> params) {
+  Result r(exec_params(sql, params));
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) fail("query failed");
+  const int rows = PQntuples(r.get());
+  const int columns = PQnfields(r.get());
+  std::vector<SqlRow> out;
+  out.reserve(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    SqlRow row;
+    row.reserve(static_cast<std::size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      if (PQgetisnull(r.get(), i, c)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(r.get(), i, c),
+                                     static_cast<std::size_t>(PQgetlength(r.get(), i, c))));
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+void PostgresConnection::copy_in(std::string_view copy_sql, std::string_view data) {
+  const std::string text(copy_sql);
+  Result start(PQexec(conn_, text.c_str()));
+  if (PQresultStatus(start.get()) != PGRES_COPY_IN) fail("COPY failed to start");
+  // libpq takes an int length; stream in 1 MiB pieces.
+  constexpr std::size_t kPiece = 1 << 20;
+  for (std::size_t off = 0; off < data.size(); off += kPiece) {
+    const std::size_t n = std::min(kPiece, data.size() - off);
+    if (PQputCopyData(conn_, data.data() + off, static_cast<int>(n)) != 1) fail("COPY data");
+  }
+  if (PQputCopyEnd(conn_, nullptr) != 1) fail("COPY end");
+  Result done(PQgetResult(conn_));
+  const bool ok = PQresultStatus(done.get()) == PGRES_COMMAND_OK;
+  // Drain any further results so the connection is ready for the next command.
+  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  if (!ok) fail("COPY failed");
+}
+
+}  // namespace tributary::warehouse

@@ -1,0 +1,39 @@
+// PostgresConnection: one libpq connection. Every error message it raises has the URI's password
+// scrubbed out (libpq may echo connection parameters), and names the warehouse by its redacted
+// URI only.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <string>
+
+#include "warehouse/sql_connection.h"
+#include "warehouse/warehouse_uri.h"
+
+namespace tributary::warehouse {
+
+class PostgresConnection final : public SqlConnection {
+ public:
+  // Connects to `uri` (a parsed postgresql:// URI). Throws std::runtime_error on failure.
+  explicit PostgresConnection(const WarehouseUri& uri);
+  ~PostgresConnection() override;
+  PostgresConnection(const PostgresConnection&) = delete;
+  PostgresConnection& operator=(const PostgresConnection&) = delete;
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  void execute_script(std::string_view sql) override;
+  std::int64_t execute(std::string_view sql, std::span<const SqlValue> params = {}) override;
+  std::vector<SqlRow> query(std::string_view sql, std::span<const SqlValue> params = {}) override;
+
+  // Runs `copy_sql` (a COPY ... FROM STDIN) and streams `data` to it in one go.
+  void copy_in(std::string_view copy_sql, std::string_view data);
+
+ private:
+  [[noreturn]] void fail(std::string_view what) const;
+  PGresult* exec_params(std::string_view sql, std::span<const SqlValue> params);
+
+  WarehouseUri uri_;
+  PGconn* conn_ = nullptr;
+};
+
+}  // namespace tributary::warehouse

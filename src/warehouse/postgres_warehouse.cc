@@ -1,0 +1,125 @@
+#include "warehouse/postgres_warehouse.h"
+
+#include <set>
+
+#include "warehouse/calendar.h"
+#include "warehouse/postgres_copy_writer.h"
+#include "warehouse/staging.h"
+
+namespace tributary::warehouse {
+namespace {
+
+std::string_view fact_table(event::Stream stream) {
+  switch (stream) {
+    case event::Stream::kListen:
+      return "fact_listen";
+    case event::Stream::kPageView:
+      return "fact_page_view";
+    case event::Stream::kAuth:
+      return "fact_auth";
+    case event::Stream::kStatusChange:
+      return "fact_status_change";
+  }
+  return "";
+}
+
+// Transaction-scoped advisory locks; any constants shared by all tributary processes.
+constexpr std::string_view kPartitionLock = "SELECT pg_advisory_xact_lock(7406521924)";
+constexpr std::string_view kDerivedLock = "SELECT pg_advisory_xact_lock(7406521925)";
+
+}  // namespace
+
+FactPartition fact_partition(std::string_view fact_table_name, std::int32_t date_key) {
+  const std::int32_t year = date_key / 10000;
+  const std::int32_t month = date_key / 100 % 100;
+  const std::int32_t next =
+      month == 12 ? (year + 1) * 10000 + 101 : year * 10000 + (month + 1) * 100 + 1;
+  return FactPartition{std::string(fact_table_name) + "_p" + std::to_string(year * 100 + month),
+                       year * 10000 + month * 100 + 1, next};
+}
+
+PostgresWarehouse::PostgresWarehouse(const WarehouseUri& uri)
+    : Warehouse(uri, std::make_unique<PostgresConnection>(uri)),
+      postgres_(static_cast<PostgresConnection&>(connection())) {}
+
+void PostgresWarehouse::stage(const event::EventBatch& batch) {
+  const event::Stream stream = batch.stream();
+  const std::string table = staging_table(stream);
+  postgres_.execute_script("TRUNCATE " + table);
+  const auto fields = batch.fields();
+  const auto width = static_cast<std::uint16_t>(kStagingDerivedColumns + fields.size());
+  const event::Column& ts = batch.column(event::Field::kTs);
+  PostgresCopyWriter copy;
+  for (std::size_t row = 0; row < batch.size(); ++row) {
+    copy.begin_row(width);
+    copy.add_text(batch.keys()[row].hex());
+    copy.add_int32(date_key_of(ts.i64[row]));
+    copy.add_int32(hour_of(ts.i64[row]));
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      const event::Column& col = batch.column(c);
+      if (!col.is_valid(row)) {
+        copy.add_null();
+        continue;
+      }
+      switch (col.type) {
+        case event::FieldType::kString:
+          copy.add_text(col.str.at(row));
+          break;
+        case event::FieldType::kInt32:
+          copy.add_int32(col.i32[row]);
+          break;
+        case event::FieldType::kInt64:
+        case event::FieldType::kTimestampMs:
+          copy.add_int64(col.i64[row]);
+          break;
+        case event::FieldType::kDouble:
+          copy.add_double(col.f64[row]);
+          break;
+        case event::FieldType::kBool:
+          copy.add_bool(col.b[row] != 0);
+          break;
+      }
+    }
+  }
+  postgres_.copy_in(
+      "COPY " + table + " (" + staging_columns(stream) + ") FROM STDIN (FORMAT binary)",
+      copy.finish());
+}
+
+void PostgresWarehouse::serialize_derived_updates() {
+  postgres_.query(kDerivedLock);
+}
+
+void PostgresWarehouse::prepare_facts(const event::EventBatch& batch) {
+  const std::string_view parent = fact_table(batch.stream());
+  std::set<std::int32_t> months;
+  const event::Column& ts = batch.column(event::Field::kTs);
+  for (std::size_t row = 0; row < batch.size(); ++row)
+    months.insert(date_key_of(ts.i64[row]) / 100);
+  bool locked = false;
+  for (std::int32_t month : months) {
+    const FactPartition p = fact_partition(parent, month * 100 + 1);
+    const SqlValue name[] = {p.name};
+    const auto exists = [&] {
+      return postgres_.query("SELECT to_regclass($1) IS NOT NULL", name).at(0).at(0) == "t";
+    };
+    if (exists()) continue;
+    if (!locked) {
+      postgres_.query(kPartitionLock);
+      locked = true;
+      // Another loader may have committed it while we waited (READ COMMITTED: a new snapshot).
+      if (exists()) continue;
+    }
+    // Not CREATE TABLE ... PARTITION OF, which locks the parent ACCESS EXCLUSIVE until commit
+    // and so blocks (and can deadlock with) every concurrent load; ATTACH takes SHARE UPDATE
+    // EXCLUSIVE, which lets other loads read and insert. DDL takes no bound parameters: the
+    // name and the bounds are built from integers only.
+    postgres_.execute_script("CREATE TABLE " + p.name + " (LIKE " + std::string(parent) +
+                             " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+    postgres_.execute_script("ALTER TABLE " + std::string(parent) + " ATTACH PARTITION " + p.name +
+                             " FOR VALUES FROM (" + std::to_string(p.from_key) + ") TO (" +
+                             std::to_string(p.to_key) + ")");
+  }
+}
+
+}  // namespace tributary::warehouse

@@ -1,0 +1,71 @@
+// The three BI answers for a half-open UTC period [from, to) of event time, computed from the
+// facts (distinct users, sessions and listeners over a period cannot be summed from daily marts).
+//
+// Definitions (the oracle test in tests/js/report_oracle.mjs computes the same from raw JSON):
+//  - top_locations: per (city, state), page_views = page view events, listens = listen events,
+//    listening_hours = sum(listen duration) / 3600, users = distinct userId and sessions =
+//    distinct sessionId over both; ranked by page_views desc, listens desc, then city, state.
+//  - top_songs: per (artist, song title), plays = listen events, listeners = distinct userId;
+//    ranked by plays desc, then song, artist.
+//  - user_listening: per logged-in user, plays and hours of listen events, with the names of the
+//    user's current dim_user version; ranked by hours desc, then first name, last name, user id.
+// Names compare bytewise (UTF-8 code point order), identically on both dialects.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "warehouse/sql_connection.h"
+
+namespace tributary::warehouse {
+
+struct ReportPeriod {
+  std::string from;  // YYYY-MM-DD, inclusive
+  std::string to;    // YYYY-MM-DD, exclusive
+};
+
+struct ReportOptions {
+  ReportPeriod period;
+  std::int64_t top = 10;                // rows per list
+  std::optional<std::int64_t> user_id;  // restricts user_listening to this user
+};
+
+struct LocationRow {
+  std::string city;
+  std::string state;
+  std::int64_t page_views;
+  std::int64_t listens;
+  double listening_hours;
+  std::int64_t users;
+  std::int64_t sessions;
+};
+
+struct SongRow {
+  std::string artist;
+  std::string song;
+  std::int64_t plays;
+  std::int64_t listeners;
+};
+
+struct UserRow {
+  std::int64_t user_id;
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  std::int64_t plays;
+  double hours;
+};
+
+struct Report {
+  ReportPeriod period;
+  std::vector<LocationRow> top_locations;
+  std::vector<SongRow> top_songs;
+  std::vector<UserRow> user_listening;
+};
+
+// Validates the options (dates are real YYYY-MM-DD dates, from < to, top >= 1) and runs the
+// three queries. Throws std::invalid_argument with the specific problem.
+Report run_report(SqlConnection& connection, const ReportOptions& options);
+
+}  // namespace tributary::warehouse

@@ -1,0 +1,194 @@
+#include "warehouse/report_format.h"
+
+#include <charconv>
+#include <cstdio>
+#include <vector>
+
+#include "util/json_writer.h"
+
+namespace tributary::warehouse {
+namespace {
+
+std::string shortest(double v) {
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  return std::string(buf, end);
+}
+
+std::string fixed2(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+// Display width of UTF-8 text: one column per code point (no East Asian wide forms in eventsim).
+std::size_t width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xc0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+using Table = std::vector<std::vector<std::string>>;
+
+void append_csv(std::string& out, const std::string& section, const Table& rows) {
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    out += r == 0 ? "section" : section;
+    for (const std::string& cell : rows[r]) out += ',' + csv_field(cell);
+    out += "\r\n";
+  }
+}
+
+// Numbers (every column but the text ones named in `left`) are right-aligned.
+void append_aligned(std::string& out, const std::string& title, const Table& rows,
+                    std::size_t left_columns) {
+  out += title + '\n';
+  std::vector<std::size_t> widths(rows[0].size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], width(row[c]));
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line;
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      const std::string pad(widths[c] - width(rows[r][c]), ' ');
+      if (c > 0) line += "  ";
+      line += c < left_columns ? rows[r][c] + pad : pad + rows[r][c];
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + '\n';
+    if (r == 0) {
+      std::string rule;
+      for (std::size_t c = 0; c < widths.size(); ++c) {
+        if (c > 0) rule += "  ";
+        rule += std::string(widths[c], '-');
+      }
+      out += rule + '\n';
+    }
+  }
+  if (rows.size() == 1) out += "(none)\n";
+}
+
+Table locations(const Report& r, bool rounded) {
+  Table t = {
+      {"rank", "city", "state", "page_views", "listens", "listening_hours", "users", "sessions"}};
+  std::size_t rank = 0;
+  for (const LocationRow& l : r.top_locations) {
+    t.push_back({std::to_string(++rank), l.city, l.state, std::to_string(l.page_views),
+                 std::to_string(l.listens),
+                 rounded ? fixed2(l.listening_hours) : shortest(l.listening_hours),
+                 std::to_string(l.users), std::to_string(l.sessions)});
+  }
+  return t;
+}
+
+Table songs(const Report& r) {
+  Table t = {{"rank", "artist", "song", "plays", "listeners"}};
+  std::size_t rank = 0;
+  for (const SongRow& s : r.top_songs) {
+    t.push_back({std::to_string(++rank), s.artist, s.song, std::to_string(s.plays),
+                 std::to_string(s.listeners)});
+  }
+  return t;
+}
+
+Table users(const Report& r, bool rounded) {
+  Table t = {{"rank", "user_id", "first_name", "last_name", "plays", "hours"}};
+  std::size_t rank = 0;
+  for (const UserRow& u : r.user_listening) {
+    t.push_back({std::to_string(++rank), std::to_string(u.user_id), u.first_name.value_or(""),
+                 u.last_name.value_or(""), std::to_string(u.plays),
+                 rounded ? fixed2(u.hours) : shortest(u.hours)});
+  }
+  return t;
+}
+
+void optional_string(util::JsonWriter& w, const std::optional<std::string>& s) {
+  if (s) {
+    w.value(*s);
+  } else {
+    w.null();
+  }
+}
+
+}  // namespace
+
+std::string report_json(const Report& report) {
+  std::string out;
+  util::JsonWriter w(out);
+  w.begin_object().key("from").value(report.period.from).key("to").value(report.period.to);
+  w.key("top_locations").begin_array();
+  for (const LocationRow& l : report.top_locations) {
+    w.begin_object()
+        .key("city")
+        .value(l.city)
+        .key("state")
+        .value(l.state)
+        .key("page_views")
+        .value(l.page_views)
+        .key("listens")
+        .value(l.listens)
+        .key("listening_hours")
+        .value(l.listening_hours)
+        .key("users")
+        .value(l.users)
+        .key("sessions")
+        .value(l.sessions)
+        .end_object();
+  }
+  w.end_array().key("top_songs").begin_array();
+  for (const SongRow& s : report.top_songs) {
+    w.begin_object()
+        .key("artist")
+        .value(s.artist)
+        .key("song")
+        .value(s.song)
+        .key("plays")
+        .value(s.plays)
+        .key("listeners")
+        .value(s.listeners)
+        .end_object();
+  }
+  w.end_array().key("user_listening").begin_array();
+  for (const UserRow& u : report.user_listening) {
+    w.begin_object().key("user_id").value(u.user_id).key("first_name");
+    optional_string(w, u.first_name);
+    w.key("last_name");
+    optional_string(w, u.last_name);
+    w.key("plays").value(u.plays).key("hours").value(u.hours).end_object();
+  }
+  w.end_array().end_object();
+  out += '\n';
+  return out;
+}
+
+std::string report_csv(const Report& report) {
+  std::string out;
+  append_csv(out, "top_locations", locations(report, false));
+  out += "\r\n";
+  append_csv(out, "top_songs", songs(report));
+  out += "\r\n";
+  append_csv(out, "user_listening", users(report, false));
+  return out;
+}
+
+std::string report_table(const Report& report) {
+  std::string out =
+      "Period " + report.period.from + " to " + report.period.to + " (UTC, end excluded)\n\n";
+  append_aligned(out, "Top locations (by page views, then listens)", locations(report, true), 3);
+  out += '\n';
+  append_aligned(out, "Top songs (by plays)", songs(report), 3);
+  out += '\n';
+  append_aligned(out, "Hours of music per user", users(report, true), 4);
+  return out;
+}
+
+}  // namespace tributary::warehouse

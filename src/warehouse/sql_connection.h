@@ -1,0 +1,45 @@
+// SqlConnection: the narrow interface the warehouse code speaks to a database through. Two
+// implementations, SqliteConnection and PostgresConnection; dialect-specific bulk paths (SQLite
+// prepared inserts, PostgreSQL binary COPY) live on the concrete classes.
+//
+// Parameters are written $1, $2, ... in SQL text for both dialects and always bound, never
+// spliced into the text. Results come back as text (NULL as nullopt), which is all the report and
+// the tests need.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace tributary::warehouse {
+
+enum class Dialect : std::uint8_t { kSqlite, kPostgres };
+
+// A bound parameter: NULL, an integer, a double or text.
+using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+using SqlRow = std::vector<std::optional<std::string>>;
+
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+
+  virtual Dialect dialect() const = 0;
+
+  // Runs one or more statements without parameters (a migration, DDL, BEGIN). Throws
+  // std::runtime_error with the database's message on failure.
+  virtual void execute_script(std::string_view sql) = 0;
+
+  // Runs one statement with bound parameters and returns how many rows it changed.
+  virtual std::int64_t execute(std::string_view sql, std::span<const SqlValue> params = {}) = 0;
+
+  // Runs one query with bound parameters and returns every row.
+  virtual std::vector<SqlRow> query(std::string_view sql,
+                                    std::span<const SqlValue> params = {}) = 0;
+};
+
+}  // namespace tributary::warehouse

@@ -1,0 +1,66 @@
+#include "warehouse/sqlite_warehouse.h"
+
+#include "warehouse/calendar.h"
+#include "warehouse/staging.h"
+
+namespace tributary::warehouse {
+// The base class owns the connection; sqlite_ is its typed view, for the prepared statements.
+SqliteWarehouse::SqliteWarehouse(const WarehouseUri& uri)
+    : Warehouse(uri, std::make_unique<SqliteConnection>(uri.target)),
+      sqlite_(static_cast<SqliteConnection&>(connection())) {}
+
+SqliteWarehouse::~SqliteWarehouse() {
+  // Statements must be finalised before the connection closes.
+  for (auto& s : insert_stage_) s.reset();
+}
+
+void SqliteWarehouse::stage(const event::EventBatch& batch) {
+  const event::Stream stream = batch.stream();
+  const std::string table = staging_table(stream);
+  sqlite_.execute_script("DELETE FROM " + table);
+  auto& insert = insert_stage_[static_cast<std::size_t>(stream)];
+  const auto fields = batch.fields();
+  if (!insert) {
+    std::string sql = "INSERT INTO " + table + " (" + staging_columns(stream) + ") VALUES (?";
+    for (std::size_t i = 1; i < kStagingDerivedColumns + fields.size(); ++i) sql += ", ?";
+    sql += ')';
+    insert = sqlite_.prepare(sql);
+  }
+  const event::Column& ts = batch.column(event::Field::kTs);
+  std::string key;
+  for (std::size_t row = 0; row < batch.size(); ++row) {
+    key = batch.keys()[row].hex();
+    insert->bind_text(1, key);
+    insert->bind_int64(2, date_key_of(ts.i64[row]));
+    insert->bind_int64(3, hour_of(ts.i64[row]));
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      const int index = static_cast<int>(kStagingDerivedColumns + c + 1);
+      const event::Column& col = batch.column(c);
+      if (!col.is_valid(row)) {
+        insert->bind_null(index);
+        continue;
+      }
+      switch (col.type) {
+        case event::FieldType::kString:
+          insert->bind_text(index, col.str.at(row));
+          break;
+        case event::FieldType::kInt32:
+          insert->bind_int64(index, col.i32[row]);
+          break;
+        case event::FieldType::kInt64:
+        case event::FieldType::kTimestampMs:
+          insert->bind_int64(index, col.i64[row]);
+          break;
+        case event::FieldType::kDouble:
+          insert->bind_double(index, col.f64[row]);
+          break;
+        case event::FieldType::kBool:
+          insert->bind_int64(index, col.b[row]);
+          break;
+      }
+    }
+    insert->run();
+  }
+}
+
+}  // namespace tributary::warehouse

@@ -1,0 +1,136 @@
+#include "warehouse/warehouse.h"
+
+#include <map>
+#include <stdexcept>
+
+#include "warehouse/calendar.h"
+#include "warehouse/load_statements.h"
+#include "warehouse/migrations.h"
+#include "warehouse/postgres_warehouse.h"
+#include "warehouse/sqlite_warehouse.h"
+#include "warehouse/staging.h"
+
+namespace tributary::warehouse {
+
+std::unique_ptr<Warehouse> Warehouse::open(std::string_view uri_text) {
+  const WarehouseUri uri = parse_warehouse_uri(uri_text);
+  std::unique_ptr<Warehouse> warehouse;
+  if (uri.dialect == Dialect::kSqlite) {
+    warehouse = std::make_unique<SqliteWarehouse>(uri);
+  } else {
+    warehouse = std::make_unique<PostgresWarehouse>(uri);
+  }
+  try {
+    apply_migrations(warehouse->connection());
+    warehouse->prepare_session();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(
+        scrub_secret("warehouse " + uri.redacted + ": " + std::string(e.what()), uri));
+  }
+  return warehouse;
+}
+
+Warehouse::Warehouse(WarehouseUri uri, std::unique_ptr<SqlConnection> connection)
+    : uri_(std::move(uri)), connection_(std::move(connection)) {}
+
+Warehouse::~Warehouse() = default;
+
+void Warehouse::prepare_session() {
+  for (event::Stream s : event::kAllStreams) {
+    connection_->execute_script(staging_ddl(s, connection_->dialect()));
+  }
+  for (const std::string& ddl : scratch_ddl(connection_->dialect())) {
+    connection_->execute_script(ddl);
+  }
+}
+
+StreamLoadCounts Warehouse::load(const event::EventBatch& batch) {
+  WarehouseTransaction txn(*this);
+  const StreamLoadCounts counts = txn.load(batch);
+  txn.commit();
+  return counts;
+}
+
+StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
+  StreamLoadCounts counts;
+  if (batch.empty()) return counts;
+  SqlConnection& db = *connection_;
+  stage(batch);
+
+  // One timestamp per date, inserted in date order (see load_statements.h on lock order).
+  std::map<std::int32_t, std::int64_t> dates;
+  const event::Column& ts = batch.column(event::Field::kTs);
+  for (std::size_t row = 0; row < batch.size(); ++row) {
+    dates.try_emplace(date_key_of(ts.i64[row]), ts.i64[row]);
+  }
+  for (const auto& [key, some_ts] : dates) {
+    const CalendarDate d = calendar_date(some_ts);
+    const SqlValue params[] = {std::int64_t{d.date_key}, d.iso,
+                               std::int64_t{d.year},     std::int64_t{d.quarter},
+                               std::int64_t{d.month},    std::int64_t{d.day},
+                               std::int64_t{d.iso_year}, std::int64_t{d.iso_week},
+                               std::int64_t{d.weekday},  std::int64_t{d.is_weekend ? 1 : 0}};
+    db.execute(
+        "INSERT INTO dim_date (date_key, date, year, quarter, month, day, iso_year, iso_week,"
+        " weekday, is_weekend) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " ON CONFLICT DO NOTHING",
+        params);
+  }
+  prepare_facts(batch);
+
+  const StreamLoadSql& sql = load_sql(batch.stream());
+  for (const std::string& statement : sql.dimensions) db.execute(statement);
+  const auto inserted = static_cast<std::uint64_t>(db.execute(sql.facts));
+  counts.new_rows = inserted;
+  counts.duplicates = batch.size() - inserted;
+  if (inserted == 0) return counts;
+
+  serialize_derived_updates();
+  if (db.execute(sql.observations) > 0) {
+    for (const std::string& statement : rebuild_dim_user_sql(batch.stream())) {
+      db.execute(statement);
+    }
+  }
+  for (const std::string& statement : sql.marts) db.execute(statement);
+  return counts;
+}
+
+WarehouseTransaction::WarehouseTransaction(Warehouse& warehouse) : warehouse_(warehouse) {
+  if (warehouse_.in_transaction_) {
+    throw std::logic_error("a WarehouseTransaction is already open on this warehouse");
+  }
+  warehouse_.connection().execute_script(warehouse_.begin_statement());
+  warehouse_.in_transaction_ = true;
+}
+
+WarehouseTransaction::~WarehouseTransaction() {
+  if (!open_) return;
+  try {
+    warehouse_.connection().execute_script("ROLLBACK");
+  } catch (const std::exception&) {
+    // Nothing to do in a destructor: a connection that cannot roll back has lost the
+    // transaction anyway (the server aborts it when the session ends).
+  }
+  warehouse_.in_transaction_ = false;
+}
+
+StreamLoadCounts WarehouseTransaction::load(const event::EventBatch& batch) {
+  if (!open_) throw std::logic_error("load() after commit()");
+  try {
+    return warehouse_.load_staged(batch);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(
+        scrub_secret("loading " + std::string(event::stream_name(batch.stream())) + " into " +
+                         warehouse_.uri().redacted + ": " + e.what(),
+                     warehouse_.uri()));
+  }
+}
+
+void WarehouseTransaction::commit() {
+  if (!open_) throw std::logic_error("commit() twice");
+  warehouse_.connection().execute_script("COMMIT");
+  open_ = false;
+  warehouse_.in_transaction_ = false;
+}
+
+}  // namespace tributary::warehouse

@@ -1,0 +1,97 @@
+// Warehouse: an open star-schema database (SQLite or PostgreSQL) with its migrations applied,
+// and the batch loader. One Warehouse is one connection: not thread-safe; use one per thread.
+//
+// Loading is idempotent: facts key on event_key (stored as its 32-hex-digit text, as in the
+// lake), so loading a batch twice, or a batch with duplicates inside, stores each event once.
+// Dimensions, dim_user's type-2 history and the marts are derived from the facts and observations
+// inside the same transaction, so they are exact after any sequence of loads.
+//
+// To commit other rows atomically with a load (the ingester's ledger and lake manifest), open a
+// WarehouseTransaction, load() and write through connection(), then commit().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "event/batch.h"
+#include "warehouse/sql_connection.h"
+#include "warehouse/warehouse_uri.h"
+
+namespace tributary::warehouse {
+
+// What one load did to a stream's facts: rows that were new, and rows that were already stored
+// (or repeated within the batch). new_rows + duplicates == batch size.
+struct StreamLoadCounts {
+  std::uint64_t new_rows = 0;
+  std::uint64_t duplicates = 0;
+
+  StreamLoadCounts& operator+=(const StreamLoadCounts& other) {
+    new_rows += other.new_rows;
+    duplicates += other.duplicates;
+    return *this;
+  }
+};
+
+class Warehouse {
+ public:
+  // Connects to the warehouse `uri` names (see warehouse_uri.h), creating an SQLite file if
+  // needed, and applies pending migrations. Errors name the warehouse by its redacted URI.
+  static std::unique_ptr<Warehouse> open(std::string_view uri);
+
+  virtual ~Warehouse();
+  Warehouse(const Warehouse&) = delete;
+  Warehouse& operator=(const Warehouse&) = delete;
+
+  SqlConnection& connection() { return *connection_; }
+  const WarehouseUri& uri() const { return uri_; }
+
+  // Loads `batch` in a transaction of its own.
+  StreamLoadCounts load(const event::EventBatch& batch);
+
+ protected:
+  Warehouse(WarehouseUri uri, std::unique_ptr<SqlConnection> connection);
+
+  // Creates the session's temporary tables (staging and scratch); called once by open().
+  void prepare_session();
+  // Replaces the contents of the stream's staging table with every row of `batch`.
+  virtual void stage(const event::EventBatch& batch) = 0;
+  // Makes the stream's fact table ready for the batch's dates (PostgreSQL: monthly partitions).
+  virtual void prepare_facts(const event::EventBatch& batch) = 0;
+  virtual std::string_view begin_statement() const = 0;
+  // Makes concurrent loads take turns, until commit, for the steps that read what other loads
+  // write (dim_user rebuilds and mart recomputation read the facts and observations of every
+  // committed load), so each sees the others' committed rows. A no-op where transactions are
+  // already serial (SQLite).
+  virtual void serialize_derived_updates() = 0;
+
+ private:
+  friend class WarehouseTransaction;
+
+  StreamLoadCounts load_staged(const event::EventBatch& batch);
+
+  WarehouseUri uri_;
+  std::unique_ptr<SqlConnection> connection_;
+  bool in_transaction_ = false;
+};
+
+// One database transaction on a Warehouse: begun by the constructor, rolled back by the
+// destructor unless commit() ran. At most one per Warehouse at a time.
+class WarehouseTransaction {
+ public:
+  explicit WarehouseTransaction(Warehouse& warehouse);
+  ~WarehouseTransaction();
+  WarehouseTransaction(const WarehouseTransaction&) = delete;
+  WarehouseTransaction& operator=(const WarehouseTransaction&) = delete;
+
+  StreamLoadCounts load(const event::EventBatch& batch);
+  // For the caller's own rows in the same transaction.
+  SqlConnection& connection() { return warehouse_.connection(); }
+  void commit();
+
+ private:
+  Warehouse& warehouse_;
+  bool open_ = true;
+};
+
+}  // namespace tributary::warehouse

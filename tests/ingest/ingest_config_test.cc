@@ -1,0 +1,82 @@
+#include "ingest/ingest_config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "store/temp_dir.h"
+
+namespace tributary::ingest {
+namespace {
+
+std::string write(const tributary::testing::TempDir& dir, const std::string& yaml) {
+  const std::string path = (dir.path() / "c.yaml").string();
+  std::ofstream(path) << yaml;
+  return path;
+}
+
+TEST(IngestConfig, TheExampleFileIsCompleteAndMatchesTheDefaults) {
+  IngestConfig defaults;
+  IngestConfig loaded;
+  load_config_file(std::string(TRIBUTARY_REPO_ROOT) + "/config/tributary.example.yaml", loaded);
+  EXPECT_EQ(loaded.source, "file:///var/lib/tributary/raw");
+  EXPECT_EQ(loaded.raw_prefix, defaults.raw_prefix);
+  EXPECT_EQ(loaded.streams, defaults.streams);
+  EXPECT_EQ(loaded.extensions, defaults.extensions);
+  EXPECT_EQ(loaded.poll_interval, defaults.poll_interval);
+  EXPECT_EQ(loaded.lookback, defaults.lookback);
+  EXPECT_EQ(loaded.full_sweep_interval, defaults.full_sweep_interval);
+  EXPECT_EQ(loaded.batch.max_objects, defaults.batch.max_objects);
+  EXPECT_EQ(loaded.batch.max_bytes, defaults.batch.max_bytes);
+  EXPECT_EQ(loaded.batch.lease_ms, defaults.batch.lease_ms);
+  EXPECT_EQ(loaded.max_attempts, defaults.max_attempts);
+  EXPECT_EQ(loaded.fetch_concurrency, defaults.fetch_concurrency);
+  EXPECT_EQ(loaded.decode.max_line_bytes, defaults.decode.max_line_bytes);
+  EXPECT_EQ(loaded.decode.quarantine_line_cap, defaults.decode.quarantine_line_cap);
+  EXPECT_EQ(loaded.decode.max_object_bytes, defaults.decode.max_object_bytes);
+  EXPECT_EQ(loaded.silver.target_file_bytes, defaults.silver.target_file_bytes);
+  EXPECT_EQ(loaded.silver.parquet.row_group_rows, defaults.silver.parquet.row_group_rows);
+  EXPECT_EQ(loaded.listen, defaults.listen);
+  EXPECT_EQ(loaded.log_format, defaults.log_format);
+}
+
+TEST(IngestConfig, FileOverridesDefaultsAndUnknownKeysAreErrors) {
+  tributary::testing::TempDir dir;
+  IngestConfig c;
+  load_config_file(write(dir,
+                         "ingest:\n  streams: [auth_events]\n  lease_ms: 500\n"
+                         "silver:\n  codec: snappy\n"),
+                   c);
+  EXPECT_EQ(c.streams, std::vector<event::Stream>{event::Stream::kAuth});
+  EXPECT_EQ(c.batch.lease_ms, 500);
+  EXPECT_EQ(c.silver.parquet.codec, lake::parquet::CompressionCodec::kSnappy);
+
+  IngestConfig bad;
+  try {
+    load_config_file(write(dir, "ingest:\n  lease: 5\n"), bad);
+    FAIL() << "unknown key accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown key 'lease'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(load_config_file(write(dir, "ingest:\n  streams: [nope]\n"), bad),
+               std::runtime_error);
+  EXPECT_THROW(load_config_file(write(dir, "ingest:\n  lease_ms: soon\n"), bad),
+               std::runtime_error);
+  EXPECT_THROW(load_config_file(write(dir, "silver:\n  codec: lz4\n"), bad), std::runtime_error);
+  EXPECT_THROW(load_config_file(write(dir, "[1, 2"), bad), std::runtime_error);
+}
+
+TEST(IngestConfig, FinalizeChecksRequiredSettings) {
+  IngestConfig c;
+  EXPECT_THROW(finalize_config(c), std::invalid_argument);
+  c.source = "file:///raw";
+  EXPECT_THROW(finalize_config(c), std::invalid_argument);
+  c.lake = "file:///lake";
+  finalize_config(c);
+  EXPECT_FALSE(c.worker_id.empty());
+  c.max_attempts = 0;
+  EXPECT_THROW(finalize_config(c), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tributary::ingest
