@@ -5,9 +5,10 @@
 //    sample, every event twice (duplicates are normal input), with ts and sessionId shifted per
 //    copy so the events spread over many days (partitions) and sessions.
 // 2. tributary (a child process running this program with --run-tributary): decode + validate +
-//    event_key, then SilverTableWriter into a file:// lake, partitioned by event date, zstd; one
-//    batch (1M rows) is decoded while the previous one is written, and the writer encodes
-//    partitions on every core.
+//    event_key, then SilverTableWriter into a file:// lake, partitioned by event date, zstd; a
+//    batch (--batch-rows) is decoded on every core while the previous one is written, and the
+//    writer encodes partitions on every core. Every batch writes its own file per partition, so
+//    smaller batches overlap more but write more, smaller files.
 // 3. DuckDB (node + @duckdb/node-api, all cores): COPY (SELECT ... FROM read_json(...)) TO ...
 //    (FORMAT parquet, PARTITION_BY (event_date), COMPRESSION zstd), with the same typed columns
 //    (the SELECT is generated from the schema table), snake_case names, timestamps and the
@@ -16,7 +17,8 @@
 // files, and each child's peak RSS.
 //
 // Usage: lake_bench [--mb 200] [--data tests/data] [--work DIR] [--node node] [--js tests/js]
-//                   [--rounds 3] [--zstd-level 1] [--keep]   (keep the input and both outputs in
+//                   [--rounds 3] [--zstd-level 1] [--batch-rows 262144] [--keep]   (keep the input
+//                   and both outputs in
 //                   --work)
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -29,9 +31,12 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <memory>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -48,7 +53,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kChunkBytes = 3 << 20;
-constexpr std::size_t kBatchRows = 1 << 18;
 
 // Replaces the integer value of `"name":` in `line` by value + delta.
 void shift_field(std::string& line, std::string_view name, std::int64_t delta) {
@@ -96,23 +100,39 @@ std::uint64_t build_input(const fs::path& sample, const fs::path& dir, std::size
   return bytes;
 }
 
-// Decodes into one batch while the previous one is written on another thread, as the ingester
-// pipelines its stages; the writer encodes partitions in parallel itself.
-int run_tributary(const fs::path& input, const std::string& lake_uri, int zstd_level) {
+// Decodes a batch on every core (thread t takes the t-th run of the batch's objects) while
+// the previous batch is written, as the ingester pipelines its stages; the writer encodes
+// partitions on every core too. A batch is the next run of objects holding about `batch_rows`
+// rows (estimated from the first object), so the split is deterministic.
+int run_tributary(const fs::path& input, const std::string& lake_uri, int zstd_level,
+                  std::size_t batch_rows) {
   auto lake = store::open_store(lake_uri);
   lake::StoreManifest manifest(*lake);
   lake::SilverWriteOptions options;
   options.parquet.zstd_level = zstd_level;
   lake::SilverTableWriter writer(*lake, options);
-  event::ObjectDecoder decoder(event::Stream::kListen);
-  std::array<event::EventBatch, 2> batches{event::EventBatch(event::Stream::kListen),
-                                           event::EventBatch(event::Stream::kListen)};
-  std::size_t current = 0;
-  std::vector<event::QuarantineRecord> quarantine;
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(input / "listen_events")) files.push_back(e.path());
   std::sort(files.begin(), files.end());
-  int batch_no = 0;
+  if (files.empty()) throw std::runtime_error("no input objects");
+
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::unique_ptr<event::ObjectDecoder>> decoders;
+  for (unsigned t = 0; t < threads; ++t) {
+    decoders.push_back(std::make_unique<event::ObjectDecoder>(event::Stream::kListen));
+  }
+  std::array<std::vector<event::EventBatch>, 2> sets;
+  for (auto& set : sets) set.assign(threads, event::EventBatch(event::Stream::kListen));
+  std::vector<std::uint64_t> quarantined(threads, 0);
+
+  std::size_t files_per_batch = 1;
+  {
+    event::EventBatch probe(event::Stream::kListen);
+    std::vector<event::QuarantineRecord> q;
+    decoders[0]->decode(files[0].string(), util::read_file(files[0]), probe, q);
+    files_per_batch = std::max<std::size_t>(1, batch_rows / std::max<std::size_t>(1, probe.size()));
+  }
+
   lake::ManifestChange change;
   std::future<std::vector<lake::ManifestEntry>> writing;
   auto collect = [&] {
@@ -120,28 +140,42 @@ int run_tributary(const fs::path& input, const std::string& lake_uri, int zstd_l
     const auto written = writing.get();
     change.add.insert(change.add.end(), written.begin(), written.end());
   };
-  auto flush = [&] {
-    collect();
-    event::EventBatch& full = batches[current];
-    writing = std::async(
-        std::launch::async,
-        [&writer, &full, id = "b" + std::to_string(batch_no++)] { return writer.write(full, id); });
+  std::size_t current = 0;
+  for (std::size_t first = 0, batch_no = 0; first < files.size();
+       first += files_per_batch, ++batch_no) {
+    const std::size_t last = std::min(files.size(), first + files_per_batch);
+    std::vector<event::EventBatch>& parts = sets[current];
+    std::vector<std::thread> decoding;
+    for (unsigned t = 0; t < threads; ++t) {
+      decoding.emplace_back([&, t] {
+        parts[t].clear();
+        std::vector<event::QuarantineRecord> q;
+        // Contiguous runs of objects, so the parts in order are the objects in order.
+        const std::size_t n = last - first;
+        for (std::size_t f = first + n * t / threads; f < first + n * (t + 1) / threads; ++f) {
+          const std::string object = util::read_file(files[f]);
+          quarantined[t] += decoders[t]->decode(files[f].string(), object, parts[t], q).quarantined;
+          q.clear();
+        }
+      });
+    }
+    for (std::thread& d : decoding) d.join();
+    collect();  // the previous batch's write, which overlapped this decode
+    writing =
+        std::async(std::launch::async, [&writer, &parts, id = "b" + std::to_string(batch_no)] {
+          std::vector<const event::EventBatch*> pointers;
+          for (const event::EventBatch& p : parts) pointers.push_back(&p);
+          return writer.write(pointers, id);
+        });
     current = 1 - current;
-    batches[current].clear();
-  };
-  std::uint64_t quarantined = 0;
-  for (const fs::path& f : files) {
-    quarantined +=
-        decoder.decode(f.string(), util::read_file(f), batches[current], quarantine).quarantined;
-    quarantine.clear();
-    if (batches[current].size() >= kBatchRows) flush();
   }
-  if (!batches[current].empty()) flush();
   collect();
   manifest.commit(change);
-  if (quarantined != 0) {
+  const std::uint64_t total_quarantined =
+      std::accumulate(quarantined.begin(), quarantined.end(), std::uint64_t{0});
+  if (total_quarantined != 0) {
     std::fprintf(stderr, "tributary quarantined %llu lines\n",
-                 static_cast<unsigned long long>(quarantined));
+                 static_cast<unsigned long long>(total_quarantined));
     return 1;
   }
   return 0;
@@ -247,8 +281,9 @@ std::string duckdb_copy_sql(const fs::path& input, const fs::path& out) {
 
 int main(int argc, char** argv) {
   try {
-    if (argc == 5 && std::string_view(argv[1]) == "--run-tributary") {
-      return run_tributary(argv[2], argv[3], std::atoi(argv[4]));
+    if (argc == 6 && std::string_view(argv[1]) == "--run-tributary") {
+      return run_tributary(argv[2], argv[3], std::atoi(argv[4]),
+                           std::strtoul(argv[5], nullptr, 10));
     }
     std::size_t mb = 200;
     fs::path data = "tests/data";
@@ -257,6 +292,7 @@ int main(int argc, char** argv) {
     fs::path js = "tests/js";
     int zstd_level = lake::parquet::WriterOptions{}.zstd_level;
     int rounds = 3;
+    std::size_t batch_rows = 256 * 1024;
     bool keep = false;
     for (int i = 1; i < argc; ++i) {
       const std::string_view arg = argv[i];
@@ -277,6 +313,8 @@ int main(int argc, char** argv) {
         node = value;
       } else if (arg == "--js") {
         js = value;
+      } else if (arg == "--batch-rows") {
+        batch_rows = std::max<std::size_t>(1, std::strtoul(value, nullptr, 10));
       } else if (arg == "--rounds") {
         rounds = std::max(1, std::atoi(value));
       } else if (arg == "--zstd-level") {
@@ -306,7 +344,8 @@ int main(int argc, char** argv) {
       fs::remove_all(lake_dir);
       fs::remove_all(duck_dir);
       const ChildResult tr = run_child({self.string(), "--run-tributary", input.string(),
-                                        "file://" + lake_dir.string(), std::to_string(zstd_level)});
+                                        "file://" + lake_dir.string(), std::to_string(zstd_level),
+                                        std::to_string(batch_rows)});
       if (tr.seconds < t.seconds) t = tr;
       const ChildResult sr = run_child({node, query, "SELECT 1"});
       if (sr.seconds < startup.seconds) startup = sr;

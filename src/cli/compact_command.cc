@@ -1,11 +1,14 @@
 // `tributary compact --lake URI [--stream S] [--partition DATE]`: merges small silver files into
-// files near the target size and swaps them in the manifest (see lake/compaction.h). Prints
-// {"partitions":n,"removed":n,"added":[{"key","rows","bytes"}...]}.
-#include <algorithm>
+// files near the target size and swaps them in the manifest (see lake/compaction.h), then
+// collects garbage: silver objects no manifest entry names, older than --gc-grace-minutes (files
+// of crashed batches, replaced files a crash left behind). Prints
+// {"partitions":n,"removed":n,"added":[{"key","rows","bytes"}...],"garbage_collected":n}.
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "lake/compaction.h"
@@ -23,14 +26,22 @@ struct CompactOptions {
   std::uint64_t target_mb = 128;
   std::uint64_t small_mb = 32;
   std::string codec = "zstd";
+  std::int64_t gc_grace_minutes = 60;
 };
 
+// A real calendar date, YYYY-MM-DD.
 void check_date(const std::string& date) {
-  const bool ok = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
-                  std::all_of(date.begin(), date.end(),
-                              [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-  if (!ok)
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  char tail = 0;
+  const bool parsed = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
+                      std::sscanf(date.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) == 3;
+  if (!parsed ||
+      !std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}}
+           .ok()) {
     throw std::invalid_argument("--partition must be a date YYYY-MM-DD, not \"" + date + "\"");
+  }
 }
 
 void run_compact(const CompactOptions& opts) {
@@ -38,6 +49,7 @@ void run_compact(const CompactOptions& opts) {
   const auto codec = lake::parquet::codec_from_name(opts.codec);
   if (!codec) throw std::invalid_argument("--codec must be zstd, snappy or none");
   if (opts.target_mb == 0) throw std::invalid_argument("--target-mb must be positive");
+  if (opts.gc_grace_minutes < 0) throw std::invalid_argument("--gc-grace-minutes must be >= 0");
   options.write.parquet.codec = *codec;
   options.write.target_file_bytes = opts.target_mb << 20;
   options.small_file_bytes = opts.small_mb << 20;
@@ -51,6 +63,11 @@ void run_compact(const CompactOptions& opts) {
   auto store = store::open_store(opts.lake);
   lake::StoreManifest manifest(*store);
   const lake::CompactionReport report = lake::compact(*store, manifest, stream, partition, options);
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  const std::vector<std::string> garbage =
+      lake::collect_garbage(*store, manifest.entries(), now_ms - opts.gc_grace_minutes * 60'000);
 
   std::string out;
   util::JsonWriter w(out);
@@ -65,7 +82,10 @@ void run_compact(const CompactOptions& opts) {
     w.begin_object().key("key").value(e.key).key("rows").value(e.rows).key("bytes").value(e.bytes);
     w.end_object();
   }
-  w.end_array().end_object();
+  w.end_array()
+      .key("garbage_collected")
+      .value(static_cast<std::uint64_t>(garbage.size()))
+      .end_object();
   out.push_back('\n');
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
@@ -78,7 +98,8 @@ void add_compact_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "compact",
       "Merge each partition's small silver files into files near the target size, swap them in "
-      "the lake manifest in one commit, then delete the replaced files.");
+      "the lake manifest in one commit, delete the replaced files, then delete silver files no "
+      "manifest entry names (older than the grace period).");
   cmd->add_option("--lake", opts->lake, "Lake URI (file:///abs/dir or s3://bucket/prefix)")
       ->required()
       ->type_name("URI");
@@ -89,6 +110,10 @@ void add_compact_command(CLI::App& app) {
   cmd->add_option("--small-mb", opts->small_mb, "Files below this size are merged")
       ->capture_default_str();
   cmd->add_option("--codec", opts->codec, "zstd, snappy or none")->capture_default_str();
+  cmd->add_option("--gc-grace-minutes", opts->gc_grace_minutes,
+                  "Unreferenced silver files younger than this are kept (a writer may be about to "
+                  "commit them)")
+      ->capture_default_str();
   cmd->callback([opts] { run_compact(*opts); });
 }
 

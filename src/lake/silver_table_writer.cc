@@ -19,9 +19,14 @@ namespace {
 // Rows handed to the Parquet writer between checks of the file size.
 constexpr std::size_t kRollCheckRows = 64 * 1024;
 
-std::string sources_json(const event::EventBatch& batch, std::span<const std::uint32_t> rows) {
+// One file's rows: a run of rows of each part.
+using FileRows = std::vector<std::span<const std::uint32_t>>;
+
+std::string sources_json(std::span<const event::EventBatch* const> parts, const FileRows& rows) {
   std::set<std::string_view> sources;
-  for (std::uint32_t r : rows) sources.insert(batch.source_key(r));
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    for (std::uint32_t r : rows[p]) sources.insert(parts[p]->source_key(r));
+  }
   std::string out;
   util::JsonWriter w(out);
   w.begin_array();
@@ -56,44 +61,56 @@ SilverTableWriter::SilverTableWriter(store::ObjectStore& lake, SilverWriteOption
   }
 }
 
-std::vector<ManifestEntry> SilverTableWriter::write_partition(const event::EventBatch& batch,
-                                                              const SilverColumnInputs& inputs,
-                                                              std::string_view batch_id,
-                                                              std::int64_t day,
-                                                              std::span<const std::uint32_t> rows) {
-  const std::vector<std::int64_t>& ts = batch.column(event::Field::kTs).i64;
-  const std::string prefix = silver_partition_prefix(batch.stream(), day);
+std::vector<ManifestEntry> SilverTableWriter::write_partition(
+    std::span<const event::EventBatch* const> parts,
+    const std::vector<std::unique_ptr<SilverColumnInputs>>& inputs, std::string_view batch_id,
+    std::int64_t day, const Segments& segments) {
+  const event::Stream stream = parts.front()->stream();
+  const std::string prefix = silver_partition_prefix(stream, day);
   std::vector<ManifestEntry> written;
-  std::span<const std::uint32_t> pending = rows;
-  for (int n = 0; !pending.empty(); ++n) {
-    parquet::ParquetFileWriter writer(silver_columns(batch.stream()), options_.parquet);
-    std::size_t taken = 0;
-    while (taken < pending.size() && writer.estimated_size() < options_.target_file_bytes &&
+  std::size_t part = 0;  // cursor over the partition's rows: segments[part][offset]
+  std::size_t offset = 0;
+  auto at_end = [&] {
+    while (part < segments.size() && offset == segments[part].size()) {
+      ++part;
+      offset = 0;
+    }
+    return part == segments.size();
+  };
+  for (int n = 0; !at_end(); ++n) {
+    parquet::ParquetFileWriter writer(silver_columns(stream), options_.parquet);
+    FileRows file_rows(parts.size());
+    while (!at_end() && writer.estimated_size() < options_.target_file_bytes &&
            writer.rows_written() < options_.max_file_rows) {
       const std::size_t n_rows =
-          std::min({pending.size() - taken, kRollCheckRows,
+          std::min({segments[part].size() - offset, kRollCheckRows,
                     static_cast<std::size_t>(options_.max_file_rows - writer.rows_written())});
-      writer.write_rows(inputs.inputs(), pending.subspan(taken, n_rows));
-      taken += n_rows;
+      const std::span<const std::uint32_t> slice(segments[part].data() + offset, n_rows);
+      writer.write_rows(inputs[part]->inputs(), slice);
+      // Slices of one part are adjacent, so the file's rows of a part stay one span.
+      const std::uint32_t* first = file_rows[part].empty() ? slice.data() : file_rows[part].data();
+      file_rows[part] = {first, file_rows[part].size() + n_rows};
+      offset += n_rows;
     }
-    const auto file_rows = pending.first(taken);
-    pending = pending.subspan(taken);
 
     ManifestEntry e;
-    e.table = std::string(event::stream_name(batch.stream()));
+    e.table = std::string(event::stream_name(stream));
     e.partition = "event_date=" + format_day(day);
     e.key = prefix + "part-" + std::string(batch_id) + "-" + std::to_string(n) + ".parquet";
-    e.rows = file_rows.size();
     e.batch_id = batch_id;
-    e.min_ts_ms = ts[file_rows.front()];
-    e.max_ts_ms = e.min_ts_ms;
-    for (std::uint32_t r : file_rows) {
-      e.min_ts_ms = std::min(e.min_ts_ms, ts[r]);
-      e.max_ts_ms = std::max(e.max_ts_ms, ts[r]);
+    bool first_row = true;
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      const std::vector<std::int64_t>& ts = parts[p]->column(event::Field::kTs).i64;
+      for (std::uint32_t r : file_rows[p]) {
+        e.min_ts_ms = first_row ? ts[r] : std::min(e.min_ts_ms, ts[r]);
+        e.max_ts_ms = first_row ? ts[r] : std::max(e.max_ts_ms, ts[r]);
+        first_row = false;
+      }
+      e.rows += file_rows[p].size();
     }
     const std::string body = writer.finish({{"tributary.writer", parquet::writer_version()},
                                             {"tributary.batch_id", std::string(batch_id)},
-                                            {"tributary.sources", sources_json(batch, file_rows)}});
+                                            {"tributary.sources", sources_json(parts, file_rows)}});
     e.bytes = body.size();
     store::PutOptions put_options;
     put_options.content_type = "application/vnd.apache.parquet";
@@ -108,19 +125,36 @@ std::vector<ManifestEntry> SilverTableWriter::write_partition(const event::Event
 
 std::vector<ManifestEntry> SilverTableWriter::write(const event::EventBatch& batch,
                                                     std::string_view batch_id) {
+  const event::EventBatch* const parts[] = {&batch};
+  return write(parts, batch_id);
+}
+
+std::vector<ManifestEntry> SilverTableWriter::write(std::span<const event::EventBatch* const> parts,
+                                                    std::string_view batch_id) {
   check_batch_id(batch_id);
-  if (batch.empty()) return {};
+  if (parts.empty()) throw std::invalid_argument("silver: a batch needs at least one part");
+  for (const event::EventBatch* p : parts) {
+    if (p->stream() != parts.front()->stream()) {
+      throw std::invalid_argument("silver: the parts of a batch must be of one stream");
+    }
+  }
 
-  const std::vector<std::int64_t>& ts = batch.column(event::Field::kTs).i64;
-  std::map<std::int64_t, std::vector<std::uint32_t>> by_day;  // rows in batch order
-  for (std::uint32_t r = 0; r < batch.size(); ++r) by_day[utc_day(ts[r])].push_back(r);
-  const std::vector<std::pair<const std::int64_t, std::vector<std::uint32_t>>*> partitions = [&] {
-    std::vector<std::pair<const std::int64_t, std::vector<std::uint32_t>>*> v;
-    for (auto& p : by_day) v.push_back(&p);
-    return v;
-  }();
+  std::map<std::int64_t, Segments> by_day;  // rows of each part in batch order
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    const std::vector<std::int64_t>& ts = parts[p]->column(event::Field::kTs).i64;
+    for (std::uint32_t r = 0; r < parts[p]->size(); ++r) {
+      Segments& segments = by_day[utc_day(ts[r])];
+      segments.resize(parts.size());
+      segments[p].push_back(r);
+    }
+  }
+  std::vector<const std::pair<const std::int64_t, Segments>*> partitions;
+  for (const auto& day : by_day) partitions.push_back(&day);
 
-  const SilverColumnInputs inputs(batch);
+  std::vector<std::unique_ptr<SilverColumnInputs>> inputs;
+  for (const event::EventBatch* p : parts) {
+    inputs.push_back(std::make_unique<SilverColumnInputs>(*p));
+  }
   std::vector<std::vector<ManifestEntry>> results(partitions.size());
   std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
@@ -129,7 +163,7 @@ std::vector<ManifestEntry> SilverTableWriter::write(const event::EventBatch& bat
     for (std::size_t i = next++; i < partitions.size(); i = next++) {
       try {
         results[i] =
-            write_partition(batch, inputs, batch_id, partitions[i]->first, partitions[i]->second);
+            write_partition(parts, inputs, batch_id, partitions[i]->first, partitions[i]->second);
       } catch (...) {
         const std::lock_guard lock(error_mutex);
         if (!error) error = std::current_exception();

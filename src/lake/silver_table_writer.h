@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -56,12 +57,21 @@ class SilverTableWriter {
   // Writes `batch`'s rows; returns one entry per file written, ordered by key.
   std::vector<ManifestEntry> write(const event::EventBatch& batch, std::string_view batch_id);
 
+  // Writes the rows of `parts` as one batch: the parts are batches of one stream (e.g. decoded on
+  // several threads), taken in order. Files are the same as for one batch holding those rows.
+  // Throws std::invalid_argument when the parts are of different streams or `parts` is empty.
+  std::vector<ManifestEntry> write(std::span<const event::EventBatch* const> parts,
+                                   std::string_view batch_id);
+
  private:
+  // Rows of one partition: segments[i] selects rows of parts[i].
+  using Segments = std::vector<std::vector<std::uint32_t>>;
+
   // Writes one partition's rows as files <prefix>part-<batch_id>-<n>.parquet.
-  std::vector<ManifestEntry> write_partition(const event::EventBatch& batch,
-                                             const SilverColumnInputs& inputs,
-                                             std::string_view batch_id, std::int64_t day,
-                                             std::span<const std::uint32_t> rows);
+  std::vector<ManifestEntry> write_partition(
+      std::span<const event::EventBatch* const> parts,
+      const std::vector<std::unique_ptr<SilverColumnInputs>>& inputs, std::string_view batch_id,
+      std::int64_t day, const Segments& segments);
 
   store::ObjectStore& lake_;
   SilverWriteOptions options_;

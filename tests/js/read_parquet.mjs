@@ -3,13 +3,18 @@
 //
 //   node read_parquet.mjs duckdb|hyparquet FILE
 //   node read_parquet.mjs metadata FILE    (hyparquet's parse of the footer, BigInts as strings)
+//   node read_parquet.mjs pageindex FILE COLUMN   (per row group: that column's OffsetIndex and
+//                                                  ColumnIndex, timestamps as epoch ms)
 //
 // Output: {"columns":[name...],"rows":[[value...]...]}. Values are normalised so both readers print
-// the same text (a file is read alone: no columns from Hive-style directory names): integers and timestamps (epoch milliseconds) as decimal strings, doubles as JSON
-// numbers, strings (and JSON columns, as their raw text) as strings, booleans, null.
+// the same text: integers and timestamps (epoch milliseconds) as decimal strings, doubles as JSON
+// numbers, strings (and JSON columns, as their raw text) as strings, booleans, null. A file is
+// read alone: no columns are added from Hive-style directory names.
 import { readFile } from 'node:fs/promises'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet'
+import {
+  parquetMetadata, parquetReadObjects, parquetSchema, readColumnIndex, readOffsetIndex,
+} from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 
 function normalise(v) {
@@ -64,14 +69,34 @@ async function readMetadata(file) {
   return parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
 }
 
-const readers = { duckdb: readWithDuckDB, hyparquet: readWithHyparquet, metadata: readMetadata }
-const [reader, file] = process.argv.slice(2)
+async function readPageIndex(file, column) {
+  const bytes = await readFile(file)
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
+  const metadata = parquetMetadata(buffer)
+  const schema = metadata.schema.find(e => e.name === column)
+  if (!schema) throw new Error(`no column ${column}`)
+  const at = (offset, length) => ({ view: new DataView(buffer, Number(offset), length), offset: 0 })
+  return metadata.row_groups.map(rg => {
+    const chunk = rg.columns.find(c => c.meta_data.path_in_schema[0] === column)
+    const offsets = readOffsetIndex(at(chunk.offset_index_offset, chunk.offset_index_length))
+    const index = chunk.column_index_offset === undefined ? null : readColumnIndex(
+      at(chunk.column_index_offset, chunk.column_index_length), schema,
+      { timestampFromMilliseconds: v => v.toString() })
+    return { offset_index: offsets.page_locations, column_index: index }
+  })
+}
+
+const readers = {
+  duckdb: readWithDuckDB, hyparquet: readWithHyparquet, metadata: readMetadata,
+  pageindex: readPageIndex,
+}
+const [reader, file, column] = process.argv.slice(2)
 if (!file || !(reader in readers)) {
-  console.error('usage: node read_parquet.mjs duckdb|hyparquet|metadata FILE')
+  console.error('usage: node read_parquet.mjs duckdb|hyparquet|metadata|pageindex FILE [COLUMN]')
   process.exit(2)
 }
 try {
-  const out = await readers[reader](file)
+  const out = await readers[reader](file, column)
   process.stdout.write(JSON.stringify(out, (_, v) => typeof v === 'bigint' ? v.toString() : v))
 } catch (e) {
   console.error(`read_parquet: ${reader}: ${e.message}`)

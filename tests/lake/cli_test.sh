@@ -43,7 +43,20 @@ files_after=$(find "$work/lake/silver" -name '*.parquet' | wc -l)
 out=$(duckdb "$ddl" "$count_sql")
 [[ $out == "[{\"n\":\"$((2 * listens))\"}]" ]] || fail "listen count after compaction: $out"
 out=$("$bin" compact --lake "$lake" --stream listen_events)
-[[ $out == *'"removed":0,"added":[]}' ]] || fail "second compaction did something: $out"
+[[ $out == *'"removed":0,"added":[],"garbage_collected":0}' ]] \
+  || fail "second compaction did something: $out"
+
+# Garbage: a file no manifest names (a crashed batch's) goes once older than the grace period.
+partition=$(find "$work/lake/silver/listen_events" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+cp "$(find "$partition" -name '*.parquet' | head -n 1)" "$partition/part-crashed-0.parquet"
+out=$("$bin" compact --lake "$lake" --stream listen_events)
+[[ $out == *'"garbage_collected":0}' && -f $partition/part-crashed-0.parquet ]] \
+  || fail "young orphan collected: $out"
+out=$("$bin" compact --lake "$lake" --stream listen_events --gc-grace-minutes 0)
+[[ $out == *'"garbage_collected":1}' && ! -e $partition/part-crashed-0.parquet ]] \
+  || fail "orphan kept: $out"
+out=$(duckdb "$ddl" "$count_sql")
+[[ $out == "[{\"n\":\"$((2 * listens))\"}]" ]] || fail "listen count after gc: $out"
 
 # Athena DDL over S3; no store access is needed to print it.
 out=$("$bin" catalog --lake s3://bucket/lake --dialect athena)
@@ -61,6 +74,7 @@ expect_error() {
 expect_error 'athena reads only s3:// lakes' "$bin" catalog --lake "$lake" --dialect athena
 expect_error 'must be athena or duckdb' "$bin" catalog --lake "$lake" --dialect hive
 expect_error 'YYYY-MM-DD' "$bin" compact --lake "$lake" --partition yesterday
+expect_error 'YYYY-MM-DD' "$bin" compact --lake "$lake" --partition 2023-02-30
 expect_error 'unknown table' "$bin" compact --lake "$lake" --stream songs
 echo '{"version":7}' >"$work/lake/_tributary/manifest.json"
 expect_error 'manifest.json' "$bin" compact --lake "$lake"

@@ -231,6 +231,10 @@ std::string parquet_metadata_json(const std::string& path) {
   return run_node("read_parquet.mjs", {"metadata", path});
 }
 
+std::string parquet_page_index_json(const std::string& path, const std::string& column) {
+  return run_node("read_parquet.mjs", {"pageindex", path, column});
+}
+
 std::string duckdb_query(const std::vector<std::string>& statements) {
   return run_node("duckdb_query.mjs", statements);
 }

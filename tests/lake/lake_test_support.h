@@ -48,6 +48,9 @@ Table read_parquet(const std::string& reader, const std::string& path);
 // hyparquet's parse of `path`'s footer, as JSON text.
 std::string parquet_metadata_json(const std::string& path);
 
+// hyparquet's reading of `column`'s OffsetIndex and ColumnIndex in every row group, as JSON text.
+std::string parquet_page_index_json(const std::string& path, const std::string& column);
+
 // Runs SQL statements in one DuckDB session (node) and returns the last one's rows as JSON text.
 std::string duckdb_query(const std::vector<std::string>& statements);
 

@@ -205,5 +205,49 @@ TEST(ParquetStatistics, PredicateOnTsSkipsRowGroupsByStatistics) {
       std::runtime_error);
 }
 
+// The page index, read by hyparquet: an OffsetIndex locating every data page (contiguous, with
+// its first row) and a ColumnIndex with each page's min, max and null count.
+TEST(ParquetStatistics, PageIndexLocatesAndDescribesEveryPage) {
+  testing::RandomBatchOptions batch_options;
+  batch_options.rows = 3 * kRowGroupRows;
+  const event::EventBatch batch = testing::random_batch(event::Stream::kListen, 23, batch_options);
+  const std::vector<std::uint32_t> rows = rows_sorted_by_ts(batch);
+  const std::string path = testing::temp_dir("index") + "/index.parquet";
+  write_sorted(batch, rows, path);
+  constexpr std::size_t kPageRows = 250;  // write_sorted's page size
+
+  for (const event::Field field : {event::Field::kTs, event::Field::kUserId}) {
+    const std::string column(event::field_info(field).column_name);
+    simdjson::dom::parser parser;
+    const std::string json = testing::parquet_page_index_json(path, column);
+    simdjson::dom::array groups = parser.parse(json).get_array();
+    ASSERT_EQ(groups.size(), 3u) << column;
+    std::size_t rg = 0;
+    for (simdjson::dom::element g : groups) {
+      simdjson::dom::array pages = g["offset_index"].get_array();
+      simdjson::dom::element index = g["column_index"];
+      ASSERT_EQ(pages.size(), kRowGroupRows / kPageRows) << column;
+      std::int64_t expected_offset = -1;
+      for (std::size_t p = 0; p < pages.size(); ++p) {
+        simdjson::dom::element loc = pages.at(p);
+        const std::int64_t offset = std::stoll(std::string(std::string_view(loc["offset"])));
+        EXPECT_EQ(std::string_view(loc["first_row_index"]), std::to_string(p * kPageRows));
+        if (expected_offset >= 0) {
+          EXPECT_EQ(offset, expected_offset) << column << " page " << p;
+        }
+        expected_offset = offset + std::int64_t(loc["compressed_page_size"]);
+
+        const std::size_t begin = rg * kRowGroupRows + p * kPageRows;
+        const Expected e = expected_stats(batch, field, rows, begin, begin + kPageRows);
+        EXPECT_EQ(std::string_view(index["min_values"].at(p)), e.min) << column << " page " << p;
+        EXPECT_EQ(std::string_view(index["max_values"].at(p)), e.max) << column << " page " << p;
+        EXPECT_EQ(std::string_view(index["null_counts"].at(p)), std::to_string(e.nulls));
+        EXPECT_FALSE(bool(index["null_pages"].at(p)));
+      }
+      ++rg;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tributary::lake

@@ -110,6 +110,33 @@ TEST(SilverTable, LargePartitionsRollToNumberedFiles) {
   EXPECT_GE(entries.size(), 12u);
 }
 
+// A batch decoded on several threads arrives as parts; the files are those of the whole batch.
+TEST(SilverTable, PartsOfABatchWriteTheSameFilesAsTheWholeBatch) {
+  const event::EventBatch a = testing::random_batch(event::Stream::kListen, 37);
+  const event::EventBatch b = testing::random_batch(event::Stream::kListen, 38);
+  event::EventBatch whole(event::Stream::kListen);
+  for (const event::EventBatch* part : {&a, &b}) {
+    for (std::size_t r = 0; r < part->size(); ++r) whole.append_row(*part, r);
+  }
+  SilverWriteOptions options;
+  options.max_file_rows = 300;  // files that span both parts, and several files per partition
+  auto lake_parts = store::open_store("file://" + testing::temp_dir("parts"));
+  auto lake_whole = store::open_store("file://" + testing::temp_dir("whole"));
+  const event::EventBatch* const parts[] = {&a, &b};
+  const std::vector<ManifestEntry> from_parts =
+      SilverTableWriter(*lake_parts, options).write(parts, "p1");
+  const std::vector<ManifestEntry> from_whole =
+      SilverTableWriter(*lake_whole, options).write(whole, "p1");
+  EXPECT_EQ(from_parts, from_whole);
+  ASSERT_GT(from_parts.size(), 6u);
+  for (const ManifestEntry& e : from_parts) {
+    EXPECT_EQ(lake_parts->get(e.key).body, lake_whole->get(e.key).body) << e.key;
+  }
+  const event::EventBatch auth(event::Stream::kAuth);
+  const event::EventBatch* const mixed[] = {&a, &auth};
+  EXPECT_THROW(SilverTableWriter(*lake_parts).write(mixed, "p2"), std::invalid_argument);
+}
+
 TEST(SilverTable, BadBatchIdsAreRejectedBeforeAnythingIsWritten) {
   const std::string dir = testing::temp_dir("lake");
   auto lake = store::open_store("file://" + dir);
