@@ -11,16 +11,20 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "ingest/sql_lake_manifest.h"
 #include "lake/compaction.h"
 #include "lake/parquet/format.h"
 #include "store/open_store.h"
 #include "util/json_writer.h"
+#include "warehouse/warehouse.h"
 
 namespace tributary::cli {
 namespace {
 
 struct CompactOptions {
   std::string lake;
+  std::string warehouse;  // the state database of a lake built by `run`
+  std::string state;
   std::string stream;
   std::string partition;
   std::uint64_t target_mb = 128;
@@ -61,13 +65,30 @@ void run_compact(const CompactOptions& opts) {
     partition = opts.partition;
   }
   auto store = store::open_store(opts.lake);
-  lake::StoreManifest manifest(*store);
-  const lake::CompactionReport report = lake::compact(*store, manifest, stream, partition, options);
+  // A lake built by `run` keeps its manifest in the state database; changing only the lake's copy
+  // would be undone (and its files lost) at the next commit.
+  const std::string state_uri = !opts.warehouse.empty() ? opts.warehouse : opts.state;
+  std::unique_ptr<warehouse::Warehouse> state;
+  std::unique_ptr<ingest::SqlLakeManifest> sql_manifest;
+  lake::StoreManifest store_manifest(*store);
+  lake::LakeManifest* manifest = &store_manifest;
+  if (!state_uri.empty()) {
+    state = warehouse::Warehouse::open(state_uri);
+    sql_manifest = std::make_unique<ingest::SqlLakeManifest>(state->connection());
+    manifest = sql_manifest.get();
+  } else if (store->head(ingest::SqlLakeManifest::kMarkerKey)) {
+    throw std::invalid_argument(
+        "this lake's manifest is in the database `tributary run` uses: pass --warehouse URI (or "
+        "--state URI)");
+  }
+  const lake::CompactionReport report =
+      lake::compact(*store, *manifest, stream, partition, options);
+  if (sql_manifest) sql_manifest->publish_copy(*store);
   const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
                                   .count();
   const std::vector<std::string> garbage =
-      lake::collect_garbage(*store, manifest.entries(), now_ms - opts.gc_grace_minutes * 60'000);
+      lake::collect_garbage(*store, manifest->entries(), now_ms - opts.gc_grace_minutes * 60'000);
 
   std::string out;
   util::JsonWriter w(out);
@@ -103,6 +124,10 @@ void add_compact_command(CLI::App& app) {
   cmd->add_option("--lake", opts->lake, "Lake URI (file:///abs/dir or s3://bucket/prefix)")
       ->required()
       ->type_name("URI");
+  cmd->add_option("--warehouse", opts->warehouse,
+                  "For a lake built by `run`: the warehouse holding its manifest (lake_file)");
+  cmd->add_option("--state", opts->state,
+                  "For a lake built by `run` without a warehouse: its state database");
   cmd->add_option("--stream", opts->stream, "Only this table (listen_events, ...)");
   cmd->add_option("--partition", opts->partition, "Only this event date")->type_name("YYYY-MM-DD");
   cmd->add_option("--target-mb", opts->target_mb, "Size of the merged files")

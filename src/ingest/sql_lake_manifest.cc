@@ -70,6 +70,13 @@ void SqlLakeManifest::commit(const lake::ManifestChange& change) {
 }
 
 void SqlLakeManifest::publish_copy(store::ObjectStore& lake) {
+  if (!marker_written_) {
+    lake.put(kMarkerKey,
+             "The committed files of this lake are listed in the lake_file table of the database "
+             "`tributary run` uses; _tributary/manifest.json is a copy. Run `tributary compact` "
+             "with --warehouse (or --state) so that it changes the database.\n");
+    marker_written_ = true;
+  }
   lake.put(lake::StoreManifest::kKey, lake::manifest_to_json(entries()));
 }
 

@@ -15,17 +15,22 @@ namespace tributary::ingest {
 
 class SqlLakeManifest final : public lake::LakeManifest {
  public:
+  // Written into the lake next to the copy: tells tools that change the manifest (compaction)
+  // that this lake's truth is a state database, so they must be pointed at it.
+  static constexpr std::string_view kMarkerKey = "_tributary/manifest-in-state-database";
+
   explicit SqlLakeManifest(warehouse::SqlConnection& db) : db_(db) {}
 
   std::vector<lake::ManifestEntry> entries() override;
   // Applies `change` in one transaction of its own (the caller must not have one open).
   void commit(const lake::ManifestChange& change) override;
 
-  // Rewrites the lake's copy of the manifest from the table.
+  // Rewrites the lake's copy of the manifest from the table (and the marker).
   void publish_copy(store::ObjectStore& lake);
 
  private:
   warehouse::SqlConnection& db_;
+  bool marker_written_ = false;
 };
 
 // Writes `files` into lake_file (insert or replace by key). For callers inside a transaction.
