@@ -22,5 +22,6 @@ void add_catalog_command(CLI::App& app);
 void add_compact_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_status_command(CLI::App& app);
+void add_replay_command(CLI::App& app);
 
 }  // namespace tributary::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   tributary::cli::add_compact_command(app);
   tributary::cli::add_run_command(app);
   tributary::cli::add_status_command(app);
+  tributary::cli::add_replay_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "ingest/fluentd_key.h"
+#include "ingest/replay_source.h"
 #include "store/open_store.h"
 #include "util/log.h"
 
@@ -18,8 +19,16 @@ std::int64_t now_ms() {
 }  // namespace
 
 Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics)
+    : Ingester(std::move(config), metrics, ReplaySetup{}) {}
+
+Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics, ReplaySetup replay)
     : config_(std::move(config)), metrics_(metrics) {
-  source_ = store::open_store(config_.source, config_.store);
+  BronzeSource* bronze = replay.source.get();
+  if (replay.source) {
+    source_ = std::move(replay.source);
+  } else {
+    source_ = store::open_store(config_.source, config_.store);
+  }
   lake_ = store::open_store(config_.lake, config_.store);
   const std::string& state_uri = config_.warehouse.empty() ? config_.state : config_.warehouse;
   state_ = warehouse::Warehouse::open(state_uri);
@@ -30,6 +39,8 @@ Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics)
   commit.silver = config_.silver;
   commit.fetch_concurrency = config_.fetch_concurrency;
   commit.load_warehouse = !config_.warehouse.empty();
+  commit.replay_source = bronze;
+  commit.write_archive = replay.write_archive;
   committer_ = std::make_unique<BatchCommitter>(*source_, *lake_, *state_, commit);
   ListingPollerOptions poll;
   poll.raw_prefix = config_.raw_prefix;
