@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "ingest/ingester.h"
+#include "ingest/sqs_consumer.h"
 #include "server/operations_server.h"
 #include "util/json_writer.h"
 #include "util/log.h"
@@ -89,11 +90,21 @@ void run(const RunFlags& flags) {
         [&](const std::string& body) { return ingester.hint(ingest::parse_s3_event(body)); });
     http->start();
   }
+  std::unique_ptr<ingest::SqsConsumer> sqs;
+  if (!config.sqs_queue_url.empty()) {
+    ingest::SqsConsumerOptions options;
+    options.queue_url = config.sqs_queue_url;
+    options.store = config.store;
+    sqs = std::make_unique<ingest::SqsConsumer>(
+        options, [&](const std::vector<ingest::ObjectHint>& hints) { ingester.hint(hints); });
+    sqs->start();
+  }
   util::log_info("run.started", {{"source", config.source},
                                  {"lake", config.lake},
                                  {"worker", config.worker_id},
                                  {"until_idle", flags.until_idle}});
   const ingest::IngestTotals t = ingester.run(flags.until_idle);
+  if (sqs) sqs->stop();
   if (http) http->stop();
   std::string out;
   util::JsonWriter(out)
