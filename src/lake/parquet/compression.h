@@ -18,8 +18,6 @@ class PageCompressor {
   PageCompressor(const PageCompressor&) = delete;
   PageCompressor& operator=(const PageCompressor&) = delete;
 
-  CompressionCodec codec() const { return codec_; }
-
   // Replaces `out` with `input` compressed. Throws std::runtime_error on codec failure.
   void compress(std::string_view input, std::string& out);
 

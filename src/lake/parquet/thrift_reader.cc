@@ -7,8 +7,8 @@
 namespace tributary::lake::parquet {
 
 const ThriftValue* ThriftValue::field(std::int16_t id) const {
-  for (const auto& [fid, v] : fields) {
-    if (fid == id) return &v;
+  for (const ThriftField& f : fields) {
+    if (f.id == id) return &f.value;
   }
   return nullptr;
 }
@@ -67,7 +67,7 @@ ThriftValue ThriftCompactReader::read_struct_at(int depth) {
     } else {
       v = read_value(type, depth + 1);
     }
-    s.fields.emplace_back(id, std::move(v));
+    s.fields.push_back({id, std::move(v)});
   }
 }
 

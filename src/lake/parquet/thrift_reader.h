@@ -9,12 +9,13 @@
 
 #include <cstdint>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "lake/parquet/thrift_compact.h"
 
 namespace tributary::lake::parquet {
+
+struct ThriftField;
 
 struct ThriftValue {
   ThriftType type = ThriftType::kStruct;  // booleans are kBoolTrue with `integer` 0 or 1
@@ -22,12 +23,17 @@ struct ThriftValue {
   double real = 0;
   std::string_view binary;  // points into the parsed input
   std::vector<ThriftValue> elements;
-  std::vector<std::pair<std::int16_t, ThriftValue>> fields;
+  std::vector<ThriftField> fields;  // struct fields in the order read
 
   // The field with `id`, or nullptr.
   const ThriftValue* field(std::int16_t id) const;
   // The field's integer; throws std::runtime_error naming `what` when it is absent.
   std::int64_t required_int(std::int16_t id, const char* what) const;
+};
+
+struct ThriftField {
+  std::int16_t id;
+  ThriftValue value;
 };
 
 class ThriftCompactReader {
