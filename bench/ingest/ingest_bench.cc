@@ -132,14 +132,18 @@ void throughput(const Options& o, const std::string& label, const std::string& w
   server::MetricsRegistry metrics;
   ingest::Ingester ingester(config_for(dir, wh), metrics);
   const auto started = Clock::now();
+  const std::clock_t cpu_started = std::clock();
   const ingest::IngestTotals t = ingester.run(true);
   const double s = std::chrono::duration<double>(Clock::now() - started).count();
+  // This process's CPU time, all threads (a PostgreSQL server's own is not included).
+  const double cpu = static_cast<double>(std::clock() - cpu_started) / CLOCKS_PER_SEC;
   std::printf(
       "throughput  %-10s objects %3llu  events %8llu  new %8llu  %6.2f s  %9.0f events/s  %6.1f "
-      "MB/s\n",
+      "MB/s  cpu %6.2f s  %9.0f events/cpu-s\n",
       label.c_str(), static_cast<unsigned long long>(t.objects),
       static_cast<unsigned long long>(t.events), static_cast<unsigned long long>(t.new_events), s,
-      static_cast<double>(t.new_events) / s, static_cast<double>(bytes) / 1e6 / s);
+      static_cast<double>(t.new_events) / s, static_cast<double>(bytes) / 1e6 / s, cpu,
+      static_cast<double>(t.new_events) / cpu);
   std::fflush(stdout);
 }
 
@@ -242,6 +246,8 @@ int main(int argc, char** argv) {
     throughput(o, "sqlite", "", listens, views);
     if (!o.postgres.empty()) throughput(o, "postgresql", o.postgres, listens, views);
     for (bool webhook : {true, false}) {
+      if (o.fresh_objects <= 0) break;
+      if (o.fresh_objects <= 0) break;
       freshness(o, "sqlite", "", webhook, listens);
       if (!o.postgres.empty()) freshness(o, "postgresql", o.postgres, webhook, listens);
     }
