@@ -71,7 +71,10 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
   if (config.lake.empty()) throw std::invalid_argument("no lake: pass --lake");
   if (config.warehouse.empty()) throw std::invalid_argument("no warehouse: pass --warehouse");
   ReplayResult result;
-  result.in_place = options.to_lake.empty() || options.to_lake == config.lake;
+  const std::unique_ptr<store::ObjectStore> origin = store::open_store(config.lake, config.store);
+  // Compared as the stores name themselves, so "file:///lake/" and "file:///lake" are one lake.
+  result.in_place = options.to_lake.empty() ||
+                    store::open_store(options.to_lake, config.store)->uri() == origin->uri();
   if (result.in_place && (!options.bronze.since.empty() || !options.bronze.until.empty())) {
     throw std::invalid_argument(
         "--since/--until need --to-lake: in place, whole streams are replayed (old silver files "
@@ -85,7 +88,6 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
     }
   }
 
-  const std::unique_ptr<store::ObjectStore> origin = store::open_store(config.lake, config.store);
   auto bronze = std::make_unique<BronzeSource>(*origin, options.bronze);
   result.bronze_objects = bronze->objects();
   result.unparsed_names = bronze->unparsed();

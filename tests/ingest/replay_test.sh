@@ -73,9 +73,10 @@ out=$(replay --lake "file://$work/inplace" --warehouse "$(wh inplace)")
   || fail "in-place summary: $out"
 new_silver=$(cd "$work/inplace" && find silver quarantine -type f | sort)
 [[ -z $(comm -12 <(echo "$old_silver") <(echo "$new_silver")) ]] || fail "old silver files kept"
-# Running it again finds everything committed: nothing changes.
-out=$(replay --lake "file://$work/inplace" --warehouse "$(wh inplace)")
-[[ $out == *'"batches":0,'*'"replaced_files":0}' ]] || fail "second in-place run: $out"
+# Running it again finds everything committed: nothing changes. (--to-lake naming the same lake,
+# spelled differently, is in place too.)
+out=$(replay --lake "file://$work/inplace" --to-lake "file://$work/inplace/" --warehouse "$(wh inplace)")
+[[ $out == '{"in_place":true,'*'"batches":0,'*'"replaced_files":0}' ]] || fail "second in-place run: $out"
 [[ $(cd "$work/inplace" && find silver quarantine -type f | sort) == "$new_silver" ]] \
   || fail "second in-place run changed files"
 
