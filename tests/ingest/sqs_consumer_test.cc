@@ -10,13 +10,17 @@
 #include <simdjson.h>
 
 #include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <regex>
 #include <thread>
 
+#include "ingest/ingester.h"
+#include "ingest/ledger.h"
 #include "store/credentials.h"
 #include "store/digest.h"
+#include "store/file_store.h"
 #include "store/sigv4.h"
 #include "util/json_writer.h"
 
@@ -324,6 +328,33 @@ TEST_F(SqsConsumerTest, StopEndsALongPollPromptly) {
   const auto started = std::chrono::steady_clock::now();
   consumer.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+// What `tributary run` wires up: messages become ledger rows through Ingester::hint().
+TEST_F(SqsConsumerTest, FeedsTheIngesterLedger) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("sqs_ingester_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "raw");
+  store::FileStore(dir / "raw").put("Raw/listen_events/2024061710_0.json", "{}\n");
+  IngestConfig config;
+  config.source = "file://" + (dir / "raw").string();
+  config.lake = "file://" + (dir / "lake").string();
+  config.state = "sqlite://" + (dir / "state.db").string();
+  config.http_enabled = false;
+  finalize_config(config);
+  server::MetricsRegistry metrics;
+  Ingester ingester(config, metrics);
+
+  sqs_.send("m1", s3_event("Raw/listen_events/2024061710_0.json"));
+  sqs_.send("m2", s3_event("Raw/listen_events/2024061710_9.json"));  // no such object
+  SqsConsumer consumer(
+      options(), [&](const std::vector<ObjectHint>& hints) { ingester.hint(hints); }, env());
+  ASSERT_TRUE(consumer.poll_once());
+  EXPECT_EQ(sqs_.deleted().size(), 2u);
+  const auto state = warehouse::Warehouse::open(config.state);
+  EXPECT_EQ(Ledger(*state, "test").counts().seen, 1u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(UnwrapSns, PassesOtherBodiesThrough) {
