@@ -95,6 +95,7 @@ void run(const RunFlags& flags) {
     ingest::SqsConsumerOptions options;
     options.queue_url = config.sqs_queue_url;
     options.store = config.store;
+    options.metrics = &metrics;
     sqs = std::make_unique<ingest::SqsConsumer>(
         options, [&](const std::vector<ingest::ObjectHint>& hints) { ingester.hint(hints); });
     sqs->start();

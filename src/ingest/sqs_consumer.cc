@@ -183,6 +183,22 @@ SqsConsumer::Response SqsConsumer::call(const std::string& action, const std::st
   return out;
 }
 
+void SqsConsumer::count(std::atomic<std::uint64_t>& stat, std::uint64_t n, std::string_view metric,
+                        std::string_view outcome) {
+  stat += n;
+  if (options_.metrics == nullptr) return;
+  if (metric == "messages") {
+    options_.metrics
+        ->counter("tributary_sqs_messages_total", "SQS messages, by outcome",
+                  {{"outcome", std::string(outcome)}})
+        .inc(n);
+  } else if (metric == "hints") {
+    options_.metrics->counter("tributary_sqs_hints_total", "Objects announced through SQS").inc(n);
+  } else {
+    options_.metrics->counter("tributary_sqs_errors_total", "Failed SQS calls").inc(n);
+  }
+}
+
 bool SqsConsumer::poll_once() {
   std::string request;
   util::JsonWriter(request)
@@ -201,7 +217,7 @@ bool SqsConsumer::poll_once() {
   const Response received = call("ReceiveMessage", request);
   if (!received.ok) {
     if (!stopping_) {
-      ++stats_.errors;
+      count(stats_.errors, 1, "errors");
       util::log_warn("sqs.receive_failed", {{"error", util::redact(received.body)}});
     }
     return false;
@@ -210,12 +226,12 @@ bool SqsConsumer::poll_once() {
   try {
     messages = parse_messages(received.body);
   } catch (const std::exception& e) {
-    ++stats_.errors;
+    count(stats_.errors, 1, "errors");
     util::log_warn("sqs.receive_failed", {{"error", std::string(e.what())}});
     return false;
   }
   ++stats_.receives;
-  stats_.messages += messages.size();
+  count(stats_.messages, messages.size(), "messages", "received");
 
   std::vector<const Message*> done;  // to delete
   for (const Message& m : messages) {
@@ -223,7 +239,7 @@ bool SqsConsumer::poll_once() {
     try {
       hints = parse_s3_event(unwrap_sns(m.body));
     } catch (const std::exception& e) {
-      ++stats_.bad_messages;
+      count(stats_.bad_messages, 1, "messages", "bad");
       util::log_warn("sqs.bad_message",
                      {{"message_id", m.message_id}, {"error", std::string(e.what())}});
       done.push_back(&m);
@@ -231,10 +247,10 @@ bool SqsConsumer::poll_once() {
     }
     try {
       if (!hints.empty()) handler_(hints);
-      stats_.hints += hints.size();
+      count(stats_.hints, hints.size(), "hints");
       done.push_back(&m);
     } catch (const std::exception& e) {
-      ++stats_.handler_errors;
+      count(stats_.handler_errors, 1, "messages", "handler_error");
       const bool give_up = m.receive_count >= options_.max_receives;
       util::log_warn("sqs.handler_failed", {{"message_id", m.message_id},
                                             {"receive_count", m.receive_count},
@@ -259,7 +275,7 @@ bool SqsConsumer::poll_once() {
   const Response deleted = call("DeleteMessageBatch", del);
   if (!deleted.ok) {
     // The messages come back after their visibility timeout; handling them twice is harmless.
-    ++stats_.errors;
+    count(stats_.errors, 1, "errors");
     util::log_warn("sqs.delete_failed", {{"error", util::redact(deleted.body)}});
     return false;
   }
@@ -271,7 +287,7 @@ bool SqsConsumer::poll_once() {
       root["Failed"].get(failures) == simdjson::SUCCESS) {
     failed = failures.size();
   }
-  stats_.deleted += done.size() - failed;
+  count(stats_.deleted, done.size() - failed, "messages", "deleted");
   if (failed > 0) {
     util::log_warn("sqs.delete_failed", {{"failed", failed}});
   }

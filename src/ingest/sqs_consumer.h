@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "ingest/s3_event.h"
+#include "server/metrics.h"
 #include "store/store_config.h"
 
 namespace tributary::store {
@@ -51,6 +52,9 @@ struct SqsConsumerOptions {
   int max_receives = 5;        // a message the handler keeps failing on is dropped after this
   std::chrono::milliseconds base_backoff{200};
   std::chrono::milliseconds max_backoff{20'000};
+  // When set, SqsStats are also counted there: tributary_sqs_messages_total{outcome} (received,
+  // deleted, bad, handler_error), tributary_sqs_hints_total, tributary_sqs_errors_total.
+  server::MetricsRegistry* metrics = nullptr;
 };
 
 struct SqsStats {
@@ -97,6 +101,9 @@ class SqsConsumer {
     std::string body;  // the response, or what went wrong
   };
   Response call(const std::string& action, const std::string& body);
+  // Adds n to `stat` and, with options.metrics, to the metric named after it.
+  void count(std::atomic<std::uint64_t>& stat, std::uint64_t n, std::string_view metric,
+             std::string_view outcome = {});
   void loop();
 
   SqsConsumerOptions options_;

@@ -273,11 +273,20 @@ TEST_F(SqsConsumerTest, BadMessagesAreDeletedAtOnceAndTestEventsYieldNothing) {
   sqs_.send("bad2", R"({"Type":"Notification","Message":42})");
   sqs_.send("bad3", R"({"Records":"nope"})");
   sqs_.send("test", R"({"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"raw"})");
-  SqsConsumer consumer(options(), recorder(), env());
+  server::MetricsRegistry metrics;
+  SqsConsumerOptions o = options();
+  o.metrics = &metrics;
+  SqsConsumer consumer(o, recorder(), env());
   ASSERT_TRUE(consumer.poll_once());
   EXPECT_TRUE(keys_.empty());
   EXPECT_EQ(sqs_.deleted().size(), 4u);
   EXPECT_EQ(consumer.stats().bad_messages, 3u);
+  const std::string rendered = metrics.render();
+  EXPECT_NE(rendered.find(R"(tributary_sqs_messages_total{outcome="bad"} 3)"), std::string::npos)
+      << rendered;
+  EXPECT_NE(rendered.find(R"(tributary_sqs_messages_total{outcome="deleted"} 4)"),
+            std::string::npos)
+      << rendered;
 }
 
 TEST_F(SqsConsumerTest, HandlerFailuresAreRetriedThenDropped) {
