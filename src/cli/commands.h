@@ -24,5 +24,6 @@ void add_run_command(CLI::App& app);
 void add_status_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
+void add_replay_command(CLI::App& app);
 
 }  // namespace tributary::cli

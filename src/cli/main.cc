@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   tributary::cli::add_status_command(app);
   tributary::cli::add_generate_command(app);
   tributary::cli::add_demo_command(app);
+  tributary::cli::add_replay_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "ingest/ingester.h"
+#include "ingest/sqs_consumer.h"
 #include "server/operations_server.h"
 #include "server/status_board.h"
 #include "util/json_writer.h"
@@ -148,11 +149,22 @@ void run(const RunFlags& flags) {
     http->serve_status(board, report_page);
     http->start();
   }
+  std::unique_ptr<ingest::SqsConsumer> sqs;
+  if (!config.sqs_queue_url.empty()) {
+    ingest::SqsConsumerOptions options;
+    options.queue_url = config.sqs_queue_url;
+    options.store = config.store;
+    options.metrics = &metrics;
+    sqs = std::make_unique<ingest::SqsConsumer>(
+        options, [&](const std::vector<ingest::ObjectHint>& hints) { ingester.hint(hints); });
+    sqs->start();
+  }
   util::log_info("run.started", {{"source", config.source},
                                  {"lake", config.lake},
                                  {"worker", config.worker_id},
                                  {"until_idle", flags.until_idle}});
   const ingest::IngestTotals t = ingester.run(flags.until_idle);
+  if (sqs) sqs->stop();
   if (http) http->stop();
   if (progress) progress->finish();
   std::string out;

@@ -10,6 +10,7 @@
 
 #include "ingest/archive.h"
 #include "ingest/sql_lake_manifest.h"
+#include "ingest/replay_source.h"
 #include "ingest/staged_writes.h"
 #include "util/log.h"
 
@@ -38,8 +39,25 @@ struct Fetched {
   std::string sha256;
 };
 
+// Step 1 and 2 for one object read from the bronze archive (replay).
+Fetched fetch_from_bronze(BronzeSource& bronze, store::ObjectStore& lake, const ClaimedObject& o,
+                          bool write_archive) {
+  Fetched out;
+  std::optional<BronzeFetch> got = bronze.fetch(o.key, o.etag);
+  if (!got) {
+    out.vanished = true;
+    out.why = "no longer in the bronze archive";
+    return out;
+  }
+  if (write_archive) lake.put(got->bronze_key, got->stored);
+  out.sha256 = sha256_hex(got->raw);
+  out.bronze_key = std::move(got->bronze_key);
+  out.bytes = std::move(got->raw);
+  return out;
+}
+
 std::vector<Fetched> fetch_and_archive(store::ObjectStore& source, store::ObjectStore& lake,
-                                       const BatchPlan& plan, std::size_t concurrency) {
+                                       const BatchPlan& plan, const CommitOptions& options) {
   std::vector<Fetched> out(plan.objects.size());
   std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
@@ -48,6 +66,10 @@ std::vector<Fetched> fetch_and_archive(store::ObjectStore& source, store::Object
     for (std::size_t i = next++; i < out.size(); i = next++) {
       const ClaimedObject& o = plan.objects[i];
       try {
+        if (options.replay_source != nullptr) {
+          out[i] = fetch_from_bronze(*options.replay_source, lake, o, options.write_archive);
+          continue;
+        }
         store::GetResult got;
         try {
           got = source.get(o.key);
@@ -64,7 +86,7 @@ std::vector<Fetched> fetch_and_archive(store::ObjectStore& source, store::Object
           continue;
         }
         const BronzeCopy copy = bronze_copy(plan.stream, plan.ingest_date, o.key, o.etag, got.body);
-        lake.put(copy.key, copy.bytes);
+        if (options.write_archive) lake.put(copy.key, copy.bytes);
         out[i].sha256 = sha256_hex(got.body);
         out[i].bronze_key = copy.key;
         out[i].bytes = std::move(got.body);
@@ -76,7 +98,7 @@ std::vector<Fetched> fetch_and_archive(store::ObjectStore& source, store::Object
       }
     }
   };
-  const std::size_t threads = std::clamp<std::size_t>(concurrency, 1, out.size());
+  const std::size_t threads = std::clamp<std::size_t>(options.fetch_concurrency, 1, out.size());
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
@@ -161,8 +183,7 @@ BatchCommitter::BatchCommitter(store::ObjectStore& source, store::ObjectStore& l
 
 BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
   BatchOutcome outcome;
-  std::vector<Fetched> fetched =
-      fetch_and_archive(source_, lake_, plan, options_.fetch_concurrency);
+  std::vector<Fetched> fetched = fetch_and_archive(source_, lake_, plan, options_);
 
   event::ObjectDecoder decoder(plan.stream, options_.decode);
   event::EventBatch batch(plan.stream);

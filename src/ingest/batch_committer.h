@@ -30,6 +30,8 @@
 
 namespace tributary::ingest {
 
+class BronzeSource;
+
 struct CommitOptions {
   event::DecodeOptions decode;
   lake::SilverWriteOptions silver;
@@ -37,6 +39,12 @@ struct CommitOptions {
   // Load new events into the warehouse's star schema (false when the state database is only a
   // local state file).
   bool load_warehouse = true;
+  // Replay (replay_source.h): objects are read from this bronze archive instead of the source
+  // store, and their bronze copies keep the keys (and so the ingest dates) they have there.
+  BronzeSource* replay_source = nullptr;
+  // Whether step 2 writes the bronze copy; false only when replaying in place (the copy is
+  // already where it would be written).
+  bool write_archive = true;
 };
 
 struct BatchOutcome {

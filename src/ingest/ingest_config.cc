@@ -60,7 +60,7 @@ void load_config_file(const std::string& path, IngestConfig& c) {
   check_keys(in,
              {"raw_prefix", "streams", "extensions", "poll_interval_ms", "lookback_hours",
               "full_sweep_interval_s", "batch_max_objects", "batch_max_bytes", "lease_ms",
-              "max_attempts", "fetch_concurrency", "worker_id"},
+              "max_attempts", "fetch_concurrency", "worker_id", "sqs_queue_url"},
              where + " ingest");
   if (in) {
     read(in, "raw_prefix", c.raw_prefix, where);
@@ -90,6 +90,7 @@ void load_config_file(const std::string& path, IngestConfig& c) {
     read(in, "max_attempts", c.max_attempts, where);
     read(in, "fetch_concurrency", c.fetch_concurrency, where);
     read(in, "worker_id", c.worker_id, where);
+    read(in, "sqs_queue_url", c.sqs_queue_url, where);
   }
   const YAML::Node dec = root["decode"];
   check_keys(dec, {"max_line_bytes", "quarantine_line_cap", "max_object_bytes"}, where + " decode");
@@ -130,6 +131,7 @@ void apply_environment(IngestConfig& c) {
   env_string("TRIBUTARY_WAREHOUSE", c.warehouse);
   env_string("TRIBUTARY_STATE", c.state);
   env_string("TRIBUTARY_LISTEN", c.listen);
+  env_string("TRIBUTARY_SQS_QUEUE_URL", c.sqs_queue_url);
   env_string("TRIBUTARY_WEBHOOK_TOKEN", c.webhook_token);
   env_string("TRIBUTARY_LOG_FORMAT", c.log_format);
   env_string("TRIBUTARY_LOG_LEVEL", c.log_level);

@@ -34,6 +34,9 @@ struct IngestConfig {
   int max_attempts = 5;
   std::size_t fetch_concurrency = 4;
   std::string worker_id;  // default: <hostname>-<pid>
+  // Amazon SQS queue receiving the raw bucket's S3 event notifications (sqs_consumer.h); empty:
+  // none.                                                        env TRIBUTARY_SQS_QUEUE_URL
+  std::string sqs_queue_url;
 
   event::DecodeOptions decode;
   lake::SilverWriteOptions silver;

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "ingest/fluentd_key.h"
+#include "ingest/replay_source.h"
 #include "store/open_store.h"
 #include "util/log.h"
 
@@ -59,8 +60,16 @@ server::BatchRecord status_record(const std::string& stream, const BatchOutcome&
 }  // namespace
 
 Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics)
+    : Ingester(std::move(config), metrics, ReplaySetup{}) {}
+
+Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics, ReplaySetup replay)
     : config_(std::move(config)), metrics_(metrics) {
-  source_ = store::open_store(config_.source, observed(config_.store, "source", metrics_));
+  BronzeSource* bronze = replay.source.get();
+  if (replay.source) {
+    source_ = std::move(replay.source);
+  } else {
+    source_ = store::open_store(config_.source, observed(config_.store, "source", metrics_));
+  }
   lake_ = store::open_store(config_.lake, observed(config_.store, "lake", metrics_));
   const std::string& state_uri = config_.warehouse.empty() ? config_.state : config_.warehouse;
   state_ = warehouse::Warehouse::open(state_uri);
@@ -71,6 +80,8 @@ Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics)
   commit.silver = config_.silver;
   commit.fetch_concurrency = config_.fetch_concurrency;
   commit.load_warehouse = !config_.warehouse.empty();
+  commit.replay_source = bronze;
+  commit.write_archive = replay.write_archive;
   committer_ = std::make_unique<BatchCommitter>(*source_, *lake_, *state_, commit);
   ListingPollerOptions poll;
   poll.raw_prefix = config_.raw_prefix;
@@ -251,15 +262,18 @@ IngestTotals Ingester::run(bool until_idle) {
 
 std::size_t Ingester::hint(const std::vector<ObjectHint>& hints) {
   std::vector<ListedObject> found;
+  const std::string source_uri = source_->uri();
   for (const ObjectHint& h : hints) {
-    const auto parsed = parse_fluentd_key(h.key, config_.raw_prefix);
+    const auto key = store_relative_key(h, source_uri);
+    if (!key) continue;  // another bucket, or outside the source's prefix
+    const auto parsed = parse_fluentd_key(*key, config_.raw_prefix);
     if (!parsed) continue;
     if (std::find(config_.streams.begin(), config_.streams.end(), parsed->stream) ==
         config_.streams.end()) {
       continue;
     }
     // The notification's ETag may be stale or absent: the source is asked.
-    if (auto info = source_->head(h.key)) found.push_back(ListedObject{parsed->stream, *info});
+    if (auto info = source_->head(*key)) found.push_back(ListedObject{parsed->stream, *info});
   }
   std::size_t added = 0;
   {

@@ -28,9 +28,20 @@ struct IngestTotals {
   std::uint64_t events = 0, new_events = 0, duplicates = 0, quarantined = 0;
 };
 
+class BronzeSource;
+
+// What `tributary replay` changes: the source is the lake's bronze archive (replay_source.h)
+// rather than config.source; the committer reads objects from it and, in place, does not write
+// bronze copies again.
+struct ReplaySetup {
+  std::unique_ptr<BronzeSource> source;
+  bool write_archive = true;
+};
+
 class Ingester {
  public:
   Ingester(IngestConfig config, server::MetricsRegistry& metrics);
+  Ingester(IngestConfig config, server::MetricsRegistry& metrics, ReplaySetup replay);
   ~Ingester();
 
   // Optional observers, set before run(); either may be null. The board feeds the status page;

@@ -75,4 +75,17 @@ std::vector<ObjectHint> parse_s3_event(std::string_view json) {
   return hints;
 }
 
+std::optional<std::string> store_relative_key(const ObjectHint& hint, std::string_view store_uri) {
+  constexpr std::string_view kS3 = "s3://";
+  if (!store_uri.starts_with(kS3)) return hint.key;
+  const std::string_view rest = store_uri.substr(kS3.size());
+  const auto slash = rest.find('/');
+  const std::string_view bucket = rest.substr(0, slash);
+  std::string prefix = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
+  if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
+  if (!hint.bucket.empty() && hint.bucket != bucket) return std::nullopt;
+  if (!hint.key.starts_with(prefix)) return std::nullopt;
+  return hint.key.substr(prefix.size());
+}
+
 }  // namespace tributary::ingest

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,12 @@ struct ObjectHint {
 // yield nothing. Throws std::invalid_argument naming what is wrong when `json` is not an S3 event
 // notification.
 std::vector<ObjectHint> parse_s3_event(std::string_view json);
+
+// The key of `hint` relative to the store `store_uri` names (ObjectStore keys are relative to the
+// store's prefix; notifications carry the bucket's full key): for "s3://bucket/prefix", nullopt
+// when the notification names another bucket or a key outside "prefix/", else the key without
+// "prefix/". Keys for other stores (file://: MinIO in front of a directory) are taken as they are.
+std::optional<std::string> store_relative_key(const ObjectHint& hint, std::string_view store_uri);
 
 // Decodes application/x-www-form-urlencoded text ("%2F" -> "/", "+" -> " "). Throws
 // std::invalid_argument on a malformed escape.

@@ -47,6 +47,11 @@ struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+// CURLOPT_XFERINFOFUNCTION: a non-zero return aborts the transfer.
+int on_progress(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 }  // namespace
 
 std::string HttpResponse::header(const std::string& lower_name) const {
@@ -130,6 +135,11 @@ HttpClient::Outcome HttpClient::perform(const HttpRequest& request) {
     add_header("Content-Type:");
   }
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  if (request.cancel != nullptr) {
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(request.cancel));
+  }
 
   const CURLcode rc = curl_easy_perform(h);
   ++requests_;

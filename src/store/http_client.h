@@ -27,6 +27,9 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string_view body;
+  // When set and it becomes true, the exchange is abandoned within about a second (a transport
+  // error): lets a long poll end promptly on shutdown.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {

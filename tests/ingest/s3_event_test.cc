@@ -59,5 +59,15 @@ TEST(S3Event, UrlDecoding) {
   EXPECT_THROW(url_decode_form("bad%zz"), std::invalid_argument);
 }
 
+TEST(StoreRelativeKey, StripsTheSourcePrefixAndSkipsOtherBuckets) {
+  const ObjectHint hint{"raw", "landing/Raw/listen_events/2024061710_0.json", "", 0, ""};
+  EXPECT_EQ(store_relative_key(hint, "s3://raw/landing"), "Raw/listen_events/2024061710_0.json");
+  EXPECT_EQ(store_relative_key(hint, "s3://raw"), hint.key);
+  EXPECT_FALSE(store_relative_key(hint, "s3://other/landing"));
+  EXPECT_FALSE(store_relative_key(hint, "s3://raw/elsewhere"));
+  EXPECT_FALSE(store_relative_key(hint, "s3://raw/land"));  // a prefix is a whole path segment
+  EXPECT_EQ(store_relative_key(hint, "file:///data/raw"), hint.key);
+}
+
 }  // namespace
 }  // namespace tributary::ingest

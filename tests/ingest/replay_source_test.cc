@@ -1,0 +1,118 @@
+// parse_bronze_key() and BronzeSource: bronze names map back to the raw keys they archive.
+#include "ingest/replay_source.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ingest/archive.h"
+#include "store/file_store.h"
+
+namespace tributary::ingest {
+namespace {
+
+constexpr const char* kEtag = "0123456789abcdef0123456789abcdef";
+
+TEST(ParseBronzeKey, InvertsTheArchiveNaming) {
+  struct Case {
+    std::string raw_file;
+    std::string etag;
+    std::string content;
+    bool zstd_appended;
+  };
+  const std::string gz("\x1f\x8b\x08\x00rest", 8);
+  const std::vector<Case> cases = {
+      {"2023061719_20.json", kEtag, "{}\n", true},                      // plain: ".zst" appended
+      {"2023061719_21.gz", kEtag, gz, false},                           // gzip kept as it is
+      {"2023061719_22.json", std::string(kEtag) + "-3", "{}\n", true},  // multipart ETag
+      {"odd-name.v2-1.json", kEtag, "{}\n", true},                      // dashes and dots in stem
+  };
+  for (const Case& c : cases) {
+    const BronzeCopy copy = bronze_copy(event::Stream::kListen, "2024-06-17",
+                                        "Raw/listen_events/" + c.raw_file, c.etag, c.content);
+    const auto name = parse_bronze_key(copy.key);
+    ASSERT_TRUE(name) << copy.key;
+    EXPECT_EQ(name->stream, event::Stream::kListen);
+    EXPECT_EQ(name->ingest_date, "2024-06-17");
+    EXPECT_EQ(name->raw_file, c.raw_file) << copy.key;
+    EXPECT_EQ(name->etag, c.etag) << copy.key;
+    EXPECT_EQ(name->zstd_appended, c.zstd_appended) << copy.key;
+  }
+}
+
+TEST(ParseBronzeKey, RejectsOtherKeys) {
+  EXPECT_FALSE(parse_bronze_key("silver/listen_events/event_date=2024-06-17/part-1.parquet"));
+  EXPECT_FALSE(parse_bronze_key("bronze/listen_events/ingest_date=2024-06-17/no-etag.json"));
+  EXPECT_FALSE(parse_bronze_key(std::string("bronze/nope/ingest_date=2024-06-17/a-") + kEtag));
+  EXPECT_FALSE(parse_bronze_key(std::string("bronze/listen_events/2024-06-17/a-") + kEtag));
+}
+
+class BronzeSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("bronze_source_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    lake_ = std::make_unique<store::FileStore>(dir_.string());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void archive(const std::string& date, const std::string& raw_key, const std::string& etag,
+               const std::string& body) {
+    const BronzeCopy copy = bronze_copy(event::Stream::kListen, date, raw_key, etag, body);
+    lake_->put(copy.key, copy.bytes);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::FileStore> lake_;
+};
+
+TEST_F(BronzeSourceTest, ListsRawKeysAndFetchesExactRawBytes) {
+  const std::string other_etag = "ffffffffffffffffffffffffffffffff";
+  archive("2024-06-17", "Raw/listen_events/2024061710_0.json", kEtag, "line one\n");
+  archive("2024-06-18", "Raw/listen_events/2024061710_0.json", other_etag, "line two\n");
+  archive("2024-06-18", "Raw/listen_events/2024061711_0.json", kEtag, "line three\n");
+  lake_->put("bronze/listen_events/ingest_date=2024-06-18/README", "not an archive name");
+
+  BronzeSource all(*lake_, BronzeSourceOptions{});
+  EXPECT_EQ(all.objects(), 3u);
+  EXPECT_EQ(all.unparsed(), 1u);
+  const store::ListPage page = all.list("Raw/listen_events/");
+  ASSERT_EQ(page.objects.size(), 3u);
+  EXPECT_FALSE(page.truncated);
+  EXPECT_EQ(page.objects[0].key, "Raw/listen_events/2024061710_0.json");
+  EXPECT_EQ(page.objects[1].key, "Raw/listen_events/2024061710_0.json");
+  EXPECT_EQ(page.objects[2].key, "Raw/listen_events/2024061711_0.json");
+  EXPECT_EQ(all.list("Raw/listen_events/", "Raw/listen_events/2024061710_0.json").objects.size(),
+            1u);
+
+  const auto first = all.fetch("Raw/listen_events/2024061710_0.json", kEtag);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->raw, "line one\n");
+  EXPECT_NE(first->stored, first->raw);  // the archive's zstd frame
+  EXPECT_TRUE(first->bronze_key.starts_with("bronze/listen_events/ingest_date=2024-06-17/"));
+  const auto second = all.fetch("Raw/listen_events/2024061710_0.json", other_etag);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->raw, "line two\n");
+  EXPECT_FALSE(all.fetch("Raw/listen_events/2024061710_0.json", "0000"));
+  EXPECT_EQ(all.get("Raw/listen_events/2024061710_0.json").body, "line two\n");  // newest
+  EXPECT_THROW(all.put("Raw/x.json", "x"), store::StoreError);
+
+  BronzeSourceOptions dated;
+  dated.since = "2024-06-18";
+  dated.until = "2024-06-19";
+  dated.raw_prefix = "data/";
+  BronzeSource some(*lake_, dated);
+  EXPECT_EQ(some.objects(), 2u);
+  EXPECT_EQ(some.list("data/listen_events/").objects.size(), 2u);
+  EXPECT_TRUE(some.list("Raw/").objects.empty());
+
+  BronzeSourceOptions ledger;
+  ledger.raw_key_of_bronze[first->bronze_key] = "elsewhere/listen_events/sub/2024061710_0.json";
+  BronzeSource mapped(*lake_, ledger);
+  EXPECT_TRUE(mapped.fetch("elsewhere/listen_events/sub/2024061710_0.json", kEtag));
+}
+
+}  // namespace
+}  // namespace tributary::ingest
