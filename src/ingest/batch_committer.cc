@@ -9,8 +9,8 @@
 #include <unordered_set>
 
 #include "ingest/archive.h"
-#include "ingest/sql_lake_manifest.h"
 #include "ingest/replay_source.h"
+#include "ingest/sql_lake_manifest.h"
 #include "ingest/staged_writes.h"
 #include "util/log.h"
 
