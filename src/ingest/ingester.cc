@@ -139,6 +139,7 @@ IngestTotals Ingester::run(bool until_idle) {
   if (const std::size_t n = committer_->republish_pending(); n > 0) {
     util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
   }
+  bool waiting_for_claims = false;
   while (!stopping_) {
     poll_once();
     bool claimed_any = false;
@@ -151,7 +152,17 @@ IngestTotals Ingester::run(bool until_idle) {
         if (process_one(stream, totals)) progress = claimed_any = true;
       }
     }
-    if (until_idle && !claimed_any) break;
+    if (until_idle && !claimed_any) {
+      // Idle only when nothing is claimed either: objects claimed by a worker that died are
+      // claimable again once their lease ends, and this run must pick them up rather than leave
+      // them behind; objects a live worker holds are committed by it meanwhile.
+      const std::uint64_t claimed = ledger_->counts().claimed;
+      if (claimed == 0) break;
+      if (!waiting_for_claims) {
+        util::log_info("run.waiting_for_claims", {{"claimed", claimed}});
+        waiting_for_claims = true;
+      }
+    }
     std::unique_lock lock(wake_mutex_);
     wake_.wait_for(lock, config_.poll_interval, [&] { return woken_; });
     woken_ = false;
