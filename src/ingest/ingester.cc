@@ -173,14 +173,16 @@ IngestTotals Ingester::run(bool until_idle) {
 std::size_t Ingester::hint(const std::vector<ObjectHint>& hints) {
   std::vector<ListedObject> found;
   for (const ObjectHint& h : hints) {
-    const auto parsed = parse_fluentd_key(h.key, config_.raw_prefix);
+    const auto key = source_key_of(h, config_.source);
+    if (!key) continue;
+    const auto parsed = parse_fluentd_key(*key, config_.raw_prefix);
     if (!parsed) continue;
     if (std::find(config_.streams.begin(), config_.streams.end(), parsed->stream) ==
         config_.streams.end()) {
       continue;
     }
     // The notification's ETag may be stale or absent: the source is asked.
-    if (auto info = source_->head(h.key)) found.push_back(ListedObject{parsed->stream, *info});
+    if (auto info = source_->head(*key)) found.push_back(ListedObject{parsed->stream, *info});
   }
   std::size_t added = 0;
   {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,12 @@ struct ObjectHint {
 // yield nothing. Throws std::invalid_argument naming what is wrong when `json` is not an S3 event
 // notification.
 std::vector<ObjectHint> parse_s3_event(std::string_view json);
+
+// The key, in the store at `source_uri`, of the object a notification names. Notifications name
+// objects by bucket and full key; a store opened on s3://bucket/prefix sees keys under "prefix/".
+// nullopt when the object is in another bucket or outside the prefix. A file:// source has no
+// bucket: the key is taken as it is.
+std::optional<std::string> source_key_of(const ObjectHint& hint, std::string_view source_uri);
 
 // Decodes application/x-www-form-urlencoded text ("%2F" -> "/", "+" -> " "). Throws
 // std::invalid_argument on a malformed escape.

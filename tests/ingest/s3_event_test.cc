@@ -59,5 +59,15 @@ TEST(S3Event, UrlDecoding) {
   EXPECT_THROW(url_decode_form("bad%zz"), std::invalid_argument);
 }
 
+TEST(S3Event, SourceKeyIsRelativeToTheSourcePrefix) {
+  const ObjectHint hint{"raw", "team/raw/Raw/listen_events/1_0.json", "", 0, "ObjectCreated:Put"};
+  EXPECT_EQ(source_key_of(hint, "s3://raw/team/raw"), "Raw/listen_events/1_0.json");
+  EXPECT_EQ(source_key_of(hint, "s3://raw/team/raw/"), "Raw/listen_events/1_0.json");
+  EXPECT_EQ(source_key_of(hint, "s3://raw"), "team/raw/Raw/listen_events/1_0.json");
+  EXPECT_EQ(source_key_of(hint, "s3://raw/other"), std::nullopt);
+  EXPECT_EQ(source_key_of(hint, "s3://another-bucket/team/raw"), std::nullopt);
+  EXPECT_EQ(source_key_of(hint, "file:///data/raw"), hint.key);
+}
+
 }  // namespace
 }  // namespace tributary::ingest
