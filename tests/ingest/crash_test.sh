@@ -4,22 +4,30 @@
 # oracle of e2e_lib.sh check_run: no lost event, no duplicate row, no file outside lake_file, no
 # batch left claimed or committed-unpublished).
 #
-#   crash_test.sh postgres|sqlite
+#   crash_test.sh postgres|sqlite      file:// source and lake, that state database
+#   crash_test.sh s3-postgres          source and lake on s3rver, PostgreSQL
 # Environment: E2E_SEED (default: the clock; printed, so a failure can be replayed), E2E_KILLS
 # (default 20; 6 when E2E_SHORT is set, as under ASan).
 set -euo pipefail
 # shellcheck source=tests/ingest/e2e_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
-dialect=${1:?usage: crash_test.sh postgres|sqlite}
+setup=${1:?usage: crash_test.sh postgres|sqlite|s3-postgres}
 seed=${E2E_SEED:-$(date +%s)}
 kills=${E2E_KILLS:-$([[ -n ${E2E_SHORT:-} ]] && echo 6 || echo 20)}
-echo "crash test ($dialect): seed $seed, $kills kills (replay with E2E_SEED=$seed)"
+echo "crash test ($setup): seed $seed, $kills kills (replay with E2E_SEED=$seed)"
 RANDOM=$seed
 
-source_uri="file://$work/source"
-lake_uri="file://$work/lake"
-mkdir -p "$work/source" "$work/lake"
-state=$(new_database "$dialect")
+if [[ $setup == s3-* ]]; then
+  use_s3rver
+  prefix="e2e-crash-$$-$RANDOM"
+  source_uri="s3://tributary-test/$prefix/raw"
+  lake_uri="s3://tributary-test/$prefix/lake"
+else
+  source_uri="file://$work/source"
+  lake_uri="file://$work/lake"
+  mkdir -p "$work/source" "$work/lake"
+fi
+state=$(new_database "${setup#s3-}")
 # Short leases so that the claims of a killed run are taken over quickly; small batches so that
 # a run goes through many claim/commit/publish cycles a kill can interrupt.
 cat >"$work/config.yaml" <<YAML
@@ -74,4 +82,4 @@ note "final run: $(cat "$work/final.json")"
 check_run "$lake_uri" "$state" warehouse
 events=$(sql "$state" "SELECT (SELECT count(*) FROM fact_listen) + (SELECT count(*) FROM fact_page_view)
   + (SELECT count(*) FROM fact_auth) + (SELECT count(*) FROM fact_status_change)")
-echo "crash test ($dialect): seed $seed, kills $kills ($killed_busy mid-run), events $events, lost 0, duplicates 0: ok"
+echo "crash test ($setup): seed $seed, kills $kills ($killed_busy mid-run), events $events, lost 0, duplicates 0: ok"
