@@ -78,6 +78,11 @@ deadline=$((SECONDS + 120))
 "$TRIBUTARY" "${run_args[@]}" >"$work/final.json" 2>"$work/final.log" ||
   { tail -20 "$work/final.log" >&2; fail "the final run exited non-zero"; }
 note "final run: $(cat "$work/final.json")"
+# What the kills interrupted, as the restarted runs saw it.
+republished=$(cat "$work/runs.log" "$work/final.log" | grep -c '"event":"batch.republished"' || true)
+taken_over=$(cat "$work/runs.log" "$work/final.log" | grep -c '"event":"run.waiting_for_claims"' || true)
+note "batches committed but not published at a kill, republished on restart: $republished;" \
+  "runs that waited for a dead run's claims: $taken_over"
 ((SECONDS < deadline)) || fail "the final run took more than 120 s"
 check_run "$lake_uri" "$state" warehouse
 events=$(sql "$state" "SELECT (SELECT count(*) FROM fact_listen) + (SELECT count(*) FROM fact_page_view)
