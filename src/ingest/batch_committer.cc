@@ -263,11 +263,13 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
   return outcome;
 }
 
-std::size_t BatchCommitter::republish_pending() {
+std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms) {
   std::size_t republished = 0;
+  const SqlValue before[] = {committed_before_ms};
   for (const SqlRow& batch_row : state_.connection().query(
            "SELECT batch_id, stream, ingest_date FROM ingest_batch WHERE status = 'committed'"
-           " ORDER BY created_ms")) {
+           " AND committed_ms < $1 ORDER BY created_ms",
+           before)) {
     BatchPlan plan{*batch_row[0], *event::stream_from_name(*batch_row[1]), *batch_row[2], {}};
     const SqlValue id[] = {plan.batch_id};
     // The batch as it committed: its objects in plan order, read back from bronze.

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -65,8 +66,11 @@ class BatchCommitter {
   // (store errors after retries, database errors, LeaseLost); nothing is committed then.
   BatchOutcome process(const BatchPlan& plan);
 
-  // Publishes every batch that committed but did not publish (see above). Returns how many.
-  std::size_t republish_pending();
+  // Publishes every batch that committed but did not publish (see above), or only those committed
+  // before `committed_before_ms`: a live worker publishes its own batch moments after committing
+  // it, so a surviving worker only repairs the batches of one that died. Returns how many.
+  std::size_t republish_pending(
+      std::int64_t committed_before_ms = std::numeric_limits<std::int64_t>::max());
 
  private:
   store::ObjectStore& source_;

@@ -141,6 +141,12 @@ IngestTotals Ingester::run(bool until_idle) {
   }
   bool waiting_for_claims = false;
   while (!stopping_) {
+    // A worker that died between commit and publish left its batch unpublished; the survivors
+    // publish it once it is older than a lease (its own worker would have long finished).
+    if (const std::size_t n = committer_->republish_pending(now_ms() - config_.batch.lease_ms);
+        n > 0) {
+      util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
+    }
     poll_once();
     bool claimed_any = false;
     // Round-robin over streams, one batch each, so a backlog in one stream does not starve the
@@ -153,13 +159,15 @@ IngestTotals Ingester::run(bool until_idle) {
       }
     }
     if (until_idle && !claimed_any) {
-      // Idle only when nothing is claimed either: objects claimed by a worker that died are
-      // claimable again once their lease ends, and this run must pick them up rather than leave
-      // them behind; objects a live worker holds are committed by it meanwhile.
+      // Idle only when nothing is claimed or unpublished either: the claims and the committed
+      // batches of a worker that died are this run's to finish once their lease ends (see
+      // above); those of a live worker are finished by it meanwhile.
       const std::uint64_t claimed = ledger_->counts().claimed;
-      if (claimed == 0) break;
+      const std::uint64_t unpublished = ledger_->unpublished_batches();
+      if (claimed == 0 && unpublished == 0) break;
       if (!waiting_for_claims) {
-        util::log_info("run.waiting_for_claims", {{"claimed", claimed}});
+        util::log_info("run.waiting_for_claims",
+                       {{"claimed", claimed}, {"unpublished_batches", unpublished}});
         waiting_for_claims = true;
       }
     }

@@ -155,4 +155,9 @@ LedgerCounts Ledger::counts() {
   return c;
 }
 
+std::uint64_t Ledger::unpublished_batches() {
+  return static_cast<std::uint64_t>(as_int(state_.connection().query(
+      "SELECT count(*) FROM ingest_batch WHERE status = 'committed'")[0][0]));
+}
+
 }  // namespace tributary::ingest

@@ -71,6 +71,8 @@ class Ledger {
 
   // Counts of objects by status.
   LedgerCounts counts();
+  // Batches committed but not yet published (their files are not all in the lake yet).
+  std::uint64_t unpublished_batches();
 
   const std::string& worker_id() const { return worker_id_; }
 
