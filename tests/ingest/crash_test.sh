@@ -81,7 +81,7 @@ note "final run: $(cat "$work/final.json")"
 # What the kills interrupted, as the restarted runs saw it.
 republished=$(cat "$work/runs.log" "$work/final.log" | grep -c '"event":"batch.republished"' || true)
 taken_over=$(cat "$work/runs.log" "$work/final.log" | grep -c '"event":"run.waiting_for_claims"' || true)
-note "batches committed but not published at a kill, republished on restart: $republished;" \
+note "batches committed but not published at a kill, republished afterwards: $republished;" \
   "runs that waited for a dead run's claims: $taken_over"
 ((SECONDS < deadline)) || fail "the final run took more than 120 s"
 check_run "$lake_uri" "$state" warehouse
