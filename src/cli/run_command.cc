@@ -215,7 +215,8 @@ void add_run_command(CLI::App& app) {
                   "/hooks/minio "
                   "(default 127.0.0.1:8080; port 0 picks a free one)");
   cmd->add_option("--worker-id", flags->worker_id, "This worker's name in the ledger");
-  cmd->add_flag("--until-idle", flags->until_idle, "Process everything present, then exit 0");
+  cmd->add_flag("--until-idle", flags->until_idle,
+                "Process everything present (waiting for objects other workers hold), then exit 0");
   cmd->add_flag("--no-http", flags->no_http, "Do not serve HTTP");
   cmd->add_flag("--progress", flags->progress,
                 "Show objects committed out of those known on stderr: a bar with rate and ETA on "

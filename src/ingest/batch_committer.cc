@@ -126,8 +126,10 @@ std::unordered_set<std::string> insert_event_keys(warehouse::SqlConnection& db,
   keys += postgres ? "}" : "]";
   const SqlValue params[] = {keys, batch_id};
   const std::vector<SqlRow> rows =
+      // Sorted: two workers whose batches share keys (a replayed loop) then lock them in the same
+      // order and one waits for the other instead of both deadlocking.
       db.query(postgres ? "INSERT INTO ingest_event_key (event_key, batch_id)"
-                          " SELECT k, $2 FROM unnest($1::text[]) AS k"
+                          " SELECT k, $2 FROM unnest($1::text[]) AS k ORDER BY k COLLATE \"C\""
                           " ON CONFLICT (event_key) DO NOTHING RETURNING event_key"
                         : "INSERT INTO ingest_event_key (event_key, batch_id)"
                           " SELECT value, $2 FROM json_each($1) WHERE true"

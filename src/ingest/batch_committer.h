@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -85,10 +86,11 @@ class BatchCommitter {
   // (store errors after retries, database errors, LeaseLost); nothing is committed then.
   BatchOutcome process(const BatchPlan& plan);
 
-  // Publishes every batch that committed before `committed_before_ms` but did not publish (see
-  // above). Returns how many. Publishing a batch its own worker is also publishing is harmless:
-  // both write the same bytes.
-  std::size_t republish_pending(std::int64_t committed_before_ms);
+  // Publishes every batch that committed but did not publish (see above), or only those committed
+  // before `committed_before_ms`: a live worker publishes its own batch moments after committing
+  // it, so a surviving worker only repairs the batches of one that died. Returns how many.
+  std::size_t republish_pending(
+      std::int64_t committed_before_ms = std::numeric_limits<std::int64_t>::max());
 
  private:
   store::ObjectStore& source_;

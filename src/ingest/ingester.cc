@@ -222,11 +222,15 @@ bool Ingester::process_one(event::Stream stream, IngestTotals& totals) {
 
 IngestTotals Ingester::run(bool until_idle) {
   IngestTotals totals;
-  // At start-up every unpublished batch is an interrupted one; later, only those older than a
-  // lease (their worker is presumed dead) are taken over.
-  std::int64_t republish_before = now_ms() + 1;
+  if (const std::size_t n = committer_->republish_pending(); n > 0) {
+    util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
+  }
+  bool waiting_for_claims = false;
   while (!stopping_) {
-    if (const std::size_t n = committer_->republish_pending(republish_before); n > 0) {
+    // A worker that died between commit and publish left its batch unpublished; the survivors
+    // publish it once it is older than a lease (its own worker would have long finished).
+    if (const std::size_t n = committer_->republish_pending(now_ms() - config_.batch.lease_ms);
+        n > 0) {
       util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
     }
     poll_once();
@@ -251,8 +255,19 @@ IngestTotals Ingester::run(bool until_idle) {
         .gauge("tributary_lag_seconds", "Age of the oldest raw object not yet committed (0: none)")
         .set(lag_seconds);
     if (board_ != nullptr) board_->record_backlog(backlog.objects, lag_seconds);
-    if (until_idle && !claimed_any) break;
-    republish_before = now_ms() - config_.batch.lease_ms;
+    if (until_idle && !claimed_any) {
+      // Idle only when nothing is claimed or unpublished either: the claims and the committed
+      // batches of a worker that died are this run's to finish once their lease ends (see
+      // above); those of a live worker are finished by it meanwhile.
+      const std::uint64_t claimed = ledger_->counts().claimed;
+      const std::uint64_t unpublished = ledger_->unpublished_batches();
+      if (claimed == 0 && unpublished == 0) break;
+      if (!waiting_for_claims) {
+        util::log_info("run.waiting_for_claims",
+                       {{"claimed", claimed}, {"unpublished_batches", unpublished}});
+        waiting_for_claims = true;
+      }
+    }
     std::unique_lock lock(wake_mutex_);
     wake_.wait_for(lock, config_.poll_interval, [&] { return woken_; });
     woken_ = false;
@@ -264,7 +279,7 @@ std::size_t Ingester::hint(const std::vector<ObjectHint>& hints) {
   std::vector<ListedObject> found;
   const std::string source_uri = source_->uri();
   for (const ObjectHint& h : hints) {
-    const auto key = store_relative_key(h, source_uri);
+    const auto key = source_key_of(h, source_uri);
     if (!key) continue;  // another bucket, or outside the source's prefix
     const auto parsed = parse_fluentd_key(*key, config_.raw_prefix);
     if (!parsed) continue;

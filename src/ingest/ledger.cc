@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <ctime>
+#include <set>
 
 namespace tributary::ingest {
 namespace {
@@ -79,7 +80,7 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
   const std::string name(event::stream_name(stream));
   const SqlValue pick_params[] = {name, now_ms, static_cast<std::int64_t>(limits.max_objects)};
   const std::vector<SqlRow> picked =
-      db.query(std::string("SELECT object_key, etag, size_bytes FROM ingest_object"
+      db.query(std::string("SELECT object_key, etag, size_bytes, batch_id FROM ingest_object"
                            " WHERE stream = $1 AND (status = 'seen' OR"
                            " (status = 'claimed' AND lease_until_ms < $2))"
                            " ORDER BY first_seen_ms, object_key LIMIT $3") +
@@ -89,11 +90,21 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
 
   BatchPlan plan{make_batch_id(now_ms, worker_id_), stream, utc_date(now_ms), {}};
   std::uint64_t bytes = 0;
+  std::set<std::string> taken_over;  // batches whose expired claims this claim takes over
   for (const SqlRow& row : picked) {
     const auto size = static_cast<std::uint64_t>(as_int(row[2]));
     if (!plan.objects.empty() && bytes + size > limits.max_bytes) break;
     bytes += size;
     plan.objects.push_back(ClaimedObject{*row[0], *row[1], size});
+    if (row[3]) taken_over.insert(*row[3]);
+  }
+  // A batch whose lease expired is abandoned (its worker died or stalled): its row goes, so no
+  // batch stays 'claimed' forever, and the old worker, if it is still alive, finds its batch gone
+  // at commit time and commits nothing (LeaseLost). Its objects not taken over here stay claimed
+  // under the old id until a later claim takes them.
+  for (const std::string& old_batch : taken_over) {
+    const SqlValue params[] = {old_batch};
+    db.execute("DELETE FROM ingest_batch WHERE batch_id = $1 AND status = 'claimed'", params);
   }
   const SqlValue batch_params[] = {plan.batch_id, name, worker_id_, plan.ingest_date, now_ms};
   db.execute(
@@ -149,6 +160,11 @@ LedgerCounts Ledger::counts() {
     if (status == "ignored") c.ignored = n;
   }
   return c;
+}
+
+std::uint64_t Ledger::unpublished_batches() {
+  return static_cast<std::uint64_t>(as_int(state_.connection().query(
+      "SELECT count(*) FROM ingest_batch WHERE status = 'committed'")[0][0]));
 }
 
 }  // namespace tributary::ingest

@@ -71,6 +71,8 @@ class Ledger {
 
   // Counts of objects by status.
   LedgerCounts counts();
+  // Batches committed but not yet published (their files are not all in the lake yet).
+  std::uint64_t unpublished_batches();
 
   // Objects waiting (seen or claimed), and when the oldest of them was first seen (0: none).
   struct Backlog {

@@ -75,14 +75,14 @@ std::vector<ObjectHint> parse_s3_event(std::string_view json) {
   return hints;
 }
 
-std::optional<std::string> store_relative_key(const ObjectHint& hint, std::string_view store_uri) {
+std::optional<std::string> source_key_of(const ObjectHint& hint, std::string_view source_uri) {
   constexpr std::string_view kS3 = "s3://";
-  if (!store_uri.starts_with(kS3)) return hint.key;
-  const std::string_view rest = store_uri.substr(kS3.size());
-  const auto slash = rest.find('/');
+  if (!source_uri.starts_with(kS3)) return hint.key;
+  std::string_view rest = source_uri.substr(kS3.size());
+  const std::size_t slash = rest.find('/');
   const std::string_view bucket = rest.substr(0, slash);
-  std::string prefix = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
-  if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
+  std::string prefix(slash == std::string_view::npos ? "" : rest.substr(slash + 1));
+  if (!prefix.empty() && !prefix.ends_with('/')) prefix += '/';
   if (!hint.bucket.empty() && hint.bucket != bucket) return std::nullopt;
   if (!hint.key.starts_with(prefix)) return std::nullopt;
   return hint.key.substr(prefix.size());

@@ -24,11 +24,11 @@ struct ObjectHint {
 // notification.
 std::vector<ObjectHint> parse_s3_event(std::string_view json);
 
-// The key of `hint` relative to the store `store_uri` names (ObjectStore keys are relative to the
-// store's prefix; notifications carry the bucket's full key): for "s3://bucket/prefix", nullopt
-// when the notification names another bucket or a key outside "prefix/", else the key without
-// "prefix/". Keys for other stores (file://: MinIO in front of a directory) are taken as they are.
-std::optional<std::string> store_relative_key(const ObjectHint& hint, std::string_view store_uri);
+// The key, in the store at `source_uri`, of the object a notification names. Notifications name
+// objects by bucket and full key; a store opened on s3://bucket/prefix sees keys under "prefix/".
+// nullopt when the object is in another bucket or outside the prefix. A file:// source has no
+// bucket: the key is taken as it is.
+std::optional<std::string> source_key_of(const ObjectHint& hint, std::string_view source_uri);
 
 // Decodes application/x-www-form-urlencoded text ("%2F" -> "/", "+" -> " "). Throws
 // std::invalid_argument on a malformed escape.

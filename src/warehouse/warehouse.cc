@@ -55,6 +55,12 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   StreamLoadCounts counts;
   if (batch.empty()) return counts;
   SqlConnection& db = *connection_;
+  // Loads from several workers at once would race on what they share: two transactions that
+  // recompute one mart row both insert it (a unique violation that fails the batch), and
+  // dimension upserts taken in different orders deadlock. One transaction-scoped lock serialises
+  // loads on PostgreSQL (SQLite's single writer already does); fetching, decoding and Parquet
+  // encoding, the bulk of a batch's work, stay parallel. Any constant shared by all processes.
+  if (db.dialect() == Dialect::kPostgres) db.query("SELECT pg_advisory_xact_lock(7406521925)");
   stage(batch);
 
   // One timestamp per date, inserted in date order (see load_statements.h on lock order).

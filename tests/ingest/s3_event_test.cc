@@ -59,14 +59,24 @@ TEST(S3Event, UrlDecoding) {
   EXPECT_THROW(url_decode_form("bad%zz"), std::invalid_argument);
 }
 
-TEST(StoreRelativeKey, StripsTheSourcePrefixAndSkipsOtherBuckets) {
+TEST(S3Event, SourceKeyStripsWholePathSegmentsOnly) {
   const ObjectHint hint{"raw", "landing/Raw/listen_events/2024061710_0.json", "", 0, ""};
-  EXPECT_EQ(store_relative_key(hint, "s3://raw/landing"), "Raw/listen_events/2024061710_0.json");
-  EXPECT_EQ(store_relative_key(hint, "s3://raw"), hint.key);
-  EXPECT_FALSE(store_relative_key(hint, "s3://other/landing"));
-  EXPECT_FALSE(store_relative_key(hint, "s3://raw/elsewhere"));
-  EXPECT_FALSE(store_relative_key(hint, "s3://raw/land"));  // a prefix is a whole path segment
-  EXPECT_EQ(store_relative_key(hint, "file:///data/raw"), hint.key);
+  EXPECT_EQ(source_key_of(hint, "s3://raw/landing"), "Raw/listen_events/2024061710_0.json");
+  EXPECT_EQ(source_key_of(hint, "s3://raw"), hint.key);
+  EXPECT_FALSE(source_key_of(hint, "s3://other/landing"));
+  EXPECT_FALSE(source_key_of(hint, "s3://raw/elsewhere"));
+  EXPECT_FALSE(source_key_of(hint, "s3://raw/land"));  // a prefix is a whole path segment
+  EXPECT_EQ(source_key_of(hint, "file:///data/raw"), hint.key);
+}
+
+TEST(S3Event, SourceKeyIsRelativeToTheSourcePrefix) {
+  const ObjectHint hint{"raw", "team/raw/Raw/listen_events/1_0.json", "", 0, "ObjectCreated:Put"};
+  EXPECT_EQ(source_key_of(hint, "s3://raw/team/raw"), "Raw/listen_events/1_0.json");
+  EXPECT_EQ(source_key_of(hint, "s3://raw/team/raw/"), "Raw/listen_events/1_0.json");
+  EXPECT_EQ(source_key_of(hint, "s3://raw"), "team/raw/Raw/listen_events/1_0.json");
+  EXPECT_EQ(source_key_of(hint, "s3://raw/other"), std::nullopt);
+  EXPECT_EQ(source_key_of(hint, "s3://another-bucket/team/raw"), std::nullopt);
+  EXPECT_EQ(source_key_of(hint, "file:///data/raw"), hint.key);
 }
 
 }  // namespace
