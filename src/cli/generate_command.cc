@@ -18,6 +18,7 @@
 #include "store/open_store.h"
 #include "util/file.h"
 #include "util/json_writer.h"
+#include "util/progress.h"
 
 namespace tributary::cli {
 namespace {
@@ -175,9 +176,21 @@ void run_generate_command(const GenerateCommandOptions& opts) {
   options.stop = &g_stop;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
+  // Progress on stderr (stdout stays the JSON summary): simulated minutes of a batch run, page
+  // views of a realtime one, whose end is the wall clock's.
+  const auto minutes =
+      static_cast<std::uint64_t>((opts.from_days - opts.to_days) * 1440 * opts.loops);
+  util::Progress progress("generate", options.realtime ? "page views" : "simulated minutes",
+                          options.realtime ? 0 : minutes);
+  options.on_progress = [&](std::uint64_t page_views, double fraction) {
+    progress.set_done(options.realtime
+                          ? page_views
+                          : static_cast<std::uint64_t>(fraction * static_cast<double>(minutes)));
+  };
   gen::GenerateSummary summary;
   try {
     summary = gen::run_generate(model, options, *store, clock);
+    progress.finish();
   } catch (const store::StoreError& e) {
     throw std::runtime_error("cannot write to the store: " + std::string(e.what()));
   }

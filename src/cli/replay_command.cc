@@ -8,6 +8,7 @@
 #include "ingest/replay.h"
 #include "util/json_writer.h"
 #include "util/log.h"
+#include "util/progress.h"
 
 namespace tributary::cli {
 namespace {
@@ -54,7 +55,11 @@ void run_replay(const ReplayFlags& flags) {
   util::log_redact(config.store.secret_access_key);
 
   server::MetricsRegistry metrics;
+  // Objects replayed, on stderr: a bar on a terminal, periodic lines otherwise.
+  util::Progress progress("replay", "objects");
+  options.progress = &progress;
   const ingest::ReplayResult r = ingest::replay_from_bronze(std::move(options), metrics);
+  progress.finish();
   std::string out;
   util::JsonWriter(out)
       .begin_object()

@@ -86,6 +86,20 @@ GenerateSummary run_generate(const SiteModel& model, const GenerateOptions& opti
   GenerateSummary summary;
   const std::int64_t started = clock.now_ms();
   auto stopped = [&] { return options.stop != nullptr && options.stop->load(); };
+  const std::int64_t span_ms = sim_options.end_ms == std::numeric_limits<std::int64_t>::max()
+                                   ? 0
+                                   : sim_options.end_ms - sim_options.start_ms;
+  double fraction = 0;
+  auto report = [&](int loop, std::int64_t ts_ms) {
+    if (!options.on_progress) return;
+    if (span_ms > 0) {
+      const double within = std::clamp(
+          static_cast<double>(ts_ms - sim_options.start_ms) / static_cast<double>(span_ms), 0.0,
+          1.0);
+      fraction = (loop + within) / options.loops;
+    }
+    options.on_progress(summary.page_views, fraction);
+  };
   for (int loop = 0; loop < options.loops; ++loop) {
     SessionSimulator simulator(model, sim_options);
     SimulatedEvent event;
@@ -106,13 +120,19 @@ GenerateSummary run_generate(const SiteModel& model, const GenerateOptions& opti
         writers[i]->append(scratch[i], 1, now);
         scratch[i].clear();
       }
-      if (++summary.page_views % kFlushCheckEvery == 0) flush_due(now);
+      if (++summary.page_views % kFlushCheckEvery == 0) {
+        flush_due(now);
+        report(loop, event.ts_ms);
+      }
     }
   }
   for (auto& w : writers) {
     if (w) w->flush();
   }
   queue.drain();
+  if (options.on_progress) {
+    options.on_progress(summary.page_views, stopped() || span_ms == 0 ? fraction : 1.0);
+  }
   for (std::size_t i = 0; i < event::kStreamCount; ++i) {
     if (writers[i]) summary.streams[i] = writers[i]->totals();
   }

@@ -13,6 +13,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ struct GenerateOptions {
   // When set, the run ends early once it reads true (checked at least once a second), shipping
   // what it holds: SIGINT/SIGTERM handling for a run that goes on forever.
   const std::atomic<bool>* stop = nullptr;
+  // When set, called every few thousand page views (and once at the end) with the simulated time
+  // reached, as a fraction of the simulated period in [0, 1] over all loops (realtime runs
+  // without a duration: 0). For progress reporting; must be cheap.
+  std::function<void(std::uint64_t page_views, double fraction)> on_progress;
 };
 
 struct GenerateSummary {

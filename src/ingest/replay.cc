@@ -120,6 +120,7 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
                   {"bronze_objects", static_cast<std::uint64_t>(result.bronze_objects)}});
   {
     Ingester ingester(config, metrics, ReplaySetup{std::move(bronze), !result.in_place});
+    ingester.set_progress(options.progress);
     result.totals = ingester.run(/*until_idle=*/true);
   }
 

@@ -22,6 +22,7 @@
 #include "ingest/ingester.h"
 #include "ingest/replay_source.h"
 #include "server/metrics.h"
+#include "util/progress.h"
 
 namespace tributary::ingest {
 
@@ -34,6 +35,8 @@ struct ReplayOptions {
   // keys exactly. Empty: raw keys come from bronze names and bronze.raw_prefix.
   std::string ledger;
   BronzeSourceOptions bronze;  // streams are taken from config.streams
+  // When set, shows objects replayed out of those selected (see Ingester::set_progress).
+  util::Progress* progress = nullptr;
 };
 
 struct ReplayResult {
