@@ -8,24 +8,11 @@
 #include <string_view>
 
 #include "event/decoder.h"
+#include "util/gzip.h"
 
 namespace {
 
 using namespace tributary::event;
-
-std::string gzip(std::string_view plain) {
-  z_stream zs{};
-  deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, plain.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  zs.avail_in = static_cast<uInt>(plain.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 void check(bool ok) {
   if (!ok) std::abort();
@@ -39,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   std::string compressed;
   if (data[0] & 0x80) {
-    compressed = gzip(input);
+    compressed = tributary::util::gzip_compress(input, Z_BEST_SPEED);
     input = compressed;
   }
   DecodeOptions options;

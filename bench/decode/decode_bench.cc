@@ -15,6 +15,7 @@
 
 #include "event/decoder.h"
 #include "util/file.h"
+#include "util/gzip.h"
 
 namespace {
 
@@ -54,20 +55,6 @@ Input build_input(event::Stream stream, const std::string& sample, std::size_t t
   }
   if (!object.empty()) in.objects.push_back(std::move(object));
   return in;
-}
-
-std::string gzip(std::string_view plain) {
-  z_stream zs{};
-  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, plain.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  zs.avail_in = static_cast<uInt>(plain.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
 }
 
 struct Result {
@@ -143,7 +130,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> zipped;
     std::size_t zipped_bytes = 0;
     for (const std::string& o : in.objects) {
-      zipped.push_back(gzip(o));
+      zipped.push_back(util::gzip_compress(o, Z_DEFAULT_COMPRESSION));
       zipped_bytes += zipped.back().size();
     }
     report(s.file, "gzip", in, best_of(rounds, s.stream, zipped), zipped_bytes);

@@ -15,6 +15,7 @@
 #include "lake/compaction.h"
 #include "lake/parquet/format.h"
 #include "store/open_store.h"
+#include "util/clock.h"
 #include "util/json_writer.h"
 #include "warehouse/warehouse.h"
 
@@ -84,9 +85,7 @@ void run_compact(const CompactOptions& opts) {
   const lake::CompactionReport report =
       lake::compact(*store, *manifest, stream, partition, options);
   if (sql_manifest) sql_manifest->publish_copy(*store);
-  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count();
+  const std::int64_t now_ms = util::unix_time_ms();
   const std::vector<std::string> garbage =
       lake::collect_garbage(*store, manifest->entries(), now_ms - opts.gc_grace_minutes * 60'000);
 

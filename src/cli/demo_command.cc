@@ -35,6 +35,7 @@
 #include "lake/manifest.h"
 #include "server/metrics.h"
 #include "store/open_store.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "warehouse/report.h"
 #include "warehouse/report_format.h"
@@ -87,9 +88,7 @@ DemoState demo_state(const fs::path& file, const DemoOptions& o) {
   state.users = o.users;
   state.days = o.days;
   state.seed = o.seed;
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
+  const std::int64_t now = util::unix_time_ms();
   state.start_ms = now - static_cast<std::int64_t>(std::llround(o.days * kDayMs));
   return state;
 }

@@ -2,6 +2,7 @@
 // store. Prints one JSON summary line on success:
 // {"store","prefix","page_views","lines","objects","bytes","seconds","lines_per_second",
 //  "streams":{"<stream>":{"lines","objects","bytes"}}}
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -177,20 +178,24 @@ void run_generate_command(const GenerateCommandOptions& opts) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   // Progress on stderr (stdout stays the JSON summary): simulated minutes of a batch run, page
-  // views of a realtime one, whose end is the wall clock's.
+  // views of a realtime one, whose end is the wall clock's. Created by the first report, so a run
+  // refused for its options prints only the reason.
   const auto minutes =
-      static_cast<std::uint64_t>((opts.from_days - opts.to_days) * 1440 * opts.loops);
-  util::Progress progress("generate", options.realtime ? "page views" : "simulated minutes",
-                          options.realtime ? 0 : minutes);
+      static_cast<std::uint64_t>(std::max(0.0, opts.from_days - opts.to_days) * 1440 * opts.loops);
+  std::optional<util::Progress> progress;
   options.on_progress = [&](std::uint64_t page_views, double fraction) {
-    progress.set_done(options.realtime
-                          ? page_views
-                          : static_cast<std::uint64_t>(fraction * static_cast<double>(minutes)));
+    if (!progress) {
+      progress.emplace("generate", options.realtime ? "page views" : "simulated minutes",
+                       options.realtime ? 0 : minutes);
+    }
+    progress->set_done(options.realtime
+                           ? page_views
+                           : static_cast<std::uint64_t>(fraction * static_cast<double>(minutes)));
   };
   gen::GenerateSummary summary;
   try {
     summary = gen::run_generate(model, options, *store, clock);
-    progress.finish();
+    if (progress) progress->finish();
   } catch (const store::StoreError& e) {
     throw std::runtime_error("cannot write to the store: " + std::string(e.what()));
   }

@@ -14,6 +14,7 @@
 #include "ingest/sqs_consumer.h"
 #include "server/operations_server.h"
 #include "server/status_board.h"
+#include "util/clock.h"
 #include "util/json_writer.h"
 #include "util/log.h"
 #include "util/progress.h"
@@ -56,9 +57,7 @@ class WarehousePages {
  private:
   warehouse::ReportOptions options(std::int64_t top) {
     warehouse::ReportOptions o;
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = util::unix_time_ms();
     o.period = warehouse::recent_period(warehouse_->connection(), kRecentDays, now);
     o.top = top;
     return o;

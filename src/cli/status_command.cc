@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "cli/commands.h"
+#include "util/clock.h"
 #include "util/json_writer.h"
 #include "warehouse/warehouse.h"
 
@@ -22,9 +23,7 @@ void run_status(const StatusFlags& flags) {
   const auto db =
       warehouse::Warehouse::open(flags.warehouse.empty() ? flags.state : flags.warehouse);
   warehouse::SqlConnection& c = db->connection();
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
+  const std::int64_t now = util::unix_time_ms();
   std::string out;
   util::JsonWriter w(out);
   w.begin_object().key("objects").begin_object();

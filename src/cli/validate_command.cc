@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "event/decoder.h"
+#include "ingest/archive.h"
 #include "util/file.h"
 #include "util/json_writer.h"
 
@@ -41,37 +42,6 @@ std::string stats_json(const std::string& file, event::Stream stream,
   return out;
 }
 
-std::string quarantine_json(const event::QuarantineRecord& r) {
-  std::string out;
-  util::JsonWriter w(out);
-  // The line may hold invalid UTF-8 (that can be why it is here); its bytes are shown escaped.
-  std::string printable;
-  for (unsigned char c : r.line) {
-    if (c < 0x80) {
-      printable.push_back(static_cast<char>(c));
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      printable += buf;
-    }
-  }
-  w.begin_object()
-      .key("quarantine")
-      .value(r.source_key)
-      .key("line_number")
-      .value(r.line_number)
-      .key("byte_offset")
-      .value(r.byte_offset)
-      .key("reason")
-      .value(r.reason)
-      .key("line_bytes")
-      .value(r.line_bytes)
-      .key("line")
-      .value(printable)
-      .end_object();
-  return out;
-}
-
 void run_validate(const ValidateOptions& opts) {
   std::optional<event::Stream> forced;
   if (!opts.stream.empty()) {
@@ -95,7 +65,9 @@ void run_validate(const ValidateOptions& opts) {
       const event::DecodeStats stats = decoder.decode(file, bytes, batch, quarantine);
       std::printf("%s\n", stats_json(file, *stream, stats).c_str());
       if (opts.show_quarantine) {
-        for (const auto& r : quarantine) std::printf("%s\n", quarantine_json(r).c_str());
+        // The same JSON lines as the lake's quarantine files.
+        const std::string lines = ingest::quarantine_jsonl(quarantine);
+        std::fwrite(lines.data(), 1, lines.size(), stdout);
       }
     } catch (const std::exception& e) {
       std::fflush(stdout);
@@ -123,7 +95,8 @@ void add_validate_command(CLI::App& app) {
                   "Lines longer than this are quarantined as line_too_long")
       ->capture_default_str();
   cmd->add_flag("--show-quarantine", opts->show_quarantine,
-                "Also print each quarantined line as a JSON object");
+                "Also print each quarantined line as a JSON object, as the lake's quarantine files "
+                "hold them");
   cmd->callback([opts] { run_validate(*opts); });
 }
 

@@ -8,6 +8,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "util/gzip.h"
+
 namespace tributary::gen {
 
 std::string time_slice(std::int64_t epoch_ms) {
@@ -24,20 +26,7 @@ std::string time_slice(std::int64_t epoch_ms) {
 }
 
 std::string gzip_member(std::string_view plain) {
-  z_stream zs{};
-  if (deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw std::runtime_error("gzip: cannot initialise zlib");
-  }
-  std::string out(deflateBound(&zs, static_cast<uLong>(plain.size())), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  zs.avail_in = static_cast<uInt>(plain.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) throw std::runtime_error("gzip: compression failed");
-  return out;
+  return util::gzip_compress(plain, Z_BEST_SPEED);
 }
 
 namespace {

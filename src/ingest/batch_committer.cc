@@ -12,6 +12,7 @@
 #include "ingest/replay_source.h"
 #include "ingest/sql_lake_manifest.h"
 #include "ingest/staged_writes.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 namespace tributary::ingest {
@@ -19,12 +20,6 @@ namespace {
 
 using warehouse::SqlRow;
 using warehouse::SqlValue;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -224,7 +219,7 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
   }
   record_lake_files(db, files);
 
-  const std::int64_t now = now_ms();
+  const std::int64_t now = util::unix_time_ms();
   for (std::size_t i = 0; i < plan.objects.size(); ++i) {
     const ClaimedObject& o = plan.objects[i];
     const Fetched& f = fetched[i];
@@ -273,7 +268,7 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
 
   staged.publish();
   if (!files.empty()) SqlLakeManifest(state_.connection()).publish_copy(lake_);
-  const SqlValue published[] = {now_ms(), plan.batch_id};
+  const SqlValue published[] = {util::unix_time_ms(), plan.batch_id};
   state_.connection().execute(
       "UPDATE ingest_batch SET status = 'published', published_ms = $1 WHERE batch_id = $2",
       published);
@@ -308,7 +303,7 @@ std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms) 
     stage_files(staged, plan, select_new(batch, std::move(fresh)), rejects, options_.silver);
     staged.publish();
     SqlLakeManifest(state_.connection()).publish_copy(lake_);
-    const SqlValue published[] = {now_ms(), plan.batch_id};
+    const SqlValue published[] = {util::unix_time_ms(), plan.batch_id};
     state_.connection().execute(
         "UPDATE ingest_batch SET status = 'published', published_ms = $1 WHERE batch_id = $2",
         published);

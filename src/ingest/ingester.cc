@@ -5,16 +5,11 @@
 #include "ingest/fluentd_key.h"
 #include "ingest/replay_source.h"
 #include "store/open_store.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 namespace tributary::ingest {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // `config` with S3 attempts counted in tributary_s3_requests_total and _retries_total.
 store::StoreConfig observed(store::StoreConfig config, const std::string& store_name,
@@ -102,7 +97,8 @@ void Ingester::stop() {
 
 void Ingester::poll_once() {
   const PollResult listed = poller_->poll(std::chrono::system_clock::now());
-  const std::size_t added = ledger_->record_listing(listed.objects, config_.extensions, now_ms());
+  const std::size_t added =
+      ledger_->record_listing(listed.objects, config_.extensions, util::unix_time_ms());
   metrics_.counter("tributary_objects_discovered_total", "Raw objects new to the ledger")
       .inc(added);
   metrics_.counter("tributary_list_requests_total", "LIST requests sent to the source")
@@ -120,7 +116,7 @@ void Ingester::poll_once() {
 }
 
 bool Ingester::process_one(event::Stream stream, IngestTotals& totals) {
-  const auto plan = ledger_->claim(stream, config_.batch, now_ms());
+  const auto plan = ledger_->claim(stream, config_.batch, util::unix_time_ms());
   if (!plan) return false;
   const std::string name(event::stream_name(stream));
   const auto started = std::chrono::steady_clock::now();
@@ -215,7 +211,7 @@ bool Ingester::process_one(event::Stream stream, IngestTotals& totals) {
       board_->record_failure("batch " + plan->batch_id + " (" + name + ")", error);
     util::log_error("batch.failed",
                     {{"batch", plan->batch_id}, {"stream", name}, {"error", error}});
-    ledger_->release(*plan, error, config_.max_attempts, now_ms());
+    ledger_->release(*plan, error, config_.max_attempts, util::unix_time_ms());
   }
   return true;
 }
@@ -229,7 +225,8 @@ IngestTotals Ingester::run(bool until_idle) {
   while (!stopping_) {
     // A worker that died between commit and publish left its batch unpublished; the survivors
     // publish it once it is older than a lease (its own worker would have long finished).
-    if (const std::size_t n = committer_->republish_pending(now_ms() - config_.batch.lease_ms);
+    if (const std::size_t n =
+            committer_->republish_pending(util::unix_time_ms() - config_.batch.lease_ms);
         n > 0) {
       util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
     }
@@ -248,7 +245,7 @@ IngestTotals Ingester::run(bool until_idle) {
     const double lag_seconds =
         backlog.objects == 0
             ? 0.0
-            : static_cast<double>(now_ms() - backlog.oldest_first_seen_ms) / 1000.0;
+            : static_cast<double>(util::unix_time_ms() - backlog.oldest_first_seen_ms) / 1000.0;
     metrics_.gauge("tributary_objects_pending", "Raw objects seen or claimed, not yet committed")
         .set(static_cast<double>(backlog.objects));
     metrics_
@@ -294,7 +291,7 @@ std::size_t Ingester::hint(const std::vector<ObjectHint>& hints) {
   {
     std::lock_guard lock(hint_mutex_);
     Ledger ledger(*hint_state_, config_.worker_id);
-    added = ledger.record_listing(found, config_.extensions, now_ms());
+    added = ledger.record_listing(found, config_.extensions, util::unix_time_ms());
   }
   metrics_.counter("tributary_notifications_total", "Objects announced by notifications")
       .inc(hints.size());

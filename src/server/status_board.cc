@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <vector>
 
+#include "util/clock.h"
 #include "util/json_writer.h"
 
 namespace tributary::server {
 namespace {
-
-std::int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void add_counts(BatchRecord& into, const BatchRecord& b) {
   into.objects += b.objects;
@@ -79,7 +74,7 @@ std::string valid_utf8(std::string_view s) {
 }
 
 StatusBoard::StatusBoard(Clock clock)
-    : clock_(clock ? std::move(clock) : Clock(system_now_ms)), started_ms_(clock_()) {}
+    : clock_(clock ? std::move(clock) : Clock(util::unix_time_ms)), started_ms_(clock_()) {}
 
 void StatusBoard::record_discovered(std::uint64_t objects) {
   std::lock_guard lock(mutex_);

@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace tributary::util {
 
@@ -49,6 +50,24 @@ class Inflater {
 };
 
 }  // namespace
+
+std::string gzip_compress(std::string_view plain, int level) {
+  z_stream zs{};
+  // 16 + MAX_WBITS: a gzip wrapper (header and CRC-32 trailer), as fluentd writes.
+  if (deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("gzip: cannot initialise zlib");
+  }
+  std::string out(deflateBound(&zs, static_cast<uLong>(plain.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  zs.avail_in = static_cast<uInt>(plain.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) throw std::runtime_error("gzip: compression failed");
+  return out;
+}
 
 GunzipResult gunzip(std::string_view in, std::string& out, std::size_t max_out) {
   out.clear();

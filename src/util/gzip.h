@@ -36,4 +36,8 @@ GunzipResult gunzip(std::string_view in, std::string& out, std::size_t max_out);
 
 std::string_view gunzip_error_name(GunzipError error);
 
+// One gzip member holding `plain`, at zlib `level` (1 fastest .. 9 smallest). Deterministic for
+// the same input and level. Throws std::runtime_error if zlib fails.
+std::string gzip_compress(std::string_view plain, int level);
+
 }  // namespace tributary::util

@@ -24,7 +24,7 @@ out=$("$bin" validate "$work/listen_events.jsonl")
 [[ $out == *'"lines":4,"events":2,"quarantined":2,"reasons":{"invalid_json":1,"not_an_object":1}}' ]] \
   || fail "reasons: $out"
 out=$("$bin" validate --show-quarantine "$work/listen_events.jsonl")
-[[ $(grep -c '"quarantine"' <<<"$out") == 2 ]] || fail "show-quarantine: $out"
+[[ $(grep -c '"source_key"' <<<"$out") == 2 ]] || fail "show-quarantine: $out"
 [[ $out == *'"line_number":3,'*'"reason":"invalid_json","line_bytes":8,"line":"not json"'* ]] \
   || fail "quarantine record: $out"
 
