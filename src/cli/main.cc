@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "util/log.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
   } catch (const tributary::cli::ExitCode& e) {
     return e.code;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "tributary: %s\n", e.what());
+    std::fprintf(stderr, "tributary: %s\n", tributary::util::redact(e.what()).c_str());
     return 1;
   }
   return 0;

@@ -52,7 +52,7 @@ void run_replay(const ReplayFlags& flags) {
   options.bronze.until = flags.until;
   util::log_configure(util::parse_log_format(config.log_format),
                       util::parse_log_level(config.log_level));
-  util::log_redact(config.store.secret_access_key);
+  ingest::register_secrets(config);
 
   server::MetricsRegistry metrics;
   // Objects replayed, on stderr: a bar on a terminal, periodic lines otherwise.

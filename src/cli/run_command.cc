@@ -115,8 +115,7 @@ void run(const RunFlags& flags) {
   ingest::finalize_config(config);
   util::log_configure(util::parse_log_format(config.log_format),
                       util::parse_log_level(config.log_level));
-  util::log_redact(config.webhook_token);
-  util::log_redact(config.store.secret_access_key);
+  ingest::register_secrets(config);
 
   server::MetricsRegistry metrics;
   ingest::Ingester ingester(config, metrics);

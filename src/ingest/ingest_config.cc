@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "lake/parquet/format.h"
+#include "util/log.h"
+#include "warehouse/warehouse_uri.h"
 
 namespace tributary::ingest {
 namespace {
@@ -135,6 +137,25 @@ void apply_environment(IngestConfig& c) {
   env_string("TRIBUTARY_WEBHOOK_TOKEN", c.webhook_token);
   env_string("TRIBUTARY_LOG_FORMAT", c.log_format);
   env_string("TRIBUTARY_LOG_LEVEL", c.log_level);
+}
+
+void register_secrets(const IngestConfig& c) {
+  util::log_redact(c.webhook_token);
+  util::log_redact(c.store.secret_access_key);
+  util::log_redact(c.store.session_token);
+  for (const char* name : {"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}) {
+    if (const char* v = std::getenv(name); v != nullptr) util::log_redact(v);
+  }
+  for (const std::string& uri : {c.warehouse, c.state}) {
+    if (uri.empty()) continue;
+    try {
+      const warehouse::WarehouseUri parsed = warehouse::parse_warehouse_uri(uri);
+      util::log_redact(parsed.password);
+      util::log_redact(parsed.password_raw);
+    } catch (const std::invalid_argument&) {
+      // A malformed URI is reported when it is opened; the parser never echoes a password.
+    }
+  }
 }
 
 void finalize_config(IngestConfig& c) {

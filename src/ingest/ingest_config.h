@@ -59,4 +59,9 @@ void apply_environment(IngestConfig& config);
 // Fills derived defaults (worker_id) and checks the whole config; throws std::invalid_argument.
 void finalize_config(IngestConfig& config);
 
+// Registers every secret the config carries or the process environment holds (webhook token,
+// AWS secret key and session token, warehouse and state database passwords) with util::log_redact,
+// so no log line or printed error can show them.
+void register_secrets(const IngestConfig& config);
+
 }  // namespace tributary::ingest

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "store/temp_dir.h"
+#include "util/log.h"
 
 namespace tributary::ingest {
 namespace {
@@ -76,6 +77,18 @@ TEST(IngestConfig, FinalizeChecksRequiredSettings) {
   EXPECT_FALSE(c.worker_id.empty());
   c.max_attempts = 0;
   EXPECT_THROW(finalize_config(c), std::invalid_argument);
+}
+
+TEST(IngestConfig, RegisteredSecretsAreRedacted) {
+  IngestConfig c;
+  c.warehouse = "postgresql://loader:p%40ss-w0rd-xyz@127.0.0.1:5432/wh";
+  c.webhook_token = "hook-token-123456";
+  register_secrets(c);
+  const std::string text = util::redact(
+      "connect postgresql://loader:p%40ss-w0rd-xyz@127.0.0.1 (p@ss-w0rd-xyz) hook-token-123456");
+  EXPECT_EQ(text.find("w0rd"), std::string::npos) << text;
+  EXPECT_EQ(text.find("hook-token"), std::string::npos) << text;
+  EXPECT_NE(text.find("connect postgresql://loader:***@127.0.0.1"), std::string::npos) << text;
 }
 
 }  // namespace
