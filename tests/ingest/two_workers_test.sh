@@ -22,7 +22,7 @@ state=$(new_database postgres)
 # Small batches: many claims, so the two workers interleave.
 printf 'ingest:\n  batch_max_objects: 2\n  poll_interval_ms: 50\n  lease_ms: 500\n' >"$work/config.yaml"
 
-make_bucket 10
+make_bucket 20
 upload_bucket "$source_uri"
 vanish=$(expected_value vanish_key)
 "$E2E_TOOL" see "$source_uri" "$state" "$vanish"
@@ -39,11 +39,17 @@ for worker in worker-a worker-b; do
 done
 first=0
 if [[ $mode == kill-one ]]; then
-  delay_ms=$((100 + RANDOM % 700))
+  # Kill worker-a while it works: once it has claimed a batch (polled, with a deadline), after a
+  # random extra delay. A fixed delay from the start raced with fast machines finishing first.
+  deadline=$((SECONDS + 60))
+  until [[ $(sql "$state" "SELECT count(*) FROM ingest_batch WHERE worker = 'worker-a'") -gt 0 ]]; do
+    ((SECONDS < deadline)) || fail "worker-a claimed nothing within 60 s"
+  done
+  delay_ms=$((RANDOM % 200))
   sleep "0.$(printf '%03d' "$delay_ms")"
   kill -9 "${pids[0]}" 2>/dev/null || fail "worker-a finished before the kill: nothing to take over"
   wait "${pids[0]}" 2>/dev/null || true
-  note "worker-a killed after $delay_ms ms (seed $seed)"
+  note "worker-a killed $delay_ms ms after its first claim (seed $seed)"
   first=1
 fi
 for ((i = first; i < 2; i++)); do
