@@ -124,24 +124,20 @@ struct LedgerProgress {
   std::int64_t unfinished = 0;  // seen, claimed or failed: not (yet) ingested
 };
 
-std::int64_t as_int(const std::optional<std::string>& v) {
-  return v ? std::stoll(*v) : 0;
-}
-
 LedgerProgress read_progress(warehouse::SqlConnection& c) {
   LedgerProgress p;
   const auto objects = c.query(
       "SELECT count(*), coalesce(sum(CASE WHEN status = 'committed' THEN 1 ELSE 0 END), 0),"
       " coalesce(sum(CASE WHEN status IN ('seen', 'claimed', 'failed') THEN 1 ELSE 0 END), 0)"
       " FROM ingest_object")[0];
-  p.objects = as_int(objects[0]);
-  p.committed = as_int(objects[1]);
-  p.unfinished = as_int(objects[2]);
+  p.objects = warehouse::sql_int(objects[0]);
+  p.committed = warehouse::sql_int(objects[1]);
+  p.unfinished = warehouse::sql_int(objects[2]);
   const auto events = c.query(
       "SELECT coalesce(sum(new_events), 0), coalesce(sum(quarantined), 0) FROM ingest_batch"
       " WHERE status IN ('committed', 'published')")[0];
-  p.new_events = as_int(events[0]);
-  p.quarantined = as_int(events[1]);
+  p.new_events = warehouse::sql_int(events[0]);
+  p.quarantined = warehouse::sql_int(events[1]);
   return p;
 }
 

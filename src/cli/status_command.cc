@@ -15,10 +15,6 @@ struct StatusFlags {
   std::string state = "sqlite:///./tributary-state.db";
 };
 
-std::int64_t as_int(const std::optional<std::string>& v) {
-  return v ? std::stoll(*v) : 0;
-}
-
 void run_status(const StatusFlags& flags) {
   const auto db =
       warehouse::Warehouse::open(flags.warehouse.empty() ? flags.state : flags.warehouse);
@@ -29,14 +25,14 @@ void run_status(const StatusFlags& flags) {
   w.begin_object().key("objects").begin_object();
   for (const char* status : {"seen", "claimed", "committed", "vanished", "failed", "ignored"}) {
     const warehouse::SqlValue p[] = {std::string(status)};
-    w.key(status).value(
-        as_int(c.query("SELECT count(*) FROM ingest_object WHERE status = $1", p)[0][0]));
+    w.key(status).value(warehouse::sql_int(
+        c.query("SELECT count(*) FROM ingest_object WHERE status = $1", p)[0][0]));
   }
   w.end_object().key("batches").begin_object();
   for (const char* status : {"claimed", "committed", "published"}) {
     const warehouse::SqlValue p[] = {std::string(status)};
-    w.key(status).value(
-        as_int(c.query("SELECT count(*) FROM ingest_batch WHERE status = $1", p)[0][0]));
+    w.key(status).value(warehouse::sql_int(
+        c.query("SELECT count(*) FROM ingest_batch WHERE status = $1", p)[0][0]));
   }
   w.end_object();
   const auto oldest = c.query(
@@ -60,15 +56,18 @@ void run_status(const StatusFlags& flags) {
   const auto totals = c.query(
       "SELECT coalesce(sum(events), 0), coalesce(sum(new_events), 0), coalesce(sum(quarantined), 0)"
       " FROM ingest_batch WHERE status IN ('committed', 'published')")[0];
-  w.key("decoded").value(as_int(totals[0])).key("new").value(as_int(totals[1]));
-  w.key("quarantined").value(as_int(totals[2])).end_object();
+  w.key("decoded")
+      .value(warehouse::sql_int(totals[0]))
+      .key("new")
+      .value(warehouse::sql_int(totals[1]));
+  w.key("quarantined").value(warehouse::sql_int(totals[2])).end_object();
   w.key("recent_errors").begin_array();
   for (const auto& row :
        c.query("SELECT object_key, status, attempts, last_error FROM ingest_object"
                " WHERE last_error IS NOT NULL AND status <> 'ignored'"
                " ORDER BY updated_ms DESC LIMIT 10")) {
     w.begin_object().key("key").value(*row[0]).key("status").value(*row[1]);
-    w.key("attempts").value(as_int(row[2])).key("error").value(*row[3]).end_object();
+    w.key("attempts").value(warehouse::sql_int(row[2])).key("error").value(*row[3]).end_object();
   }
   w.end_array().end_object();
   std::printf("%s\n", out.c_str());

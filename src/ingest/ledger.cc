@@ -23,10 +23,6 @@ std::string utc_date(std::int64_t ms) {
   return buf;
 }
 
-std::int64_t as_int(const std::optional<std::string>& v) {
-  return v ? std::stoll(*v) : 0;
-}
-
 }  // namespace
 
 std::string make_batch_id(std::int64_t now_ms, const std::string& worker_id) {
@@ -92,7 +88,7 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
   std::uint64_t bytes = 0;
   std::set<std::string> taken_over;  // batches whose expired claims this claim takes over
   for (const SqlRow& row : picked) {
-    const auto size = static_cast<std::uint64_t>(as_int(row[2]));
+    const auto size = static_cast<std::uint64_t>(warehouse::sql_int(row[2]));
     if (!plan.objects.empty() && bytes + size > limits.max_bytes) break;
     bytes += size;
     plan.objects.push_back(ClaimedObject{*row[0], *row[1], size});
@@ -143,7 +139,8 @@ Ledger::Backlog Ledger::backlog() {
   const SqlRow row = state_.connection().query(
       "SELECT count(*), min(first_seen_ms) FROM ingest_object"
       " WHERE status IN ('seen', 'claimed')")[0];
-  return Backlog{static_cast<std::uint64_t>(as_int(row[0])), as_int(row[1])};
+  return Backlog{static_cast<std::uint64_t>(warehouse::sql_int(row[0])),
+                 warehouse::sql_int(row[1])};
 }
 
 LedgerCounts Ledger::counts() {
@@ -151,7 +148,7 @@ LedgerCounts Ledger::counts() {
   for (const SqlRow& row :
        state_.connection().query("SELECT status, count(*) FROM ingest_object GROUP BY status")) {
     const std::string& status = *row[0];
-    const auto n = static_cast<std::uint64_t>(as_int(row[1]));
+    const auto n = static_cast<std::uint64_t>(warehouse::sql_int(row[1]));
     if (status == "seen") c.seen = n;
     if (status == "claimed") c.claimed = n;
     if (status == "committed") c.committed = n;
@@ -163,7 +160,7 @@ LedgerCounts Ledger::counts() {
 }
 
 std::uint64_t Ledger::unpublished_batches() {
-  return static_cast<std::uint64_t>(as_int(state_.connection().query(
+  return static_cast<std::uint64_t>(warehouse::sql_int(state_.connection().query(
       "SELECT count(*) FROM ingest_batch WHERE status = 'committed'")[0][0]));
 }
 

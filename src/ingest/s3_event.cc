@@ -4,15 +4,10 @@
 
 #include <stdexcept>
 
+#include "util/hex.h"
+
 namespace tributary::ingest {
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string_view string_at(simdjson::dom::element e, const char* pointer, const char* what) {
   std::string_view out;
@@ -32,8 +27,8 @@ std::string url_decode_form(std::string_view text) {
     if (c == '+') {
       out.push_back(' ');
     } else if (c == '%') {
-      const int hi = i + 2 < text.size() ? hex_digit(text[i + 1]) : -1;
-      const int lo = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
+      const int hi = i + 2 < text.size() ? util::hex_digit(text[i + 1]) : -1;
+      const int lo = i + 2 < text.size() ? util::hex_digit(text[i + 2]) : -1;
       if (hi < 0 || lo < 0) throw std::invalid_argument("malformed %-escape in object key");
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;

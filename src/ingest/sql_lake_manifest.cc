@@ -6,10 +6,6 @@ namespace {
 using warehouse::SqlRow;
 using warehouse::SqlValue;
 
-std::int64_t as_int(const std::optional<std::string>& v) {
-  return v ? std::stoll(*v) : 0;
-}
-
 }  // namespace
 
 void record_lake_files(warehouse::SqlConnection& db,
@@ -44,10 +40,10 @@ std::vector<lake::ManifestEntry> SqlLakeManifest::entries() {
     e.table = *r[0];
     e.partition = *r[1];
     e.key = *r[2];
-    e.rows = static_cast<std::uint64_t>(as_int(r[3]));
-    e.bytes = static_cast<std::uint64_t>(as_int(r[4]));
-    e.min_ts_ms = as_int(r[5]);
-    e.max_ts_ms = as_int(r[6]);
+    e.rows = static_cast<std::uint64_t>(warehouse::sql_int(r[3]));
+    e.bytes = static_cast<std::uint64_t>(warehouse::sql_int(r[4]));
+    e.min_ts_ms = warehouse::sql_int(r[5]);
+    e.max_ts_ms = warehouse::sql_int(r[6]);
     e.batch_id = *r[7];
     out.push_back(std::move(e));
   }

@@ -24,6 +24,11 @@ using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>
 
 using SqlRow = std::vector<std::optional<std::string>>;
 
+// An integer column of a result row; NULL (e.g. sum() over no rows) reads as 0.
+inline std::int64_t sql_int(const std::optional<std::string>& value) {
+  return value ? std::stoll(*value) : 0;
+}
+
 class SqlConnection {
  public:
   virtual ~SqlConnection() = default;
