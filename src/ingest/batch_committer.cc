@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -103,13 +104,13 @@ std::vector<Fetched> fetch_and_archive(store::ObjectStore& source, store::Object
 }
 
 // Inserts the batch's event keys; returns the ones that were not there yet (the new events).
+// The keys are stored as 16 bytes (migration 0011) and travel as hex text both ways.
 std::unordered_set<std::string> insert_event_keys(warehouse::SqlConnection& db,
-                                                  const event::EventBatch& batch,
-                                                  const std::string& batch_id) {
+                                                  const event::EventBatch& batch) {
   std::unordered_set<std::string> fresh;
   if (batch.empty()) return fresh;
   const bool postgres = db.dialect() == warehouse::Dialect::kPostgres;
-  // One statement for the whole batch: a text array (PostgreSQL) or a JSON array (SQLite) of
+  // One statement for the whole batch: a uuid array (PostgreSQL) or a JSON array (SQLite) of
   // hex keys, bound as one parameter.
   std::string keys = postgres ? "{" : "[";
   for (std::size_t row = 0; row < batch.size(); ++row) {
@@ -119,19 +120,36 @@ std::unordered_set<std::string> insert_event_keys(warehouse::SqlConnection& db,
     if (!postgres) keys.push_back('"');
   }
   keys += postgres ? "}" : "]";
-  const SqlValue params[] = {keys, batch_id};
+  const SqlValue params[] = {keys};
   const std::vector<SqlRow> rows =
       // Sorted: two workers whose batches share keys (a replayed loop) then lock them in the same
       // order and one waits for the other instead of both deadlocking.
-      db.query(postgres ? "INSERT INTO ingest_event_key (event_key, batch_id)"
-                          " SELECT k, $2 FROM unnest($1::text[]) AS k ORDER BY k COLLATE \"C\""
-                          " ON CONFLICT (event_key) DO NOTHING RETURNING event_key"
-                        : "INSERT INTO ingest_event_key (event_key, batch_id)"
-                          " SELECT value, $2 FROM json_each($1) WHERE true"
-                          " ON CONFLICT (event_key) DO NOTHING RETURNING event_key",
+      db.query(postgres ? "INSERT INTO ingest_event_key (event_key)"
+                          " SELECT k FROM unnest($1::uuid[]) AS k ORDER BY k"
+                          " ON CONFLICT (event_key) DO NOTHING"
+                          " RETURNING replace(event_key::text, '-', '')"
+                        : "INSERT INTO ingest_event_key (event_key)"
+                          " SELECT unhex(value) FROM json_each($1) WHERE true"
+                          " ON CONFLICT (event_key) DO NOTHING RETURNING lower(hex(event_key))",
                params);
   for (const SqlRow& row : rows) fresh.insert(*row[0]);
   return fresh;
+}
+
+// The keys of `fresh` concatenated, as ingest_batch.new_event_keys holds them until the batch
+// is published (republish_pending reads them back).
+std::string concatenated_keys(const event::EventBatch& fresh) {
+  std::string out;
+  out.reserve(fresh.size() * 32);
+  for (const event::EventKey& key : fresh.keys()) out += key.hex();
+  return out;
+}
+
+// The inverse of concatenated_keys.
+std::unordered_set<std::string> split_keys(std::string_view keys) {
+  std::unordered_set<std::string> out;
+  for (std::size_t at = 0; at + 32 <= keys.size(); at += 32) out.emplace(keys.substr(at, 32));
+  return out;
 }
 
 // The first occurrence of every row of `batch` whose key is in `fresh`, in batch order.
@@ -204,7 +222,10 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
   const auto txn_started = std::chrono::steady_clock::now();
   warehouse::WarehouseTransaction txn(state_);
   warehouse::SqlConnection& db = txn.connection();
-  const event::EventBatch fresh = select_new(batch, insert_event_keys(db, batch, plan.batch_id));
+  auto tk = std::chrono::steady_clock::now();
+  const event::EventBatch fresh = select_new(batch, insert_event_keys(db, batch));
+  fprintf(stderr, "PROF keys %.3f\n", seconds_since(tk));
+  tk = std::chrono::steady_clock::now();
   outcome.new_events = fresh.size();
   outcome.duplicates = outcome.events - outcome.new_events;
   outcome.max_event_ts_ms = max_ts(fresh);
@@ -217,6 +238,8 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
     txn.load(fresh);
     outcome.warehouse_load_seconds = seconds_since(load_started);
   }
+  fprintf(stderr, "PROF files+load %.3f\n", seconds_since(tk));
+  tk = std::chrono::steady_clock::now();
   record_lake_files(db, files);
 
   const std::int64_t now = util::unix_time_ms();
@@ -256,21 +279,24 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
                                    static_cast<std::int64_t>(outcome.new_events),
                                    static_cast<std::int64_t>(outcome.quarantined),
                                    outcome.max_event_ts_ms,
+                                   concatenated_keys(fresh),
                                    plan.batch_id};
   if (db.execute("UPDATE ingest_batch SET status = 'committed', committed_ms = $1, events = $2,"
-                 " new_events = $3, quarantined = $4, max_event_ts_ms = $5"
-                 " WHERE batch_id = $6 AND status = 'claimed'",
+                 " new_events = $3, quarantined = $4, max_event_ts_ms = $5, new_event_keys = $6"
+                 " WHERE batch_id = $7 AND status = 'claimed'",
                  batch_params) != 1) {
     throw LeaseLost("batch " + plan.batch_id + " is no longer claimed");
   }
   txn.commit();
+  fprintf(stderr, "PROF ledger+commit %.3f\n", seconds_since(tk));
   outcome.commit_seconds = seconds_since(txn_started);
 
   staged.publish();
   if (!files.empty()) SqlLakeManifest(state_.connection()).publish_copy(lake_);
   const SqlValue published[] = {util::unix_time_ms(), plan.batch_id};
   state_.connection().execute(
-      "UPDATE ingest_batch SET status = 'published', published_ms = $1 WHERE batch_id = $2",
+      "UPDATE ingest_batch SET status = 'published', published_ms = $1, new_event_keys = NULL"
+      " WHERE batch_id = $2",
       published);
   return outcome;
 }
@@ -279,7 +305,8 @@ std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms) 
   std::size_t republished = 0;
   const SqlValue before[] = {committed_before_ms};
   for (const SqlRow& batch_row : state_.connection().query(
-           "SELECT batch_id, stream, ingest_date FROM ingest_batch WHERE status = 'committed'"
+           "SELECT batch_id, stream, ingest_date, new_event_keys FROM ingest_batch"
+           " WHERE status = 'committed'"
            " AND committed_ms < $1 ORDER BY created_ms",
            before)) {
     BatchPlan plan{*batch_row[0], *event::stream_from_name(*batch_row[1]), *batch_row[2], {}};
@@ -294,18 +321,15 @@ std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms) 
              id)) {
       decoder.decode(*o[0], lake_.get(*o[1]).body, batch, rejects);
     }
-    std::unordered_set<std::string> fresh;
-    for (const SqlRow& k : state_.connection().query(
-             "SELECT event_key FROM ingest_event_key WHERE batch_id = $1", id)) {
-      fresh.insert(*k[0]);
-    }
+    const std::unordered_set<std::string> fresh = split_keys(batch_row[3].value_or(""));
     StagedWrites staged(lake_);
-    stage_files(staged, plan, select_new(batch, std::move(fresh)), rejects, options_.silver);
+    stage_files(staged, plan, select_new(batch, fresh), rejects, options_.silver);
     staged.publish();
     SqlLakeManifest(state_.connection()).publish_copy(lake_);
     const SqlValue published[] = {util::unix_time_ms(), plan.batch_id};
     state_.connection().execute(
-        "UPDATE ingest_batch SET status = 'published', published_ms = $1 WHERE batch_id = $2",
+        "UPDATE ingest_batch SET status = 'published', published_ms = $1, new_event_keys = NULL"
+        " WHERE batch_id = $2",
         published);
     util::log_info("batch.republished", {{"batch", plan.batch_id}});
     ++republished;

@@ -2,12 +2,37 @@
 
 #include <charconv>
 #include <stdexcept>
+#include <string>
+
+#include "util/hex.h"
 
 namespace tributary::warehouse {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
   throw std::runtime_error("sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+// unhex(text): the bytes the hex digits spell, NULL when they do not (odd length, a non-digit):
+// SQLite's own function from 3.41 on. Migration 0011 needs it and Debian 12 ships 3.40.
+void sqlite_unhex(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const int size = sqlite3_value_bytes(argv[0]);
+  if (text == nullptr || size % 2 != 0) {
+    sqlite3_result_null(context);
+    return;
+  }
+  std::string bytes(static_cast<std::size_t>(size / 2), '\0');
+  for (int i = 0; i < size; i += 2) {
+    const int high = util::hex_digit(text[i]);
+    const int low = util::hex_digit(text[i + 1]);
+    if (high < 0 || low < 0) {
+      sqlite3_result_null(context);
+      return;
+    }
+    bytes[static_cast<std::size_t>(i / 2)] = static_cast<char>(high * 16 + low);
+  }
+  sqlite3_result_blob64(context, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
 }
 
 }  // namespace
@@ -100,6 +125,10 @@ SqliteConnection::SqliteConnection(const std::string& path) {
     throw std::runtime_error("cannot open SQLite warehouse " + path + ": " + reason);
   }
   sqlite3_extended_result_codes(db_, 1);
+  if (sqlite3_libversion_number() < 3041000) {
+    sqlite3_create_function_v2(db_, "unhex", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                               sqlite_unhex, nullptr, nullptr, nullptr);
+  }
   sqlite3_busy_timeout(db_, 30000);
   try {
     // WAL lets readers run during a load; NORMAL sync is durable at each commit in WAL mode

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "warehouse/migrations.h"
+#include "warehouse/sqlite_connection.h"
 #include "warehouse_test_support.h"
 
 namespace tributary::warehouse {
@@ -85,6 +86,60 @@ TEST_P(WarehouseLoadTest, MigrationsAreRecordedAndApplyOnce) {
   auto again = scratch.open();
   EXPECT_EQ(count(again->connection(), "schema_migrations"),
             static_cast<std::int64_t>(embedded_migrations(GetParam()).size()));
+}
+
+// A state database written by a tributary before migration 0011 (hex text keys with the batch
+// of each) keeps its deduplication keys, now 16 bytes, and a batch that committed but was not
+// published yet keeps its new keys, which republishing needs.
+TEST_P(WarehouseLoadTest, Migration11KeepsTheKeysOfAVersion10StateDatabase) {
+  ScratchDatabase scratch(GetParam());
+  const WarehouseUri uri = parse_warehouse_uri(scratch.uri());
+  std::unique_ptr<SqlConnection> raw;
+  if (GetParam() == Dialect::kSqlite) {
+    raw = std::make_unique<SqliteConnection>(uri.target);
+  } else {
+    raw = std::make_unique<PostgresConnection>(uri);
+  }
+  raw->execute_script(
+      "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
+      " applied_at text NOT NULL)");
+  for (const Migration& m : embedded_migrations(GetParam())) {
+    if (m.version > 10) break;
+    raw->execute_script(m.sql);
+    const SqlValue row[] = {std::int64_t{m.version}, std::string(m.name)};
+    raw->execute("INSERT INTO schema_migrations VALUES ($1, $2, 'then')", row);
+  }
+  const std::string a(32, 'a'), b = "0123456789abcdef0123456789abcdef", c(32, 'c');
+  raw->execute_script(
+      "INSERT INTO ingest_batch (batch_id, stream, worker, status, ingest_date, created_ms)"
+      " VALUES ('b-published', 'listen_events', 'w', 'published', '2026-11-24', 1),"
+      " ('b-committed', 'listen_events', 'w', 'committed', '2026-11-24', 2)");
+  for (const auto& [key, batch] :
+       {std::pair{c, "b-committed"}, std::pair{a, "b-published"}, std::pair{b, "b-committed"}}) {
+    const SqlValue row[] = {key, std::string(batch)};
+    raw->execute("INSERT INTO ingest_event_key (event_key, batch_id) VALUES ($1, $2)", row);
+  }
+  raw.reset();
+
+  auto wh = scratch.open();
+  SqlConnection& db = wh->connection();
+  EXPECT_EQ(count(db, "ingest_event_key"), 3);
+  const bool postgres = GetParam() == Dialect::kPostgres;
+  for (const std::string& key : {a, b, c}) {
+    const SqlValue k[] = {key};
+    EXPECT_EQ(db.query(postgres ? "SELECT count(*) FROM ingest_event_key WHERE event_key = $1::uuid"
+                                : "SELECT count(*) FROM ingest_event_key"
+                                  " WHERE event_key = unhex($1) AND length(event_key) = 16",
+                       k)
+                  .at(0)
+                  .at(0),
+              "1")
+        << key;
+  }
+  EXPECT_EQ(scalar(db, "SELECT new_event_keys FROM ingest_batch WHERE batch_id = 'b-committed'"),
+            b + c);
+  EXPECT_EQ(scalar(db, "SELECT new_event_keys FROM ingest_batch WHERE batch_id = 'b-published'"),
+            "NULL");
 }
 
 TEST_P(WarehouseLoadTest, RefusesASchemaNewerThanItKnows) {
