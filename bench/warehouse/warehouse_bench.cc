@@ -3,13 +3,17 @@
 // run: the database's own CLI bulk-loading them as CSV into an unindexed table (`psql \copy` for
 // PostgreSQL, `sqlite3 .import` for SQLite).
 //
-//   warehouse_bench --data tests/data [--rows 500000] [--batch 50000]
+//   warehouse_bench --data tests/data [--rows 500000] [--batch 50000] [--shift-ms 3600000]
 //                   [--postgres postgresql://...] [--sqlite-dir /tmp]
 //
-// Input: the real fluentd listen object replicated with event times shifted by one hour per copy
-// (so every copy is a distinct event, spread over weeks and several monthly partitions).
+// Input: the real fluentd listen object replicated with event times shifted by --shift-ms per copy
+// (so every copy is a distinct event). The default, one hour, spreads the rows over weeks and
+// several monthly partitions; a few seconds puts them all in one day, as a streaming run loads
+// today's events batch after batch, which shows whether a load's cost grows with what the day
+// already holds (the first and last quarter of the batches are timed separately).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +38,7 @@ struct Options {
   std::string data = "tests/data";
   std::size_t rows = 500000;
   std::size_t batch = 50000;
+  std::int64_t shift_ms = 3600000;
   std::string postgres;
   std::string sqlite_dir = std::filesystem::temp_directory_path().string();
 };
@@ -65,7 +70,7 @@ std::vector<event::EventBatch> make_batches(const Options& opts) {
   std::size_t total = 0;
   for (std::int64_t copy = 0; total < opts.rows; ++copy) {
     event::EventBatch piece(event::Stream::kListen);
-    decoder.decode("bench.json", shifted(sample, copy * 3600000), piece, quarantine);
+    decoder.decode("bench.json", shifted(sample, copy * opts.shift_ms), piece, quarantine);
     for (std::size_t row = 0; row < piece.size() && total < opts.rows; ++row, ++total) {
       if (batches.back().size() == opts.batch) batches.emplace_back(event::Stream::kListen);
       batches.back().append_row(piece, row);
@@ -127,12 +132,26 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double load_through_tributary(const std::string& uri,
-                              const std::vector<event::EventBatch>& batches) {
+struct LoadTimes {
+  double total_s = 0;
+  double first_quarter_s = 0;  // the first quarter of the batches (at least one)
+  double last_quarter_s = 0;   // the last quarter of the batches (at least one)
+};
+
+LoadTimes load_through_tributary(const std::string& uri,
+                                 const std::vector<event::EventBatch>& batches) {
   auto wh = warehouse::Warehouse::open(uri);
-  const auto start = Clock::now();
-  for (const auto& batch : batches) wh->load(batch);
-  return seconds_since(start);
+  const std::size_t quarter = std::max<std::size_t>(1, batches.size() / 4);
+  LoadTimes times;
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    const auto start = Clock::now();
+    wh->load(batches[i]);
+    const double s = seconds_since(start);
+    times.total_s += s;
+    if (i < quarter) times.first_quarter_s += s;
+    if (i >= batches.size() - quarter) times.last_quarter_s += s;
+  }
+  return times;
 }
 
 double run_timed(const std::string& command) {
@@ -160,10 +179,13 @@ struct ScratchFiles {
   }
 };
 
-void report(const char* name, std::size_t rows, double tributary_s, double floor_s) {
+void report(const char* name, std::size_t rows, const LoadTimes& tributary, double floor_s) {
+  const double t = tributary.total_s;
   std::printf(
-      "%-10s rows=%zu  tributary %.2f s = %.0f rows/s  floor %.2f s = %.0f rows/s  ratio %.2fx\n",
-      name, rows, tributary_s, rows / tributary_s, floor_s, rows / floor_s, tributary_s / floor_s);
+      "%-10s rows=%zu  tributary %.2f s = %.0f rows/s  floor %.2f s = %.0f rows/s  ratio %.2fx"
+      "  last/first quarter of batches %.2fx\n",
+      name, rows, t, rows / t, floor_s, rows / floor_s, t / floor_s,
+      tributary.last_quarter_s / tributary.first_quarter_s);
 }
 
 }  // namespace
@@ -179,6 +201,8 @@ int main(int argc, char** argv) {
       opts.rows = std::stoul(value);
     else if (flag == "--batch")
       opts.batch = std::stoul(value);
+    else if (flag == "--shift-ms")
+      opts.shift_ms = std::stoll(value);
     else if (flag == "--postgres")
       opts.postgres = value;
     else if (flag == "--sqlite-dir")
@@ -198,7 +222,7 @@ int main(int argc, char** argv) {
     write_csv(batches, csv);
     std::printf("%zu listen rows in batches of %zu\n", opts.rows, opts.batch);
 
-    const double sqlite_s = load_through_tributary("sqlite://" + sqlite_db, batches);
+    const LoadTimes sqlite_s = load_through_tributary("sqlite://" + sqlite_db, batches);
     const double sqlite_floor =
         run_timed("sqlite3 " + floor_db + " '" + floor_ddl(warehouse::Dialect::kSqlite) +
                   "' '.import --csv " + csv + " floor_listen'");
@@ -208,7 +232,7 @@ int main(int argc, char** argv) {
       warehouse::PostgresConnection admin(warehouse::parse_warehouse_uri(opts.postgres));
       admin.execute_script("CREATE DATABASE " + tag);
       const std::string uri = opts.postgres.substr(0, opts.postgres.rfind('/') + 1) + tag;
-      double pg_s = 0;
+      LoadTimes pg_s;
       double pg_floor = 0;
       try {
         pg_s = load_through_tributary(uri, batches);

@@ -49,31 +49,111 @@ constexpr std::string_view kInsertObservations =
     " SELECT user_id, ts, level, first_name, last_name, gender, registration FROM {stage}"
     " WHERE user_id IS NOT NULL ORDER BY user_id, ts, level ON CONFLICT DO NOTHING";
 
-// Location mart rows: page views and listens together, so distinct users and sessions are exact.
-const std::array<std::string_view, 2> kLocationMart = {
-    "DELETE FROM mart_location_daily WHERE EXISTS (SELECT 1 FROM affected_location_day x"
-    " WHERE x.date_key = mart_location_daily.date_key"
-    " AND x.location_key = mart_location_daily.location_key)",
-    "INSERT INTO mart_location_daily"
-    " (date_key, location_key, page_views, listens, listening_seconds, users, sessions)"
-    " SELECT a.date_key, a.location_key, sum(a.page_view), sum(a.listen), sum(a.seconds),"
-    " count(DISTINCT a.user_id), count(DISTINCT a.session_id) FROM ("
-    "  SELECT f.date_key, f.location_key, 1 AS page_view, 0 AS listen, 0.0 AS seconds,"
-    "  f.user_id, f.session_id FROM fact_page_view f JOIN affected_location_day x"
-    "  ON x.date_key = f.date_key AND x.location_key = f.location_key"
-    "  UNION ALL"
-    "  SELECT f.date_key, f.location_key, 0, 1, f.duration_s, f.user_id, f.session_id"
-    "  FROM fact_listen f JOIN affected_location_day x"
-    "  ON x.date_key = f.date_key AND x.location_key = f.location_key"
-    " ) a GROUP BY a.date_key, a.location_key",
-};
+constexpr std::string_view kSongJoin =
+    " JOIN dim_artist a ON a.name = s.artist"
+    " JOIN dim_song so ON so.artist_key = a.artist_key AND so.title = s.song"
+    " AND so.duration_s = s.duration";
 
-std::string capture_locations(Stream stream) {
-  return on_stage(
-      "INSERT INTO affected_location_day (date_key, location_key)"
-      " SELECT DISTINCT s.date_key, l.location_key FROM {stage} s" +
-          std::string(kLocationJoin),
-      stream);
+// Wraps a stream's fact insert (INSERT ... ON CONFLICT DO NOTHING, without RETURNING) into the
+// steps that leave the staging table holding exactly the rows it added, so that the marts count
+// each event once. Loads never overlap (SQLite has one writer; PostgreSQL loads hold an advisory
+// lock), so nothing is loaded in between.
+//   SQLite: delete the staged rows whose facts exist (an index probe each), then insert.
+//   PostgreSQL: insert, collecting the added keys, then delete the other staged rows. Each step
+//   is a unique-index probe or a join of two batch-sized tables, whatever the planner thinks of
+//   the fact partitions' statistics (a semi-join that scanned a month's facts would make every
+//   load as slow as the month is large).
+void add_fact_steps(StreamLoadSql& sql, Stream stream, std::string_view fact_table,
+                    const std::string& insert, Dialect dialect) {
+  if (dialect == Dialect::kSqlite) {
+    sql.before_facts = {on_stage("DELETE FROM {stage} WHERE EXISTS (SELECT 1 FROM " +
+                                     std::string(fact_table) +
+                                     " f WHERE f.date_key = {stage}.date_key"
+                                     " AND f.event_key = {stage}.event_key)",
+                                 stream)};
+    sql.facts = insert;
+    return;
+  }
+  sql.before_facts = {"DELETE FROM new_fact_key"};
+  sql.facts = "WITH added AS (" + insert +
+              " RETURNING event_key) INSERT INTO new_fact_key (event_key)"
+              " SELECT event_key FROM added";
+  sql.after_facts = {
+      on_stage("DELETE FROM {stage} WHERE NOT EXISTS (SELECT 1 FROM new_fact_key n"
+               " WHERE n.event_key = {stage}.event_key)",
+               stream)};
+}
+
+// The members of a day's distinct-count set that the staged rows add: `set_table` holds the set
+// (date_key, <group>, <member>), `scratch` receives the new members, which then join the set.
+// `source` selects the staged rows' (date_key, group, member) as d, g, m.
+std::vector<std::string> new_members(Stream stream, Dialect dialect, std::string_view scratch,
+                                     std::string_view set_table, std::string_view group,
+                                     std::string_view member, const std::string& source) {
+  const std::string columns = "date_key, " + std::string(group) + ", " + std::string(member);
+  if (dialect == Dialect::kPostgres) {
+    // The set's unique index decides what is new (ON CONFLICT), not a plan over its statistics.
+    return {
+        "DELETE FROM " + std::string(scratch),
+        on_stage("WITH added AS (INSERT INTO " + std::string(set_table) + " (" + columns +
+                     ") SELECT DISTINCT n.d, n.g, n.m FROM (" + source +
+                     ") n ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING RETURNING " + columns +
+                     ") INSERT INTO " + std::string(scratch) + " (" + columns + ") SELECT " +
+                     columns + " FROM added",
+                 stream),
+    };
+  }
+  return {
+      "DELETE FROM " + std::string(scratch),
+      on_stage("INSERT INTO " + std::string(scratch) + " (" + columns +
+                   ") SELECT DISTINCT n.d, n.g, n.m FROM (" + source +
+                   ") n WHERE NOT EXISTS"
+                   " (SELECT 1 FROM " +
+                   std::string(set_table) + " p WHERE p.date_key = n.d AND p." +
+                   std::string(group) + " = n.g AND p." + std::string(member) + " = n.m)",
+               stream),
+      "INSERT INTO " + std::string(set_table) + " (" + columns + ") SELECT " + columns + " FROM " +
+          std::string(scratch) + " WHERE true ORDER BY " + columns,
+  };
+}
+
+// Location marts: page views and listens of the staged rows added to each (day, location), with
+// the users and sessions that are new to it. `row_counts` is what one staged row adds, as
+// page_views, listens, seconds.
+std::vector<std::string> location_mart(Stream stream, Dialect dialect,
+                                       std::string_view row_counts) {
+  const std::string located = " FROM {stage} s" + std::string(kLocationJoin);
+  std::vector<std::string> out = new_members(
+      stream, dialect, "new_location_user", "mart_location_daily_user", "location_key", "user_id",
+      "SELECT s.date_key AS d, l.location_key AS g, s.user_id AS m" + located +
+          " WHERE s.user_id IS NOT NULL");
+  for (std::string& s : new_members(stream, dialect, "new_location_session",
+                                    "mart_location_daily_session", "location_key", "session_id",
+                                    "SELECT s.date_key AS d, l.location_key AS g,"
+                                    " s.session_id AS m" +
+                                        located)) {
+    out.push_back(std::move(s));
+  }
+  // One aggregate over the staged rows and the new members, with no join between them: a join
+  // would be planned on estimates, and a misestimate makes it quadratic in the batch.
+  out.push_back(on_stage(
+      "INSERT INTO mart_location_daily"
+      " (date_key, location_key, page_views, listens, listening_seconds, users, sessions)"
+      " SELECT date_key, location_key, sum(page_views), sum(listens), sum(seconds), sum(users),"
+      " sum(sessions) FROM ("
+      "  SELECT s.date_key, l.location_key, " +
+          std::string(row_counts) + ", 0 AS users, 0 AS sessions" + located +
+          "  UNION ALL SELECT date_key, location_key, 0, 0, 0.0, 1, 0 FROM new_location_user"
+          "  UNION ALL SELECT date_key, location_key, 0, 0, 0.0, 0, 1 FROM new_location_session"
+          " ) a WHERE true GROUP BY date_key, location_key ORDER BY date_key, location_key"
+          " ON CONFLICT (date_key, location_key) DO UPDATE SET"
+          " page_views = mart_location_daily.page_views + excluded.page_views,"
+          " listens = mart_location_daily.listens + excluded.listens,"
+          " listening_seconds = mart_location_daily.listening_seconds + excluded.listening_seconds,"
+          " users = mart_location_daily.users + excluded.users,"
+          " sessions = mart_location_daily.sessions + excluded.sessions",
+      stream));
+  return out;
 }
 
 std::vector<std::string> dimensions(Stream stream, bool songs) {
@@ -85,132 +165,146 @@ std::vector<std::string> dimensions(Stream stream, bool songs) {
   return out;
 }
 
-StreamLoadSql listen_sql() {
+StreamLoadSql listen_sql(Dialect dialect) {
   const Stream st = Stream::kListen;
   StreamLoadSql sql;
   sql.dimensions = dimensions(st, true);
-  sql.facts = on_stage(
-      "INSERT INTO fact_listen (event_key, ts, date_key, hour, session_id, item_in_session,"
-      " user_id, location_key, artist_key, song_key, duration_s, level, auth, user_agent)"
-      " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, s.user_id,"
-      " l.location_key, a.artist_key, so.song_key, s.duration, s.level, s.auth, s.user_agent"
-      " FROM {stage} s" +
-          std::string(kLocationJoin) +
-          " JOIN dim_artist a ON a.name = s.artist"
-          " JOIN dim_song so ON so.artist_key = a.artist_key AND so.title = s.song"
-          " AND so.duration_s = s.duration WHERE true" +
-          std::string(kFactOrder),
-      st);
+  add_fact_steps(
+      sql, st, "fact_listen",
+      on_stage(
+          "INSERT INTO fact_listen (event_key, ts, date_key, hour, session_id, item_in_session,"
+          " user_id, location_key, artist_key, song_key, duration_s, level, auth, user_agent)"
+          " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, "
+          "s.user_id,"
+          " l.location_key, a.artist_key, so.song_key, s.duration, s.level, s.auth, s.user_agent"
+          " FROM {stage} s" +
+              std::string(kLocationJoin) + std::string(kSongJoin) + " WHERE true" +
+              std::string(kFactOrder),
+          st),
+      dialect);
   sql.observations = on_stage(std::string(kInsertObservations), st);
-  sql.marts = {
-      "DELETE FROM affected_song_day",
-      on_stage("INSERT INTO affected_song_day (date_key, song_key)"
-               " SELECT DISTINCT s.date_key, so.song_key FROM {stage} s"
-               " JOIN dim_artist a ON a.name = s.artist"
-               " JOIN dim_song so ON so.artist_key = a.artist_key AND so.title = s.song"
-               " AND so.duration_s = s.duration",
-               st),
-      "DELETE FROM mart_song_daily WHERE EXISTS (SELECT 1 FROM affected_song_day x"
-      " WHERE x.date_key = mart_song_daily.date_key AND x.song_key = mart_song_daily.song_key)",
-      "INSERT INTO mart_song_daily (date_key, song_key, plays, listeners)"
-      " SELECT f.date_key, f.song_key, count(*), count(DISTINCT f.user_id) FROM fact_listen f"
-      " JOIN affected_song_day x ON x.date_key = f.date_key AND x.song_key = f.song_key"
-      " GROUP BY f.date_key, f.song_key",
-      "DELETE FROM affected_user_day",
-      on_stage("INSERT INTO affected_user_day (date_key, user_id)"
-               " SELECT DISTINCT date_key, user_id FROM {stage} WHERE user_id IS NOT NULL",
-               st),
-      "DELETE FROM mart_user_daily WHERE EXISTS (SELECT 1 FROM affected_user_day x"
-      " WHERE x.date_key = mart_user_daily.date_key AND x.user_id = mart_user_daily.user_id)",
+  sql.marts = new_members(
+      st, dialect, "new_song_listener", "mart_song_daily_listener", "song_key", "user_id",
+      "SELECT s.date_key AS d, so.song_key AS g, s.user_id AS m FROM {stage} s" +
+          std::string(kSongJoin) + " WHERE s.user_id IS NOT NULL");
+  // One aggregate, no join: see location_mart.
+  sql.marts.push_back(
+      on_stage("INSERT INTO mart_song_daily (date_key, song_key, plays, listeners)"
+               " SELECT date_key, song_key, sum(plays), sum(listeners) FROM ("
+               "  SELECT s.date_key, so.song_key, 1 AS plays, 0 AS listeners FROM {stage} s" +
+                   std::string(kSongJoin) +
+                   "  UNION ALL SELECT date_key, song_key, 0, 1 FROM new_song_listener"
+                   " ) a WHERE true GROUP BY date_key, song_key ORDER BY date_key, song_key"
+                   " ON CONFLICT (date_key, song_key) DO UPDATE SET"
+                   " plays = mart_song_daily.plays + excluded.plays,"
+                   " listeners = mart_song_daily.listeners + excluded.listeners",
+               st));
+  sql.marts.push_back(on_stage(
       "INSERT INTO mart_user_daily (date_key, user_id, plays, listening_seconds)"
-      " SELECT f.date_key, f.user_id, count(*), sum(f.duration_s) FROM fact_listen f"
-      " JOIN affected_user_day x ON x.date_key = f.date_key AND x.user_id = f.user_id"
-      " GROUP BY f.date_key, f.user_id",
-      "DELETE FROM affected_location_day",
-      capture_locations(st),
-      std::string(kLocationMart[0]),
-      std::string(kLocationMart[1]),
-  };
+      " SELECT date_key, user_id, count(*), sum(duration) FROM {stage}"
+      " WHERE user_id IS NOT NULL GROUP BY date_key, user_id ORDER BY date_key, user_id"
+      " ON CONFLICT (date_key, user_id) DO UPDATE SET"
+      " plays = mart_user_daily.plays + excluded.plays,"
+      " listening_seconds = mart_user_daily.listening_seconds + excluded.listening_seconds",
+      st));
+  for (std::string& s :
+       location_mart(st, dialect, "0 AS page_views, 1 AS listens, s.duration AS seconds")) {
+    sql.marts.push_back(std::move(s));
+  }
   return sql;
 }
 
-StreamLoadSql page_view_sql() {
+StreamLoadSql page_view_sql(Dialect dialect) {
   const Stream st = Stream::kPageView;
   StreamLoadSql sql;
   sql.dimensions = dimensions(st, true);
-  sql.facts = on_stage(
-      "INSERT INTO fact_page_view (event_key, ts, date_key, hour, session_id, item_in_session,"
-      " user_id, location_key, artist_key, song_key, duration_s, page, method, status, level, auth,"
-      " user_agent)"
-      " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, s.user_id,"
-      " l.location_key, a.artist_key, so.song_key, s.duration, s.page, s.method, s.status,"
-      " s.level, s.auth, s.user_agent FROM {stage} s" +
-          std::string(kLocationJoin) +
-          " LEFT JOIN dim_artist a ON a.name = s.artist"
-          " LEFT JOIN dim_song so ON so.artist_key = a.artist_key AND so.title = s.song"
-          " AND so.duration_s = s.duration WHERE true" +
-          std::string(kFactOrder),
-      st);
+  add_fact_steps(
+      sql, st, "fact_page_view",
+      on_stage(
+          "INSERT INTO fact_page_view (event_key, ts, date_key, hour, session_id, item_in_session,"
+          " user_id, location_key, artist_key, song_key, duration_s, page, method, status, level, "
+          "auth,"
+          " user_agent)"
+          " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, "
+          "s.user_id,"
+          " l.location_key, a.artist_key, so.song_key, s.duration, s.page, s.method, s.status,"
+          " s.level, s.auth, s.user_agent FROM {stage} s" +
+              std::string(kLocationJoin) +
+              " LEFT JOIN dim_artist a ON a.name = s.artist"
+              " LEFT JOIN dim_song so ON so.artist_key = a.artist_key AND so.title = s.song"
+              " AND so.duration_s = s.duration WHERE true" +
+              std::string(kFactOrder),
+          st),
+      dialect);
   sql.observations = on_stage(std::string(kInsertObservations), st);
-  sql.marts = {
-      "DELETE FROM affected_location_day",
-      capture_locations(st),
-      std::string(kLocationMart[0]),
-      std::string(kLocationMart[1]),
-  };
+  sql.marts = location_mart(st, dialect, "1 AS page_views, 0 AS listens, 0.0 AS seconds");
   return sql;
 }
 
-StreamLoadSql auth_sql() {
+StreamLoadSql auth_sql(Dialect dialect) {
   const Stream st = Stream::kAuth;
   StreamLoadSql sql;
   sql.dimensions = dimensions(st, false);
-  sql.facts = on_stage(
-      "INSERT INTO fact_auth (event_key, ts, date_key, hour, session_id, item_in_session,"
-      " user_id, location_key, success, level, user_agent)"
-      " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, s.user_id,"
-      " l.location_key, s.success, s.level, s.user_agent FROM {stage} s" +
-          std::string(kLocationJoin) + " WHERE true" + std::string(kFactOrder),
-      st);
+  add_fact_steps(
+      sql, st, "fact_auth",
+      on_stage("INSERT INTO fact_auth (event_key, ts, date_key, hour, session_id, item_in_session,"
+               " user_id, location_key, success, level, user_agent)"
+               " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, "
+               "s.user_id,"
+               " l.location_key, s.success, s.level, s.user_agent FROM {stage} s" +
+                   std::string(kLocationJoin) + " WHERE true" + std::string(kFactOrder),
+               st),
+      dialect);
   sql.observations = on_stage(std::string(kInsertObservations), st);
   return sql;
 }
 
-StreamLoadSql status_change_sql() {
+StreamLoadSql status_change_sql(Dialect dialect) {
   const Stream st = Stream::kStatusChange;
   StreamLoadSql sql;
   sql.dimensions = dimensions(st, false);
-  sql.facts = on_stage(
-      "INSERT INTO fact_status_change (event_key, ts, date_key, hour, session_id,"
-      " item_in_session, user_id, location_key, level, auth, user_agent)"
-      " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, s.user_id,"
-      " l.location_key, s.level, s.auth, s.user_agent FROM {stage} s" +
-          std::string(kLocationJoin) + " WHERE true" + std::string(kFactOrder),
-      st);
+  add_fact_steps(
+      sql, st, "fact_status_change",
+      on_stage("INSERT INTO fact_status_change (event_key, ts, date_key, hour, session_id,"
+               " item_in_session, user_id, location_key, level, auth, user_agent)"
+               " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, "
+               "s.user_id,"
+               " l.location_key, s.level, s.auth, s.user_agent FROM {stage} s" +
+                   std::string(kLocationJoin) + " WHERE true" + std::string(kFactOrder),
+               st),
+      dialect);
   sql.observations = on_stage(std::string(kInsertObservations), st);
   return sql;
 }
 
 }  // namespace
 
-const StreamLoadSql& load_sql(Stream stream) {
-  static const std::array<StreamLoadSql, event::kStreamCount> kSql = {
-      listen_sql(), page_view_sql(), auth_sql(), status_change_sql()};
-  return kSql[static_cast<std::size_t>(stream)];
+const StreamLoadSql& load_sql(Stream stream, Dialect dialect) {
+  using Streams = std::array<StreamLoadSql, event::kStreamCount>;
+  static const std::array<Streams, 2> kSql = {
+      Streams{listen_sql(Dialect::kSqlite), page_view_sql(Dialect::kSqlite),
+              auth_sql(Dialect::kSqlite), status_change_sql(Dialect::kSqlite)},
+      Streams{listen_sql(Dialect::kPostgres), page_view_sql(Dialect::kPostgres),
+              auth_sql(Dialect::kPostgres), status_change_sql(Dialect::kPostgres)}};
+  return kSql[dialect == Dialect::kSqlite ? 0 : 1][static_cast<std::size_t>(stream)];
 }
 
 std::vector<std::string> scratch_ddl(Dialect dialect) {
   const std::string key = dialect == Dialect::kPostgres ? "bigint" : "INTEGER";
-  return {
+  std::vector<std::string> ddl = {
       "CREATE TEMP TABLE IF NOT EXISTS affected_user (user_id " + key + " PRIMARY KEY, since " +
           key + " NOT NULL, level_before text)",
-      "CREATE TEMP TABLE IF NOT EXISTS affected_song_day (date_key " + key + ", song_key " + key +
-          ", PRIMARY KEY (date_key, song_key))",
-      "CREATE TEMP TABLE IF NOT EXISTS affected_user_day (date_key " + key + ", user_id " + key +
-          ", PRIMARY KEY (date_key, user_id))",
-      "CREATE TEMP TABLE IF NOT EXISTS affected_location_day (date_key " + key + ", location_key " +
-          key + ", PRIMARY KEY (date_key, location_key))",
+      "CREATE TEMP TABLE IF NOT EXISTS new_song_listener (date_key " + key + ", song_key " + key +
+          ", user_id " + key + ", PRIMARY KEY (date_key, song_key, user_id))",
+      "CREATE TEMP TABLE IF NOT EXISTS new_location_user (date_key " + key + ", location_key " +
+          key + ", user_id " + key + ", PRIMARY KEY (date_key, location_key, user_id))",
+      "CREATE TEMP TABLE IF NOT EXISTS new_location_session (date_key " + key + ", location_key " +
+          key + ", session_id " + key + ", PRIMARY KEY (date_key, location_key, session_id))",
   };
+  if (dialect == Dialect::kPostgres) {
+    ddl.push_back("CREATE TEMP TABLE IF NOT EXISTS new_fact_key (event_key text PRIMARY KEY)");
+  }
+  return ddl;
 }
 
 std::vector<std::string> rebuild_dim_user_sql(Stream stream) {

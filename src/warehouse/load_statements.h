@@ -1,14 +1,18 @@
-// The set-based SQL that moves one stream's staging table into the star schema. The same text
-// runs on SQLite and PostgreSQL (both accept INSERT ... SELECT ... ON CONFLICT DO NOTHING, row
-// comparisons and window functions); only staging and partitions differ per dialect.
+// The set-based SQL that moves one stream's staging table into the star schema. Mostly the same
+// text on SQLite and PostgreSQL (both accept INSERT ... SELECT ... ON CONFLICT, row comparisons
+// and window functions); where PostgreSQL's planner could pick a plan whose cost grows with the
+// tables rather than the batch, its text uses RETURNING instead (see add_fact_steps).
 //
 // Order within a load (see docs/data-model.md):
 //   1. dimensions: insert unseen locations, artists and songs (natural keys are unique);
-//   2. facts: insert staged rows whose event_key is new; the change count is the new-row count;
-//   3. observations: record (user, ts, level) points; if any is new, rebuild the versions of the
+//   2. before_facts, facts, after_facts: insert the staged rows whose facts are new (the change
+//      count of `facts` is the new-row count) and leave exactly those in the staging table (the
+//      loader stages each event_key once);
+//   4. observations: record (user, ts, level) points; if any is new, rebuild the versions of the
 //      batch's users in dim_user;
-//   4. marts: recompute every (date_key, key) row the batch touches from the facts.
-// Steps 3 and 4 are skipped when step 2 inserted nothing: the facts and observations are then
+//   5. marts: add the staged rows' counts and sums to their (date_key, key) rows, and the users,
+//      songs' listeners and sessions new to a day to its distinct counts (migration 0012).
+// Steps 4 and 5 are skipped when step 3 inserted nothing: the facts and observations are then
 // unchanged, so everything derived from them is too.
 #pragma once
 
@@ -22,15 +26,17 @@ namespace tributary::warehouse {
 
 struct StreamLoadSql {
   std::vector<std::string> dimensions;
+  std::vector<std::string> before_facts;
   std::string facts;
+  std::vector<std::string> after_facts;
   std::string observations;
   std::vector<std::string> marts;
 };
 
-const StreamLoadSql& load_sql(event::Stream stream);
+const StreamLoadSql& load_sql(event::Stream stream, Dialect dialect);
 
-// Temporary tables holding the keys a load touched (affected users and mart rows); created once
-// per connection, emptied by the statements that fill them.
+// Temporary tables holding what a load touched (affected users, members new to the marts'
+// distinct-count sets); created once per connection, emptied by the statements that fill them.
 std::vector<std::string> scratch_ddl(Dialect dialect);
 
 // Rebuilds dim_user for the users staged from `stream` (requires scratch_ddl).

@@ -1,7 +1,9 @@
 #include "warehouse/warehouse.h"
 
 #include <map>
+#include <optional>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "warehouse/calendar.h"
 #include "warehouse/load_statements.h"
@@ -11,6 +13,30 @@
 #include "warehouse/staging.h"
 
 namespace tributary::warehouse {
+namespace {
+
+// `batch` without its repeated event keys (first occurrences, in order), or nothing when every
+// key is there once (the usual case: the ingester deduplicates before loading).
+std::optional<event::EventBatch> first_of_each_key(const event::EventBatch& batch) {
+  std::unordered_set<event::EventKey, event::EventKeyHash> seen;
+  seen.reserve(batch.size());
+  std::size_t first_repeat = batch.size();
+  for (std::size_t row = 0; row < batch.size(); ++row) {
+    if (!seen.insert(batch.keys()[row]).second) {
+      first_repeat = row;
+      break;
+    }
+  }
+  if (first_repeat == batch.size()) return std::nullopt;
+  event::EventBatch out(batch.stream());
+  seen.clear();
+  for (std::size_t row = 0; row < batch.size(); ++row) {
+    if (seen.insert(batch.keys()[row]).second) out.append_row(batch, row);
+  }
+  return out;
+}
+
+}  // namespace
 
 std::unique_ptr<Warehouse> Warehouse::open(std::string_view uri_text) {
   const WarehouseUri uri = parse_warehouse_uri(uri_text);
@@ -61,7 +87,10 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   // loads on PostgreSQL (SQLite's single writer already does); fetching, decoding and Parquet
   // encoding, the bulk of a batch's work, stay parallel. Any constant shared by all processes.
   if (db.dialect() == Dialect::kPostgres) db.query("SELECT pg_advisory_xact_lock(7406521925)");
-  stage(batch);
+  // Each event_key staged once (its first row), so that the staged rows left after drop_loaded
+  // are exactly the facts this load adds, which is what the marts count.
+  const std::optional<event::EventBatch> distinct = first_of_each_key(batch);
+  stage(distinct ? *distinct : batch);
 
   // One timestamp per date, inserted in date order (see load_statements.h on lock order).
   std::map<std::int32_t, std::int64_t> dates;
@@ -84,9 +113,11 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   }
   prepare_facts(batch);
 
-  const StreamLoadSql& sql = load_sql(batch.stream());
+  const StreamLoadSql& sql = load_sql(batch.stream(), db.dialect());
   for (const std::string& statement : sql.dimensions) db.execute(statement);
+  for (const std::string& statement : sql.before_facts) db.execute(statement);
   const auto inserted = static_cast<std::uint64_t>(db.execute(sql.facts));
+  for (const std::string& statement : sql.after_facts) db.execute(statement);
   counts.new_rows = inserted;
   counts.duplicates = batch.size() - inserted;
   if (inserted == 0) return counts;

@@ -1,5 +1,5 @@
--- Daily marts for the three BI questions. The loader recomputes every (date_key, key) row a
--- batch touches from the facts, so they stay exact after any sequence of loads.
+-- Daily marts for the three BI questions, kept exact after any sequence of loads: since migration
+-- 0012 from each batch's new facts (see there).
 
 CREATE TABLE mart_song_daily (
   date_key  integer NOT NULL,
