@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -222,10 +221,7 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
   const auto txn_started = std::chrono::steady_clock::now();
   warehouse::WarehouseTransaction txn(state_);
   warehouse::SqlConnection& db = txn.connection();
-  auto tk = std::chrono::steady_clock::now();
   const event::EventBatch fresh = select_new(batch, insert_event_keys(db, batch));
-  fprintf(stderr, "PROF keys %.3f\n", seconds_since(tk));
-  tk = std::chrono::steady_clock::now();
   outcome.new_events = fresh.size();
   outcome.duplicates = outcome.events - outcome.new_events;
   outcome.max_event_ts_ms = max_ts(fresh);
@@ -238,8 +234,6 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
     txn.load(fresh);
     outcome.warehouse_load_seconds = seconds_since(load_started);
   }
-  fprintf(stderr, "PROF files+load %.3f\n", seconds_since(tk));
-  tk = std::chrono::steady_clock::now();
   record_lake_files(db, files);
 
   const std::int64_t now = util::unix_time_ms();
@@ -288,7 +282,6 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
     throw LeaseLost("batch " + plan.batch_id + " is no longer claimed");
   }
   txn.commit();
-  fprintf(stderr, "PROF ledger+commit %.3f\n", seconds_since(tk));
   outcome.commit_seconds = seconds_since(txn_started);
 
   staged.publish();
