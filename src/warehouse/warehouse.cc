@@ -63,6 +63,7 @@ Warehouse::~Warehouse() = default;
 
 void Warehouse::prepare_session() {
   session_prepared_ = false;
+  configure_session();
   for (event::Stream s : event::kAllStreams) {
     connection_->execute_script(staging_ddl(s, connection_->dialect()));
   }

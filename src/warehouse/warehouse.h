@@ -57,9 +57,11 @@ class Warehouse {
  protected:
   Warehouse(WarehouseUri uri, std::unique_ptr<SqlConnection> connection);
 
-  // Creates the session's temporary tables (staging and scratch); called by open() and by
-  // ensure_connected() for each new session.
+  // Applies configure_session() and creates the session's temporary tables (staging and
+  // scratch); called by open() and by ensure_connected() for each new session.
   void prepare_session();
+  // Settings of a new session (PostgreSQL: work_mem); none by default.
+  virtual void configure_session() {}
   // Replaces the contents of the stream's staging table with every row of `batch`.
   virtual void stage(const event::EventBatch& batch) = 0;
   // Makes the stream's fact table ready for the batch's dates (PostgreSQL: monthly partitions).

@@ -130,6 +130,7 @@ TEST(PostgresTest, ALostSessionIsDatabaseUnavailableUntilEnsureConnectedReconnec
   wh->ensure_connected();
   EXPECT_TRUE(wh->connection().connected());
   EXPECT_NE(scalar(wh->connection(), "SELECT pg_backend_pid()"), pid);
+  EXPECT_EQ(scalar(wh->connection(), "SHOW work_mem"), "64MB");  // the session's settings too
   // The new session has its own staging tables again: loads work.
   const StreamLoadCounts loaded = wh->load(decode_sample(Stream::kListen, "listen_events.jsonl"));
   EXPECT_GT(loaded.new_rows, 0u);
