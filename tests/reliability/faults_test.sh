@@ -77,7 +77,11 @@ stop_proxy() {
 # The streaming worker, its S3 requests through the proxy when there is one; sets $run_pid and,
 # once it listens, $port. The log of an earlier worker moves to runs.log.
 start_worker() {
-  [[ ! -f $work/run.log ]] || cat "$work/run.log" >>"$work/runs.log"
+  # Moved away before the new worker starts: has_port below must not read the old log.
+  if [[ -f $work/run.log ]]; then
+    cat "$work/run.log" >>"$work/runs.log"
+    rm "$work/run.log"
+  fi
   local vars=("$@")
   [[ -z ${proxy:-} ]] || vars+=("AWS_ENDPOINT_URL=$proxy")
   env "${vars[@]}" "$TRIBUTARY" run --source "$source_uri" \
