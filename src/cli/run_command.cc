@@ -45,10 +45,12 @@ class WarehousePages {
 
   std::string top_lists_json() {
     std::lock_guard lock(mutex_);
+    warehouse_->ensure_connected();  // the server may have restarted since the last page
     return warehouse::report_json(warehouse::run_report(warehouse_->connection(), options(5)));
   }
   std::string report_page() {
     std::lock_guard lock(mutex_);
+    warehouse_->ensure_connected();
     warehouse::SqlConnection& db = warehouse_->connection();
     return warehouse::report_html(warehouse::run_report(db, options(10)),
                                   warehouse::location_coordinates(db));
@@ -136,7 +138,8 @@ void run(const RunFlags& flags) {
     http = std::make_unique<server::OperationsServer>(
         options, metrics,
         std::vector<server::ReadinessCheck>{{"source", [&] { return ingester.check_source(); }},
-                                            {"lake", [&] { return ingester.check_lake(); }}},
+                                            {"lake", [&] { return ingester.check_lake(); }},
+                                            {"state", [&] { return ingester.check_state(); }}},
         [&](const std::string& body) { return ingester.hint(ingest::parse_s3_event(body)); });
     server::ReportPageProvider report_page;
     if (!config.warehouse.empty()) {
@@ -184,6 +187,8 @@ void run(const RunFlags& flags) {
       .value(t.duplicates)
       .key("quarantined")
       .value(t.quarantined)
+      .key("outages")
+      .value(t.outages)
       .end_object();
   std::printf("%s\n", out.c_str());
   std::fflush(stdout);

@@ -284,23 +284,30 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
   txn.commit();
   outcome.commit_seconds = seconds_since(txn_started);
 
-  staged.publish();
-  if (!files.empty()) SqlLakeManifest(state_.connection()).publish_copy(lake_);
-  const SqlValue published[] = {util::unix_time_ms(), plan.batch_id};
-  state_.connection().execute(
-      "UPDATE ingest_batch SET status = 'published', published_ms = $1, new_event_keys = NULL"
-      " WHERE batch_id = $2",
-      published);
+  try {
+    staged.publish();
+    if (!files.empty()) SqlLakeManifest(state_.connection()).publish_copy(lake_);
+    const SqlValue published[] = {util::unix_time_ms(), plan.batch_id};
+    state_.connection().execute(
+        "UPDATE ingest_batch SET status = 'published', published_ms = $1, new_event_keys = NULL"
+        " WHERE batch_id = $2",
+        published);
+  } catch (const std::exception&) {
+    // Committed: the batch is done whatever happens next, so this is no batch failure; what is
+    // left is to make its files visible, which republish_pending() redoes from bronze.
+    outcome.publish_error = std::current_exception();
+  }
   return outcome;
 }
 
-std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms) {
+std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms,
+                                              const std::string& own_worker) {
   std::size_t republished = 0;
-  const SqlValue before[] = {committed_before_ms};
+  const SqlValue before[] = {committed_before_ms, own_worker};
   for (const SqlRow& batch_row : state_.connection().query(
            "SELECT batch_id, stream, ingest_date, new_event_keys FROM ingest_batch"
-           " WHERE status = 'committed'"
-           " AND committed_ms < $1 ORDER BY created_ms",
+           " WHERE status = 'committed' AND (committed_ms < $1 OR worker = $2)"
+           " ORDER BY created_ms",
            before)) {
     BatchPlan plan{*batch_row[0], *event::stream_from_name(*batch_row[1]), *batch_row[2], {}};
     const SqlValue id[] = {plan.batch_id};

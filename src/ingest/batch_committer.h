@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <map>
 #include <string>
@@ -70,6 +71,10 @@ struct BatchOutcome {
   std::map<std::string, QuarantineSample> samples;
   double commit_seconds = 0;          // the database transaction, begin to commit
   double warehouse_load_seconds = 0;  // loading new events into the star schema (0: none)
+  // Set when the batch committed but step 5 failed (the lake refused a file, the database went
+  // away before the batch was marked published): the batch stays committed-unpublished until
+  // republish_pending() finishes it.
+  std::exception_ptr publish_error;
 };
 
 // Thrown when the batch's claim was taken over (its lease expired) before it could commit.
@@ -83,14 +88,17 @@ class BatchCommitter {
                  CommitOptions options);
 
   // Runs the protocol above for `plan`. Throws on failures that leave the batch to be retried
-  // (store errors after retries, database errors, LeaseLost); nothing is committed then.
+  // (store errors after retries, database errors, LeaseLost); nothing is committed then. Once
+  // the commit is done it returns, with publish_error set if publishing failed.
   BatchOutcome process(const BatchPlan& plan);
 
   // Publishes every batch that committed but did not publish (see above), or only those committed
-  // before `committed_before_ms`: a live worker publishes its own batch moments after committing
-  // it, so a surviving worker only repairs the batches of one that died. Returns how many.
+  // before `committed_before_ms` and those of `own_worker`: a live worker publishes its own batch
+  // moments after committing it, so a surviving worker only repairs the batches of one that died,
+  // and its own whose publishing failed. Returns how many.
   std::size_t republish_pending(
-      std::int64_t committed_before_ms = std::numeric_limits<std::int64_t>::max());
+      std::int64_t committed_before_ms = std::numeric_limits<std::int64_t>::max(),
+      const std::string& own_worker = {});
 
  private:
   store::ObjectStore& source_;

@@ -1,8 +1,10 @@
 #include "ingest/ingester.h"
 
 #include <chrono>
+#include <limits>
 
 #include "ingest/fluentd_key.h"
+#include "ingest/outage.h"
 #include "ingest/replay_source.h"
 #include "store/open_store.h"
 #include "util/clock.h"
@@ -115,89 +117,19 @@ void Ingester::poll_once() {
   }
 }
 
-bool Ingester::process_one(event::Stream stream, IngestTotals& totals) {
+Ingester::BatchResult Ingester::process_one(event::Stream stream, IngestTotals& totals,
+                                            std::exception_ptr& outage_error) {
   const auto plan = ledger_->claim(stream, config_.batch, util::unix_time_ms());
-  if (!plan) return false;
+  if (!plan) return BatchResult::kNothing;
   const std::string name(event::stream_name(stream));
   const auto started = std::chrono::steady_clock::now();
+  BatchOutcome out;
   try {
-    const BatchOutcome out = committer_->process(*plan);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    ++totals.batches;
-    totals.objects += out.objects;
-    totals.vanished += out.vanished;
-    totals.events += out.events;
-    totals.new_events += out.new_events;
-    totals.duplicates += out.duplicates;
-    totals.quarantined += out.quarantined;
-    const server::Labels s{{"stream", name}};
-    metrics_.counter("tributary_objects_committed_total", "Raw objects committed", s)
-        .inc(out.objects);
-    metrics_
-        .counter("tributary_objects_vanished_total", "Raw objects gone before they were read", s)
-        .inc(out.vanished);
-    metrics_.counter("tributary_bytes_read_total", "Raw bytes read from the source", s)
-        .inc(out.bytes);
-    metrics_
-        .counter("tributary_lines_read_total",
-                 "Lines read from raw objects (valid events plus quarantined lines)", s)
-        .inc(out.events + out.quarantined);
-    metrics_
-        .counter("tributary_bytes_written_total",
-                 "Bytes of silver and quarantine files written to the lake", s)
-        .inc(out.bytes_written);
-    metrics_
-        .counter("tributary_events_total", "Valid events decoded, by outcome",
-                 {{"stream", name}, {"outcome", "new"}})
-        .inc(out.new_events);
-    metrics_
-        .counter("tributary_events_total", "Valid events decoded, by outcome",
-                 {{"stream", name}, {"outcome", "duplicate"}})
-        .inc(out.duplicates);
-    for (const auto& [reason, n] : out.reasons) {
-      metrics_
-          .counter("tributary_events_quarantined_total", "Lines quarantined, by reason",
-                   {{"stream", name}, {"reason", reason}})
-          .inc(n);
-    }
-    metrics_
-        .histogram("tributary_batch_duration_seconds", "Claim to publish, per batch",
-                   server::latency_buckets())
-        .observe(seconds);
-    metrics_
-        .histogram("tributary_commit_duration_seconds",
-                   "Database transaction of a batch commit, begin to commit",
-                   server::latency_buckets())
-        .observe(out.commit_seconds);
-    if (out.new_events > 0 && out.warehouse_load_seconds > 0) {
-      metrics_
-          .histogram("tributary_warehouse_load_duration_seconds",
-                     "Loading a batch's new events into the warehouse star schema",
-                     server::latency_buckets(), s)
-          .observe(out.warehouse_load_seconds);
-    }
-    if (out.max_event_ts_ms > 0) {
-      metrics_
-          .gauge("tributary_newest_event_timestamp_seconds",
-                 "Event time of the newest committed event", s)
-          .set(static_cast<double>(out.max_event_ts_ms) / 1000.0);
-    }
-    if (board_ != nullptr) board_->record_batch(status_record(name, out));
-    progress_done_ += out.objects + out.vanished;
-    if (progress_ != nullptr) progress_->set_done(progress_done_);
-    util::log_info("batch.committed", {{"batch", plan->batch_id},
-                                       {"stream", name},
-                                       {"objects", static_cast<std::uint64_t>(out.objects)},
-                                       {"vanished", static_cast<std::uint64_t>(out.vanished)},
-                                       {"events", out.events},
-                                       {"new", out.new_events},
-                                       {"duplicates", out.duplicates},
-                                       {"quarantined", out.quarantined},
-                                       {"seconds", seconds}});
+    out = committer_->process(*plan);
   } catch (const std::exception& e) {
     ++totals.failed_batches;
     const std::string error = util::redact(e.what());
+    const std::optional<std::string_view> outage = outage_kind(e);
     metrics_
         .counter("tributary_batches_failed_total", "Batches that failed and were released",
                  {{"stream", name}})
@@ -209,65 +141,244 @@ bool Ingester::process_one(event::Stream stream, IngestTotals& totals) {
         .inc(plan->objects.size());
     if (board_ != nullptr)
       board_->record_failure("batch " + plan->batch_id + " (" + name + ")", error);
-    util::log_error("batch.failed",
-                    {{"batch", plan->batch_id}, {"stream", name}, {"error", error}});
-    ledger_->release(*plan, error, config_.max_attempts, util::unix_time_ms());
+    util::log_error("batch.failed", {{"batch", plan->batch_id},
+                                     {"stream", name},
+                                     {"outage", std::string(outage.value_or("none"))},
+                                     {"error", error}});
+    release(*plan, error, outage ? Ledger::Cause::kOutage : Ledger::Cause::kObjects);
+    if (!outage) return BatchResult::kDone;  // counted; the stream goes on with other objects
+    if (!outage_error) outage_error = std::current_exception();
+    return BatchResult::kOutage;
   }
-  return true;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  record_committed(*plan, out, seconds, totals);
+  if (!out.publish_error) {
+    // Batches go through: whatever else fails does not stop everything, so the waits between
+    // passes stay short.
+    outage_backoff_.reset();
+    return BatchResult::kDone;
+  }
+  // Committed; the next pass republishes it (republish_pending, own batches).
+  metrics_
+      .counter("tributary_publish_failures_total",
+               "Committed batches whose files could not all be written at once (republished "
+               "later)",
+               {{"stream", name}})
+      .inc();
+  try {
+    std::rethrow_exception(out.publish_error);
+  } catch (const std::exception& e) {
+    util::log_warn(
+        "batch.publish_failed",
+        {{"batch", plan->batch_id}, {"stream", name}, {"error", util::redact(e.what())}});
+    if (!outage_kind(e)) throw;
+  }
+  if (!outage_error) outage_error = out.publish_error;
+  return BatchResult::kOutage;
+}
+
+void Ingester::record_committed(const BatchPlan& plan, const BatchOutcome& out, double seconds,
+                                IngestTotals& totals) {
+  const std::string name(event::stream_name(plan.stream));
+  ++totals.batches;
+  totals.objects += out.objects;
+  totals.vanished += out.vanished;
+  totals.events += out.events;
+  totals.new_events += out.new_events;
+  totals.duplicates += out.duplicates;
+  totals.quarantined += out.quarantined;
+  const server::Labels s{{"stream", name}};
+  metrics_.counter("tributary_objects_committed_total", "Raw objects committed", s)
+      .inc(out.objects);
+  metrics_.counter("tributary_objects_vanished_total", "Raw objects gone before they were read", s)
+      .inc(out.vanished);
+  metrics_.counter("tributary_bytes_read_total", "Raw bytes read from the source", s)
+      .inc(out.bytes);
+  metrics_
+      .counter("tributary_lines_read_total",
+               "Lines read from raw objects (valid events plus quarantined lines)", s)
+      .inc(out.events + out.quarantined);
+  metrics_
+      .counter("tributary_bytes_written_total",
+               "Bytes of silver and quarantine files written to the lake", s)
+      .inc(out.bytes_written);
+  metrics_
+      .counter("tributary_events_total", "Valid events decoded, by outcome",
+               {{"stream", name}, {"outcome", "new"}})
+      .inc(out.new_events);
+  metrics_
+      .counter("tributary_events_total", "Valid events decoded, by outcome",
+               {{"stream", name}, {"outcome", "duplicate"}})
+      .inc(out.duplicates);
+  for (const auto& [reason, n] : out.reasons) {
+    metrics_
+        .counter("tributary_events_quarantined_total", "Lines quarantined, by reason",
+                 {{"stream", name}, {"reason", reason}})
+        .inc(n);
+  }
+  metrics_
+      .histogram("tributary_batch_duration_seconds", "Claim to publish, per batch",
+                 server::latency_buckets())
+      .observe(seconds);
+  metrics_
+      .histogram("tributary_commit_duration_seconds",
+                 "Database transaction of a batch commit, begin to commit",
+                 server::latency_buckets())
+      .observe(out.commit_seconds);
+  if (out.new_events > 0 && out.warehouse_load_seconds > 0) {
+    metrics_
+        .histogram("tributary_warehouse_load_duration_seconds",
+                   "Loading a batch's new events into the warehouse star schema",
+                   server::latency_buckets(), s)
+        .observe(out.warehouse_load_seconds);
+  }
+  if (out.max_event_ts_ms > 0) {
+    metrics_
+        .gauge("tributary_newest_event_timestamp_seconds",
+               "Event time of the newest committed event", s)
+        .set(static_cast<double>(out.max_event_ts_ms) / 1000.0);
+  }
+  if (board_ != nullptr) board_->record_batch(status_record(name, out));
+  progress_done_ += out.objects + out.vanished;
+  if (progress_ != nullptr) progress_->set_done(progress_done_);
+  util::log_info("batch.committed", {{"batch", plan.batch_id},
+                                     {"stream", name},
+                                     {"objects", static_cast<std::uint64_t>(out.objects)},
+                                     {"vanished", static_cast<std::uint64_t>(out.vanished)},
+                                     {"events", out.events},
+                                     {"new", out.new_events},
+                                     {"duplicates", out.duplicates},
+                                     {"quarantined", out.quarantined},
+                                     {"seconds", seconds}});
+}
+
+void Ingester::release(const BatchPlan& plan, const std::string& error, Ledger::Cause cause) {
+  try {
+    ledger_->release(plan, error, cause, config_.max_attempts, util::unix_time_ms());
+  } catch (const warehouse::DatabaseUnavailable&) {
+    // Released once the database is back (release_pending), before anything is claimed: were it
+    // left to its lease instead, the next claim would count the attempt.
+    unreleased_.push_back({plan, error, cause});
+    throw;
+  }
+}
+
+void Ingester::release_pending() {
+  while (!unreleased_.empty()) {
+    const Unreleased& u = unreleased_.back();
+    ledger_->release(u.plan, u.error, u.cause, config_.max_attempts, util::unix_time_ms());
+    unreleased_.pop_back();
+  }
+}
+
+void Ingester::sleep_for(std::chrono::milliseconds wait) {
+  std::unique_lock lock(wake_mutex_);
+  wake_.wait_for(lock, wait, [&] { return woken_; });
+  woken_ = false;
+}
+
+bool Ingester::pass(bool until_idle, bool first, IngestTotals& totals) {
+  state_->ensure_connected();
+  release_pending();
+  // A worker that died between commit and publish left its batch unpublished; the survivors
+  // publish it once it is older than a lease (its own worker would have long finished). This
+  // worker's own unpublished batches (its publishing failed) and, at start, every one, at once.
+  if (const std::size_t n =
+          committer_->republish_pending(first ? std::numeric_limits<std::int64_t>::max()
+                                              : util::unix_time_ms() - config_.batch.lease_ms,
+                                        config_.worker_id);
+      n > 0) {
+    util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
+  }
+  poll_once();
+  bool claimed_any = false;
+  // Round-robin over streams, one batch each, so a backlog in one stream does not starve the
+  // others. A stream whose batch an outage failed sits out the rest of the pass, and the pass
+  // ends with the loop's wait: an object whose requests keep failing delays its stream only.
+  std::vector<event::Stream> streams = config_.streams;
+  std::exception_ptr outage;
+  for (bool progress = true; progress && !stopping_;) {
+    progress = false;
+    for (std::size_t i = 0; i < streams.size() && !stopping_;) {
+      const BatchResult result = process_one(streams[i], totals, outage);
+      if (result == BatchResult::kOutage) {
+        streams.erase(streams.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+      if (result == BatchResult::kDone) progress = claimed_any = true;
+      ++i;
+    }
+  }
+  const Ledger::Backlog backlog = ledger_->backlog();
+  const double lag_seconds =
+      backlog.objects == 0
+          ? 0.0
+          : static_cast<double>(util::unix_time_ms() - backlog.oldest_first_seen_ms) / 1000.0;
+  metrics_.gauge("tributary_objects_pending", "Raw objects seen or claimed, not yet committed")
+      .set(static_cast<double>(backlog.objects));
+  metrics_
+      .gauge("tributary_lag_seconds", "Age of the oldest raw object not yet committed (0: none)")
+      .set(lag_seconds);
+  if (board_ != nullptr) board_->record_backlog(backlog.objects, lag_seconds);
+  if (outage) std::rethrow_exception(outage);
+  if (until_idle && !claimed_any) {
+    // Idle only when nothing is claimed or unpublished either: the claims and the committed
+    // batches of a worker that died are this run's to finish once their lease ends (see
+    // above); those of a live worker are finished by it meanwhile.
+    const std::uint64_t claimed = ledger_->counts().claimed;
+    const std::uint64_t unpublished = ledger_->unpublished_batches();
+    if (claimed == 0 && unpublished == 0) return true;
+    if (!waiting_for_claims_) {
+      util::log_info("run.waiting_for_claims",
+                     {{"claimed", claimed}, {"unpublished_batches", unpublished}});
+      waiting_for_claims_ = true;
+    }
+  }
+  return false;
+}
+
+void Ingester::recovered() {
+  if (!outage_since_) return;
+  util::log_info(
+      "run.recovered",
+      {{"seconds",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - *outage_since_).count()},
+       {"failures", outage_backoff_.failures()}});
+  outage_since_.reset();
+  outage_backoff_.reset();
 }
 
 IngestTotals Ingester::run(bool until_idle) {
   IngestTotals totals;
-  if (const std::size_t n = committer_->republish_pending(); n > 0) {
-    util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
-  }
-  bool waiting_for_claims = false;
+  bool first = true;
   while (!stopping_) {
-    // A worker that died between commit and publish left its batch unpublished; the survivors
-    // publish it once it is older than a lease (its own worker would have long finished).
-    if (const std::size_t n =
-            committer_->republish_pending(util::unix_time_ms() - config_.batch.lease_ms);
-        n > 0) {
-      util::log_warn("batches.republished", {{"count", static_cast<std::uint64_t>(n)}});
+    try {
+      if (pass(until_idle, first, totals)) break;
+    } catch (const std::exception& e) {
+      const std::optional<std::string_view> kind = outage_kind(e);
+      if (!kind) throw;
+      ++totals.outages;
+      if (!outage_since_) outage_since_ = std::chrono::steady_clock::now();
+      const std::chrono::milliseconds wait = outage_backoff_.next();
+      const std::string error = util::redact(e.what());
+      metrics_
+          .counter("tributary_outages_total",
+                   "Passes of the loop cut short by an unreachable store or database (the worker "
+                   "waited and tried again)",
+                   {{"dependency", std::string(*kind)}})
+          .inc();
+      if (board_ != nullptr) board_->record_failure(std::string(*kind) + " out of reach", error);
+      util::log_warn("run.outage", {{"dependency", std::string(*kind)},
+                                    {"error", error},
+                                    {"failures", outage_backoff_.failures()},
+                                    {"retry_in_ms", static_cast<std::int64_t>(wait.count())}});
+      sleep_for(wait);
+      continue;
     }
-    poll_once();
-    bool claimed_any = false;
-    // Round-robin over streams, one batch each, so a backlog in one stream does not starve the
-    // others.
-    for (bool progress = true; progress && !stopping_;) {
-      progress = false;
-      for (event::Stream stream : config_.streams) {
-        if (stopping_) break;
-        if (process_one(stream, totals)) progress = claimed_any = true;
-      }
-    }
-    const Ledger::Backlog backlog = ledger_->backlog();
-    const double lag_seconds =
-        backlog.objects == 0
-            ? 0.0
-            : static_cast<double>(util::unix_time_ms() - backlog.oldest_first_seen_ms) / 1000.0;
-    metrics_.gauge("tributary_objects_pending", "Raw objects seen or claimed, not yet committed")
-        .set(static_cast<double>(backlog.objects));
-    metrics_
-        .gauge("tributary_lag_seconds", "Age of the oldest raw object not yet committed (0: none)")
-        .set(lag_seconds);
-    if (board_ != nullptr) board_->record_backlog(backlog.objects, lag_seconds);
-    if (until_idle && !claimed_any) {
-      // Idle only when nothing is claimed or unpublished either: the claims and the committed
-      // batches of a worker that died are this run's to finish once their lease ends (see
-      // above); those of a live worker are finished by it meanwhile.
-      const std::uint64_t claimed = ledger_->counts().claimed;
-      const std::uint64_t unpublished = ledger_->unpublished_batches();
-      if (claimed == 0 && unpublished == 0) break;
-      if (!waiting_for_claims) {
-        util::log_info("run.waiting_for_claims",
-                       {{"claimed", claimed}, {"unpublished_batches", unpublished}});
-        waiting_for_claims = true;
-      }
-    }
-    std::unique_lock lock(wake_mutex_);
-    wake_.wait_for(lock, config_.poll_interval, [&] { return woken_; });
-    woken_ = false;
+    first = false;
+    recovered();
+    sleep_for(config_.poll_interval);
   }
   return totals;
 }
@@ -290,6 +401,7 @@ std::size_t Ingester::hint(const std::vector<ObjectHint>& hints) {
   std::size_t added = 0;
   {
     std::lock_guard lock(hint_mutex_);
+    hint_state_->ensure_connected();
     Ledger ledger(*hint_state_, config_.worker_id);
     added = ledger.record_listing(found, config_.extensions, util::unix_time_ms());
   }
@@ -309,6 +421,17 @@ std::size_t Ingester::hint(const std::vector<ObjectHint>& hints) {
 std::optional<std::string> Ingester::check_source() {
   try {
     source_->list(config_.raw_prefix, {}, 1);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return util::redact(e.what());
+  }
+}
+
+std::optional<std::string> Ingester::check_state() {
+  try {
+    std::lock_guard lock(hint_mutex_);
+    hint_state_->ensure_connected();
+    hint_state_->connection().query("SELECT 1");
     return std::nullopt;
   } catch (const std::exception& e) {
     return util::redact(e.what());

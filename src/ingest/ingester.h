@@ -3,12 +3,20 @@
 // hands them to the BatchCommitter, until stopped or, with until_idle, until a full listing finds
 // nothing left to claim.
 //
+// Outages (outage.h: a store that keeps failing after the client's retries, a lost database
+// connection) do not end the loop: it logs run.outage, waits (util::Backoff, up to
+// kMaxOutageWait; every batch that goes through starts the waits afresh), reconnects to the
+// database and carries on where it was; a batch an outage interrupted is released without
+// costing its objects an attempt. Any other error ends run().
+//
 // Threads: the loop runs on the caller's thread. hint() may be called from any thread (the
 // webhook server's); it uses its own database connection and wakes the loop.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -19,6 +27,7 @@
 #include "ingest/s3_event.h"
 #include "server/metrics.h"
 #include "server/status_board.h"
+#include "util/backoff.h"
 #include "util/progress.h"
 
 namespace tributary::ingest {
@@ -26,6 +35,8 @@ namespace tributary::ingest {
 struct IngestTotals {
   std::uint64_t batches = 0, objects = 0, vanished = 0, failed_batches = 0;
   std::uint64_t events = 0, new_events = 0, duplicates = 0, quarantined = 0;
+  // Times the loop found the store or the database out of reach and waited (outage.h).
+  std::uint64_t outages = 0;
 };
 
 class BronzeSource;
@@ -52,6 +63,8 @@ class Ingester {
 
   // Runs the loop. Returns the totals of this run.
   IngestTotals run(bool until_idle);
+  // The longest wait between two tries during an outage.
+  static constexpr std::chrono::milliseconds kMaxOutageWait{30'000};
   // Asks run() to return after the batch in progress; safe from signal-handling threads.
   void stop();
 
@@ -62,10 +75,27 @@ class Ingester {
   // True when source, lake and state database answer (for /readyz); otherwise why not.
   std::optional<std::string> check_source();
   std::optional<std::string> check_lake();
+  std::optional<std::string> check_state();
 
  private:
+  // One pass of the loop: republish, poll, claim and process until nothing is claimable. Returns
+  // true when until_idle and there is nothing left for this run.
+  bool pass(bool until_idle, bool first, IngestTotals& totals);
   void poll_once();
-  bool process_one(event::Stream stream, IngestTotals& totals);
+  // Claims and processes one batch of `stream`. kOutage: an outage failed it (before its commit,
+  // or its publishing after it), `outage_error` holds the first such error of the pass.
+  enum class BatchResult : std::uint8_t { kNothing, kDone, kOutage };
+  BatchResult process_one(event::Stream stream, IngestTotals& totals,
+                          std::exception_ptr& outage_error);
+  void record_committed(const BatchPlan& plan, const BatchOutcome& out, double seconds,
+                        IngestTotals& totals);
+  // Ledger::release, keeping the batch for release_pending() when the database is out of reach.
+  void release(const BatchPlan& plan, const std::string& error, Ledger::Cause cause);
+  void release_pending();
+  // Waits `wait` or until stop() (or a hint) wakes the loop.
+  void sleep_for(std::chrono::milliseconds wait);
+  // A whole pass went through: an outage in progress is over (run.recovered).
+  void recovered();
 
   IngestConfig config_;
   server::MetricsRegistry& metrics_;
@@ -81,10 +111,21 @@ class Ingester {
   util::Progress* progress_ = nullptr;
   std::uint64_t progress_done_ = 0;
 
+  // Batches that failed when the database was out of reach, so they could not be released yet.
+  struct Unreleased {
+    BatchPlan plan;
+    std::string error;
+    Ledger::Cause cause;
+  };
+  std::vector<Unreleased> unreleased_;
+  util::Backoff outage_backoff_{std::chrono::milliseconds(1000), kMaxOutageWait};
+  std::optional<std::chrono::steady_clock::time_point> outage_since_;  // set during an outage
+
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool woken_ = false;
   std::atomic<bool> stopping_{false};
+  bool waiting_for_claims_ = false;  // run.waiting_for_claims was logged
 };
 
 }  // namespace tributary::ingest

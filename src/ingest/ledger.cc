@@ -120,14 +120,17 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
   return plan;
 }
 
-void Ledger::release(const BatchPlan& plan, const std::string& error, int max_attempts,
+void Ledger::release(const BatchPlan& plan, const std::string& error, Cause cause, int max_attempts,
                      std::int64_t now_ms) {
   warehouse::WarehouseTransaction txn(state_);
-  const SqlValue params[] = {error, static_cast<std::int64_t>(max_attempts), now_ms, plan.batch_id};
+  // claim() counted this attempt (attempts >= 1 while claimed); an outage takes it back.
+  const bool counted = cause == Cause::kObjects;
+  const SqlValue params[] = {error, static_cast<std::int64_t>(counted ? max_attempts : 0), now_ms,
+                             plan.batch_id, std::int64_t{counted ? 0 : 1}};
   txn.connection().execute(
-      "UPDATE ingest_object SET status = CASE WHEN attempts >= $2 THEN 'failed' ELSE 'seen' END,"
-      " last_error = $1, batch_id = NULL, lease_until_ms = NULL, updated_ms = $3"
-      " WHERE batch_id = $4 AND status = 'claimed'",
+      "UPDATE ingest_object SET status = CASE WHEN $2 > 0 AND attempts >= $2 THEN 'failed'"
+      " ELSE 'seen' END, attempts = attempts - $5, last_error = $1, batch_id = NULL,"
+      " lease_until_ms = NULL, updated_ms = $3 WHERE batch_id = $4 AND status = 'claimed'",
       params);
   const SqlValue batch[] = {plan.batch_id};
   txn.connection().execute("DELETE FROM ingest_batch WHERE batch_id = $1 AND status = 'claimed'",

@@ -3,7 +3,8 @@
 //
 // Object lifecycle (one row per key and ETag; a key rewritten with new content is a new object):
 //   seen -> claimed -> committed          the normal path
-//   claimed -> seen                       a batch failed; retried (attempts counts them)
+//   claimed -> seen                       a batch failed; retried (attempts counts them, except
+//                                         failures caused by an outage of the store or database)
 //   claimed -> failed                     after max_attempts failures; needs an operator
 //   seen|claimed -> vanished              deleted (or overwritten) before it could be read
 //   ignored                               an extension the configuration does not ingest
@@ -64,9 +65,13 @@ class Ledger {
   std::optional<BatchPlan> claim(event::Stream stream, const ClaimLimits& limits,
                                  std::int64_t now_ms);
 
-  // Gives a failed batch's objects back (or marks them failed after `max_attempts`), recording
-  // the error. The batch row is deleted. Objects already moved on by a newer claim are untouched.
-  void release(const BatchPlan& plan, const std::string& error, int max_attempts,
+  // Gives a failed batch's objects back, recording the error; the batch row is deleted. Objects
+  // already moved on by a newer claim are untouched. A failure of the objects themselves counts
+  // the claim's attempt: at `max_attempts` they are marked failed. An outage (outage.h: the
+  // store or the database out of reach) takes the claim's attempt back instead, so no outage,
+  // however long, ever marks an object failed.
+  enum class Cause : std::uint8_t { kObjects, kOutage };
+  void release(const BatchPlan& plan, const std::string& error, Cause cause, int max_attempts,
                std::int64_t now_ms);
 
   // Counts of objects by status.

@@ -3,7 +3,6 @@
 #include <simdjson.h>
 
 #include <ctime>
-#include <random>
 #include <regex>
 #include <stdexcept>
 
@@ -11,6 +10,7 @@
 #include "store/digest.h"
 #include "store/http_client.h"
 #include "store/sigv4.h"
+#include "util/backoff.h"
 #include "util/json_writer.h"
 #include "util/log.h"
 
@@ -295,17 +295,13 @@ bool SqsConsumer::poll_once() {
 }
 
 void SqsConsumer::loop() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::chrono::milliseconds cap = options_.base_backoff;
+  util::Backoff backoff(options_.base_backoff, options_.max_backoff);
   while (!stopping_) {
     if (poll_once()) {
-      cap = options_.base_backoff;
+      backoff.reset();
       continue;
     }
-    // Full jitter: a random wait in [0, cap), the cap doubling up to max_backoff.
-    const auto wait = std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(
-        0, std::max<std::int64_t>(cap.count() - 1, 0))(rng));
-    cap = std::min(cap * 2, options_.max_backoff);
+    const auto wait = backoff.next();
     std::unique_lock lock(mu_);
     wake_.wait_for(lock, wait, [&] { return stopping_.load(); });
   }

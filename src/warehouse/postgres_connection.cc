@@ -31,6 +31,15 @@ std::string to_text(const SqlValue& v) {
   return std::get<std::string>(v);
 }
 
+// SQLSTATEs that say the session is gone or cannot be had now, whatever the statement: class 08
+// (connection exception), admin_shutdown, crash_shutdown, cannot_connect_now (starting up or in
+// recovery).
+bool is_unavailable_state(const char* sqlstate) {
+  if (sqlstate == nullptr) return false;
+  const std::string_view s(sqlstate);
+  return s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03";
+}
+
 }  // namespace
 
 PostgresConnection::PostgresConnection(const WarehouseUri& uri) : uri_(uri) {
@@ -52,16 +61,33 @@ PostgresConnection::~PostgresConnection() {
   PQfinish(conn_);
 }
 
-void PostgresConnection::fail(std::string_view what) const {
-  throw std::runtime_error(scrub_secret(
-      "postgresql: " + std::string(what) + ": " + one_line(PQerrorMessage(conn_)), uri_));
+bool PostgresConnection::connected() const {
+  return PQstatus(conn_) == CONNECTION_OK;
+}
+
+void PostgresConnection::reconnect() {
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    throw DatabaseUnavailable(scrub_secret(
+        "cannot reconnect to " + uri_.redacted + ": " + one_line(PQerrorMessage(conn_)), uri_));
+  }
+}
+
+void PostgresConnection::fail(std::string_view what, const PGresult* result) const {
+  const std::string message = scrub_secret(
+      "postgresql: " + std::string(what) + ": " + one_line(PQerrorMessage(conn_)), uri_);
+  if (PQstatus(conn_) != CONNECTION_OK ||
+      (result != nullptr && is_unavailable_state(PQresultErrorField(result, PG_DIAG_SQLSTATE)))) {
+    throw DatabaseUnavailable(message);
+  }
+  throw std::runtime_error(message);
 }
 
 void PostgresConnection::execute_script(std::string_view sql) {
   const std::string text(sql);
   Result r(PQexec(conn_, text.c_str()));
   const ExecStatusType status = PQresultStatus(r.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("statement failed");
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("statement failed", r.get());
 }
 
 PGresult* PostgresConnection::exec_params(std::string_view sql, std::span<const SqlValue> params) {
@@ -87,7 +113,7 @@ PGresult* PostgresConnection::exec_params(std::string_view sql, std::span<const 
 std::int64_t PostgresConnection::execute(std::string_view sql, std::span<const SqlValue> params) {
   Result r(exec_params(sql, params));
   const ExecStatusType status = PQresultStatus(r.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("statement failed");
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("statement failed", r.get());
   const char* tuples = PQcmdTuples(r.get());
   return tuples[0] == '\0' ? 0 : std::stoll(tuples);
 }
@@ -95,7 +121,7 @@ std::int64_t PostgresConnection::execute(std::string_view sql, std::span<const S
 std::vector<SqlRow> PostgresConnection::query(std::string_view sql,
                                               std::span<const SqlValue> params) {
   Result r(exec_params(sql, params));
-  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) fail("query failed");
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) fail("query failed", r.get());
   const int rows = PQntuples(r.get());
   const int columns = PQnfields(r.get());
   std::vector<SqlRow> out;
@@ -119,7 +145,7 @@ std::vector<SqlRow> PostgresConnection::query(std::string_view sql,
 void PostgresConnection::copy_in(std::string_view copy_sql, std::string_view data) {
   const std::string text(copy_sql);
   Result start(PQexec(conn_, text.c_str()));
-  if (PQresultStatus(start.get()) != PGRES_COPY_IN) fail("COPY failed to start");
+  if (PQresultStatus(start.get()) != PGRES_COPY_IN) fail("COPY failed to start", start.get());
   // libpq takes an int length; stream in 1 MiB pieces.
   constexpr std::size_t kPiece = 1 << 20;
   for (std::size_t off = 0; off < data.size(); off += kPiece) {
@@ -131,7 +157,7 @@ void PostgresConnection::copy_in(std::string_view copy_sql, std::string_view dat
   const bool ok = PQresultStatus(done.get()) == PGRES_COMMAND_OK;
   // Drain any further results so the connection is ready for the next command.
   while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
-  if (!ok) fail("COPY failed");
+  if (!ok) fail("COPY failed", done.get());
 }
 
 }  // namespace tributary::warehouse

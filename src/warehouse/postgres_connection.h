@@ -1,6 +1,6 @@
 // PostgresConnection: one libpq connection. Every error message it raises has the URI's password
 // scrubbed out (libpq may echo connection parameters), and names the warehouse by its redacted
-// URI only.
+// URI only. Errors that mean the server is out of reach are DatabaseUnavailable (sql_connection.h).
 #pragma once
 
 #include <libpq-fe.h>
@@ -21,6 +21,8 @@ class PostgresConnection final : public SqlConnection {
   PostgresConnection& operator=(const PostgresConnection&) = delete;
 
   Dialect dialect() const override { return Dialect::kPostgres; }
+  bool connected() const override;
+  void reconnect() override;
   void execute_script(std::string_view sql) override;
   std::int64_t execute(std::string_view sql, std::span<const SqlValue> params = {}) override;
   std::vector<SqlRow> query(std::string_view sql, std::span<const SqlValue> params = {}) override;
@@ -29,7 +31,9 @@ class PostgresConnection final : public SqlConnection {
   void copy_in(std::string_view copy_sql, std::string_view data);
 
  private:
-  [[noreturn]] void fail(std::string_view what) const;
+  // Throws the connection's last error: DatabaseUnavailable when the connection is gone or the
+  // server refuses sessions (SQLSTATE class 08, 57P01-57P03), std::runtime_error otherwise.
+  [[noreturn]] void fail(std::string_view what, const PGresult* result = nullptr) const;
   PGresult* exec_params(std::string_view sql, std::span<const SqlValue> params);
 
   WarehouseUri uri_;

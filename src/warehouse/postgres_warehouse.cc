@@ -40,7 +40,9 @@ FactPartition fact_partition(std::string_view fact_table_name, std::int32_t date
 
 PostgresWarehouse::PostgresWarehouse(const WarehouseUri& uri)
     : Warehouse(uri, std::make_unique<PostgresConnection>(uri)),
-      postgres_(static_cast<PostgresConnection&>(connection())) {
+      postgres_(static_cast<PostgresConnection&>(connection())) {}
+
+void PostgresWarehouse::configure_session() {
   // A load sorts its batch (facts in key order, marts by group); with the server's default 4 MB
   // a 50,000-row batch's sort spills to disk. This session's sorts and hashes may take 64 MB
   // each, which holds about 200,000 staged rows.

@@ -19,6 +19,7 @@ class PostgresWarehouse final : public Warehouse {
   void prepare_facts(const event::EventBatch& batch) override;
   std::string_view begin_statement() const override { return "BEGIN"; }
   void serialize_derived_updates() override;
+  void configure_session() override;
 
  private:
   PostgresConnection& postgres_;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -29,14 +30,30 @@ inline std::int64_t sql_int(const std::optional<std::string>& value) {
   return value ? std::stoll(*value) : 0;
 }
 
+// The database could not be reached: the connection was lost (server restart, failover, network)
+// or cannot be made again. The server rolled back whatever transaction was open. Callers wait and
+// reconnect (Warehouse::ensure_connected) instead of treating it as a failure of their data; every
+// other database error (a constraint, a syntax error, a permission) is a plain std::runtime_error.
+struct DatabaseUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class SqlConnection {
  public:
   virtual ~SqlConnection() = default;
 
   virtual Dialect dialect() const = 0;
 
+  // False once the connection to a server was lost; an embedded database is always connected.
+  virtual bool connected() const { return true; }
+  // Connects again with the same settings after connected() turned false; the new session has
+  // none of the old one's temporary tables or settings. Throws DatabaseUnavailable while the
+  // server cannot be reached.
+  virtual void reconnect() {}
+
   // Runs one or more statements without parameters (a migration, DDL, BEGIN). Throws
-  // std::runtime_error with the database's message on failure.
+  // std::runtime_error with the database's message on failure (DatabaseUnavailable when the
+  // connection is lost; so do execute() and query()).
   virtual void execute_script(std::string_view sql) = 0;
 
   // Runs one statement with bound parameters and returns how many rows it changed.

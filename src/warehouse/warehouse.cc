@@ -62,12 +62,22 @@ Warehouse::Warehouse(WarehouseUri uri, std::unique_ptr<SqlConnection> connection
 Warehouse::~Warehouse() = default;
 
 void Warehouse::prepare_session() {
+  session_prepared_ = false;
+  configure_session();
   for (event::Stream s : event::kAllStreams) {
     connection_->execute_script(staging_ddl(s, connection_->dialect()));
   }
   for (const std::string& ddl : scratch_ddl(connection_->dialect())) {
     connection_->execute_script(ddl);
   }
+  session_prepared_ = true;
+}
+
+void Warehouse::ensure_connected() {
+  if (in_transaction_) throw std::logic_error("ensure_connected() inside a transaction");
+  if (connection_->connected() && session_prepared_) return;
+  if (!connection_->connected()) connection_->reconnect();
+  prepare_session();
 }
 
 StreamLoadCounts Warehouse::load(const event::EventBatch& batch) {
@@ -153,13 +163,17 @@ WarehouseTransaction::~WarehouseTransaction() {
 
 StreamLoadCounts WarehouseTransaction::load(const event::EventBatch& batch) {
   if (!open_) throw std::logic_error("load() after commit()");
+  const auto context = [&](const std::exception& e) {
+    return scrub_secret("loading " + std::string(event::stream_name(batch.stream())) + " into " +
+                            warehouse_.uri().redacted + ": " + e.what(),
+                        warehouse_.uri());
+  };
   try {
     return warehouse_.load_staged(batch);
+  } catch (const DatabaseUnavailable& e) {
+    throw DatabaseUnavailable(context(e));  // callers wait for the server rather than give up
   } catch (const std::exception& e) {
-    throw std::runtime_error(
-        scrub_secret("loading " + std::string(event::stream_name(batch.stream())) + " into " +
-                         warehouse_.uri().redacted + ": " + e.what(),
-                     warehouse_.uri()));
+    throw std::runtime_error(context(e));
   }
 }
 

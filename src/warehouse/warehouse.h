@@ -46,14 +46,22 @@ class Warehouse {
   SqlConnection& connection() { return *connection_; }
   const WarehouseUri& uri() const { return uri_; }
 
+  // After the connection to the server was lost (DatabaseUnavailable), connects again and
+  // prepares the new session as open() did; a no-op while connected. Throws DatabaseUnavailable
+  // while the server cannot be reached. Not during a WarehouseTransaction.
+  void ensure_connected();
+
   // Loads `batch` in a transaction of its own.
   StreamLoadCounts load(const event::EventBatch& batch);
 
  protected:
   Warehouse(WarehouseUri uri, std::unique_ptr<SqlConnection> connection);
 
-  // Creates the session's temporary tables (staging and scratch); called once by open().
+  // Applies configure_session() and creates the session's temporary tables (staging and
+  // scratch); called by open() and by ensure_connected() for each new session.
   void prepare_session();
+  // Settings of a new session (PostgreSQL: work_mem); none by default.
+  virtual void configure_session() {}
   // Replaces the contents of the stream's staging table with every row of `batch`.
   virtual void stage(const event::EventBatch& batch) = 0;
   // Makes the stream's fact table ready for the batch's dates (PostgreSQL: monthly partitions).
@@ -73,6 +81,7 @@ class Warehouse {
   WarehouseUri uri_;
   std::unique_ptr<SqlConnection> connection_;
   bool in_transaction_ = false;
+  bool session_prepared_ = false;  // the current session has its temporary tables
 };
 
 // One database transaction on a Warehouse: begun by the constructor, rolled back by the

@@ -117,7 +117,54 @@ std::string keep_alive(const std::string& response) {
   return head + "\r\n\r\n" + response.substr(end + 4);
 }
 
+// "GET /bucket/key?x HTTP/1.1" -> {"GET", "/bucket/key?x"}.
+std::pair<std::string_view, std::string_view> request_line(std::string_view request) {
+  const std::string_view line = request.substr(0, request.find("\r\n"));
+  const std::size_t space = line.find(' ');
+  if (space == std::string_view::npos) return {line, {}};
+  const std::string_view rest = line.substr(space + 1);
+  return {line.substr(0, space), rest.substr(0, rest.find(' '))};
+}
+
+std::string_view request_body(std::string_view request) {
+  const std::size_t end = request.find("\r\n\r\n");
+  return end == std::string_view::npos ? std::string_view() : request.substr(end + 4);
+}
+
+std::string control_response(const std::optional<std::string>& body) {
+  const std::string text = body.value_or("{\"error\":\"unknown control request\"}");
+  return std::string("HTTP/1.1 ") + (body ? "200 OK" : "404 Not Found") +
+         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(text.size()) +
+         "\r\n\r\n" + text;
+}
+
+constexpr std::pair<Fault, std::string_view> kFaultNames[] = {
+    {Fault::kNone, "none"},
+    {Fault::kSlowDown, "slow_down"},
+    {Fault::kSlowDownRetryAfter1, "slow_down_retry_after_1"},
+    {Fault::kServerError, "server_error"},
+    {Fault::kResetMidBody, "reset"},
+    {Fault::kTruncateBody, "truncate"},
+    {Fault::kCorruptBody, "corrupt"},
+    {Fault::kSlowResponse, "slow_response"},
+    {Fault::kDropResponse, "drop"},
+};
+
 }  // namespace
+
+std::string_view fault_name(Fault fault) {
+  for (const auto& [f, name] : kFaultNames) {
+    if (f == fault) return name;
+  }
+  return "none";
+}
+
+std::optional<Fault> fault_from_name(std::string_view name) {
+  for (const auto& [f, n] : kFaultNames) {
+    if (n == name) return f;
+  }
+  return std::nullopt;
+}
 
 FaultProxy::FaultProxy(std::string upstream_host, int upstream_port)
     : upstream_host_(std::move(upstream_host)), upstream_port_(upstream_port) {
@@ -162,12 +209,70 @@ std::size_t FaultProxy::pending_faults() {
   return faults_.size();
 }
 
-Fault FaultProxy::next_fault() {
+void FaultProxy::set_random(RandomFaults faults) {
   std::lock_guard lock(mu_);
-  if (faults_.empty()) return Fault::kNone;
-  const Fault f = faults_.front();
-  faults_.pop_front();
-  return f;
+  rng_.seed(faults.seed);
+  random_ = std::move(faults);
+}
+
+void FaultProxy::set_fault_rate(double rate) {
+  std::lock_guard lock(mu_);
+  random_.rate = rate;
+}
+
+FaultCounts FaultProxy::counts() {
+  std::lock_guard lock(mu_);
+  return counts_;
+}
+
+void FaultProxy::set_control(std::string prefix, ControlHandler handler) {
+  std::lock_guard lock(mu_);
+  control_prefix_ = std::move(prefix);
+  control_ = std::move(handler);
+}
+
+std::pair<Fault, std::chrono::milliseconds> FaultProxy::next_fault(std::string_view method,
+                                                                   std::string_view target) {
+  std::lock_guard lock(mu_);
+  ++counts_.requests;
+  if (!faults_.empty()) {
+    const Fault f = faults_.front();
+    faults_.pop_front();
+    ++counts_.faults[f];
+    return {f, std::chrono::milliseconds(0)};
+  }
+  if ((!random_.method.empty() && method != random_.method) ||
+      !target.starts_with(random_.path_prefix)) {
+    return {Fault::kNone, std::chrono::milliseconds(0)};
+  }
+  ++counts_.matched;
+  // Four draws per matching request whatever the settings, so that changing a rate does not
+  // shift the sequence of the other draws.
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  const bool delay = coin(rng_) < random_.latency_rate;
+  const auto latency = std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(
+      random_.latency_min.count(),
+      std::max(random_.latency_min.count(), random_.latency_max.count()))(rng_));
+  const bool faulty = coin(rng_) < random_.rate;
+  unsigned total = 0;
+  for (const auto& [f, weight] : random_.mix) total += weight;
+  const unsigned pick = std::uniform_int_distribution<unsigned>(0, std::max(total, 1u) - 1)(rng_);
+  Fault fault = Fault::kNone;
+  if (faulty && total > 0) {
+    unsigned acc = 0;
+    for (const auto& [f, weight] : random_.mix) {
+      acc += weight;
+      if (pick < acc) {
+        fault = f;
+        break;
+      }
+    }
+    const bool object_get = method == "GET" && target.find('?') == std::string_view::npos;
+    if (fault == Fault::kCorruptBody && !object_get) fault = Fault::kNone;
+  }
+  if (delay) ++counts_.delayed;
+  if (fault != Fault::kNone) ++counts_.faults[fault];
+  return {fault, delay ? latency : std::chrono::milliseconds(0)};
 }
 
 void FaultProxy::accept_loop() {
@@ -185,8 +290,23 @@ void FaultProxy::serve(int fd) {
   while (!stopping_) {
     const auto request = read_request(fd, buffer);
     if (!request) break;
+    const auto [method, target] = request_line(*request);
+    ControlHandler control;
+    {
+      std::lock_guard lock(mu_);
+      if (control_ && target.starts_with(control_prefix_)) control = control_;
+    }
+    if (control) {
+      if (!send_all(fd, control_response(control(method, target, request_body(*request))))) break;
+      continue;
+    }
     ++requests_;
-    const Fault fault = next_fault();
+    const auto [fault, latency] = next_fault(method, target);
+    if (latency.count() > 0) {
+      // Ends early when the proxy shuts down.
+      std::unique_lock lock(mu_);
+      stop_cv_.wait_for(lock, latency, [this] { return stopping_.load(); });
+    }
     if (fault == Fault::kSlowDown || fault == Fault::kSlowDownRetryAfter1) {
       if (!send_all(fd, error_response(503, "Slow Down", "SlowDown",
                                        fault == Fault::kSlowDown ? "0" : "1"))) {
@@ -207,7 +327,10 @@ void FaultProxy::serve(int fd) {
     const std::size_t body_size = out.size() - body_at;
     if (fault == Fault::kDropResponse) break;
     if (fault == Fault::kResetMidBody || fault == Fault::kTruncateBody) {
-      send_all(fd, std::string_view(out).substr(0, body_at + body_size / 2));
+      // Half the body; half the headers when there is no body (a PUT's response), or the cut
+      // would deliver a complete response.
+      send_all(fd, std::string_view(out).substr(
+                       0, body_size > 0 ? body_at + body_size / 2 : body_at / 2));
       if (fault == Fault::kResetMidBody) {
         const linger reset{1, 0};  // close() then sends RST instead of FIN
         ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);

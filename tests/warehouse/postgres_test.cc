@@ -114,6 +114,45 @@ TEST(PostgresTest, ReportQueriesUseTheIndexes) {
   EXPECT_EQ(plan.find("fact_listen_p202306"), std::string::npos) << "no pruning:\n" << plan;
 }
 
+TEST(PostgresTest, ALostSessionIsDatabaseUnavailableUntilEnsureConnectedReconnects) {
+  ScratchDatabase scratch(Dialect::kPostgres);
+  auto wh = scratch.open();
+  const std::string pid = scalar(wh->connection(), "SELECT pg_backend_pid()");
+  // What a server restart or failover does to the session: the server ends it.
+  PostgresConnection admin(parse_warehouse_uri(testing::postgres_server_uri()));
+  const SqlValue params[] = {std::stoll(pid)};
+  ASSERT_EQ(admin.query("SELECT pg_terminate_backend($1::int)", params).at(0).at(0), "t");
+  EXPECT_THROW(wh->connection().query("SELECT 1"), DatabaseUnavailable);
+  EXPECT_FALSE(wh->connection().connected());
+  EXPECT_THROW(wh->load(decode_sample(Stream::kListen, "listen_events.jsonl")),
+               DatabaseUnavailable);
+
+  wh->ensure_connected();
+  EXPECT_TRUE(wh->connection().connected());
+  EXPECT_NE(scalar(wh->connection(), "SELECT pg_backend_pid()"), pid);
+  EXPECT_EQ(scalar(wh->connection(), "SHOW work_mem"), "64MB");  // the session's settings too
+  // The new session has its own staging tables again: loads work.
+  const StreamLoadCounts loaded = wh->load(decode_sample(Stream::kListen, "listen_events.jsonl"));
+  EXPECT_GT(loaded.new_rows, 0u);
+  wh->ensure_connected();  // connected: nothing to do
+  EXPECT_EQ(scalar(wh->connection(), "SELECT count(*) FROM fact_listen"),
+            std::to_string(loaded.new_rows));
+}
+
+TEST(PostgresTest, ErrorsOfTheStatementAreNotDatabaseUnavailable) {
+  ScratchDatabase scratch(Dialect::kPostgres);
+  auto wh = scratch.open();
+  try {
+    wh->connection().query("SELECT * FROM no_such_table");
+    FAIL() << "queried a table that does not exist";
+  } catch (const DatabaseUnavailable& e) {
+    FAIL() << "an SQL error taken for an outage: " << e.what();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no_such_table"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(wh->connection().connected());
+}
+
 TEST(PostgresTest, AWrongPasswordIsNeverPrinted) {
   const std::string server = testing::postgres_server_uri();
   const WarehouseUri good = parse_warehouse_uri(server);

@@ -1,0 +1,155 @@
+// Outages against failures of the objects: which errors are outages, that releasing a batch after
+// an outage costs no attempt, and that a batch whose publishing failed after its commit stays
+// committed and is republished by its own worker.
+#include "ingest/outage.h"
+
+#include <gtest/gtest.h>
+
+#include "event/schema.h"
+#include "ingest/batch_committer.h"
+#include "ingest/ledger.h"
+#include "store/file_store.h"
+#include "store/temp_dir.h"
+#include "warehouse/warehouse.h"
+
+namespace tributary::ingest {
+namespace {
+
+using store::StoreError;
+using store::StoreErrorCode;
+
+TEST(OutageKind, ALostDatabaseAndAStoreThatKeepsFailingAreOutages) {
+  EXPECT_EQ(outage_kind(warehouse::DatabaseUnavailable("connection lost")), "database");
+  for (StoreErrorCode code : {StoreErrorCode::kThrottled, StoreErrorCode::kServer,
+                              StoreErrorCode::kNetwork, StoreErrorCode::kIntegrity}) {
+    EXPECT_EQ(outage_kind(StoreError(code, "gave up after 5 attempts")), "store");
+  }
+}
+
+TEST(OutageKind, EverythingElseIsAFailureOfTheObjects) {
+  for (StoreErrorCode code : {StoreErrorCode::kAccessDenied, StoreErrorCode::kNotFound,
+                              StoreErrorCode::kNoSuchBucket, StoreErrorCode::kInvalidArgument,
+                              StoreErrorCode::kPreconditionFailed, StoreErrorCode::kOther}) {
+    EXPECT_EQ(outage_kind(StoreError(code, "refused")), std::nullopt);
+  }
+  EXPECT_EQ(outage_kind(std::runtime_error("postgresql: duplicate key value")), std::nullopt);
+  EXPECT_EQ(outage_kind(LeaseLost("batch b1 is no longer claimed")), std::nullopt);
+}
+
+// A lake that refuses writes under `silver/` while `refuse` is set (an S3 bucket policy or a
+// failing disk, as the committer sees them after the client's retries).
+class RefusingLake final : public store::ObjectStore {
+ public:
+  explicit RefusingLake(store::ObjectStore& lake) : lake_(lake) {}
+  store::ListPage list(std::string_view prefix, std::string_view start_after,
+                       std::size_t max_keys) override {
+    return lake_.list(prefix, start_after, max_keys);
+  }
+  store::GetResult get(std::string_view key) override { return lake_.get(key); }
+  store::GetResult get_range(std::string_view key, std::uint64_t offset,
+                             std::uint64_t length) override {
+    return lake_.get_range(key, offset, length);
+  }
+  std::optional<store::ObjectInfo> head(std::string_view key) override { return lake_.head(key); }
+  store::ObjectInfo put(std::string_view key, std::string_view body,
+                        const store::PutOptions& options) override {
+    if (refuse && key.starts_with("silver/")) {
+      throw StoreError(StoreErrorCode::kServer, "put '" + std::string(key) + "': InternalError");
+    }
+    return lake_.put(key, body, options);
+  }
+  void remove(std::string_view key) override { lake_.remove(key); }
+  std::string uri() const override { return lake_.uri(); }
+
+  bool refuse = false;
+
+ private:
+  store::ObjectStore& lake_;
+};
+
+class LedgerOutageTest : public ::testing::Test {
+ protected:
+  LedgerOutageTest()
+      : source_(dir_.path() / "raw"),
+        lake_files_(dir_.path() / "lake"),
+        lake_(lake_files_),
+        state_(warehouse::Warehouse::open("sqlite://" + (dir_.path() / "state.db").string())),
+        ledger_(*state_, "worker-1") {
+    std::filesystem::create_directories(dir_.path() / "raw");
+    std::filesystem::create_directories(dir_.path() / "lake");
+    // The same listen in both objects: one event, one duplicate.
+    const std::string line =
+        R"({"artist":"Sam Sparro","song":"Black & Gold","duration":210.33751,)"
+        R"("ts":1703438319902,"sessionId":729,"auth":"Logged In","level":"paid",)"
+        R"("itemInSession":107,"city":"Anaheim","zip":"92806","state":"CA",)"
+        R"("userAgent":"Mozilla/5.0","lon":-117.870494,"lat":33.83796,"userId":730,)"
+        R"("lastName":"Johnson","firstName":"Andre","gender":"M","registration":1703420928902})";
+    std::vector<ListedObject> listed;
+    for (const std::string key :
+         {"Raw/listen_events/2023111422_0.json", "Raw/listen_events/2023111422_1.json"}) {
+      listed.push_back({event::Stream::kListen, source_.put(key, line + "\n")});
+    }
+    const std::string extensions[] = {"json"};
+    ledger_.record_listing(listed, extensions, 1);
+  }
+
+  std::int64_t attempts(const std::string& status) {
+    const warehouse::SqlValue params[] = {status};
+    return warehouse::sql_int(state_->connection().query(
+        "SELECT coalesce(max(attempts), -1) FROM ingest_object WHERE status = $1", params)[0][0]);
+  }
+
+  testing::TempDir dir_;
+  store::FileStore source_;
+  store::FileStore lake_files_;
+  RefusingLake lake_;
+  std::unique_ptr<warehouse::Warehouse> state_;
+  Ledger ledger_;
+};
+
+TEST_F(LedgerOutageTest, AnOutageNeverCostsAnAttempt) {
+  for (int i = 0; i < 3; ++i) {
+    const auto plan = ledger_.claim(event::Stream::kListen, ClaimLimits{}, 10);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->objects.size(), 2u);
+    ledger_.release(*plan, "lake out of reach", Ledger::Cause::kOutage, /*max_attempts=*/1, 11);
+    EXPECT_EQ(ledger_.counts().seen, 2u);
+    EXPECT_EQ(attempts("seen"), 0);
+  }
+  EXPECT_EQ(state_->connection().query("SELECT DISTINCT last_error FROM ingest_object")[0][0],
+            "lake out of reach");
+  // A failure of the objects counts: with one attempt allowed they are failed at once.
+  const auto plan = ledger_.claim(event::Stream::kListen, ClaimLimits{}, 20);
+  ASSERT_TRUE(plan);
+  ledger_.release(*plan, "AccessDenied", Ledger::Cause::kObjects, 1, 21);
+  EXPECT_EQ(ledger_.counts().failed, 2u);
+  EXPECT_EQ(attempts("failed"), 1);
+}
+
+TEST_F(LedgerOutageTest, ABatchThatCouldNotPublishStaysCommittedAndItsWorkerRepublishesIt) {
+  CommitOptions options;
+  BatchCommitter committer(source_, lake_, *state_, options);
+  const auto plan = ledger_.claim(event::Stream::kListen, ClaimLimits{}, 10);
+  ASSERT_TRUE(plan);
+  lake_.refuse = true;
+  const BatchOutcome out = committer.process(*plan);
+  ASSERT_TRUE(out.publish_error);
+  EXPECT_THROW(std::rethrow_exception(out.publish_error), StoreError);
+  EXPECT_EQ(out.new_events, 1u);
+  EXPECT_EQ(ledger_.counts().committed, 2u);
+  EXPECT_EQ(ledger_.unpublished_batches(), 1u);
+  EXPECT_TRUE(lake_files_.list("silver/").objects.empty());
+
+  lake_.refuse = false;
+  // Not another worker's to repair yet (committed moments ago, not a lease ago)...
+  EXPECT_EQ(committer.republish_pending(/*committed_before_ms=*/0, "worker-2"), 0u);
+  // ...but its own worker's at once.
+  EXPECT_EQ(committer.republish_pending(0, "worker-1"), 1u);
+  EXPECT_EQ(ledger_.unpublished_batches(), 0u);
+  const auto files = lake_files_.list("silver/").objects;
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(state_->connection().query("SELECT file_key FROM lake_file")[0][0], files[0].key);
+}
+
+}  // namespace
+}  // namespace tributary::ingest
