@@ -25,19 +25,10 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// One object of the plan after step 1 and 2.
-struct Fetched {
-  bool vanished = false;
-  std::string why;  // vanished: what happened
-  std::string bytes;
-  std::string bronze_key;
-  std::string sha256;
-};
-
 // Step 1 and 2 for one object read from the bronze archive (replay).
-Fetched fetch_from_bronze(BronzeSource& bronze, store::ObjectStore& lake, const ClaimedObject& o,
-                          bool write_archive) {
-  Fetched out;
+FetchedObject fetch_from_bronze(BronzeSource& bronze, store::ObjectStore& lake,
+                                const ClaimedObject& o, bool write_archive) {
+  FetchedObject out;
   std::optional<BronzeFetch> got = bronze.fetch(o.key, o.etag);
   if (!got) {
     out.vanished = true;
@@ -51,9 +42,9 @@ Fetched fetch_from_bronze(BronzeSource& bronze, store::ObjectStore& lake, const 
   return out;
 }
 
-std::vector<Fetched> fetch_and_archive(store::ObjectStore& source, store::ObjectStore& lake,
-                                       const BatchPlan& plan, const CommitOptions& options) {
-  std::vector<Fetched> out(plan.objects.size());
+std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::ObjectStore& lake,
+                                             const BatchPlan& plan, const CommitOptions& options) {
+  std::vector<FetchedObject> out(plan.objects.size());
   std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
   std::exception_ptr error;
@@ -195,28 +186,40 @@ BatchCommitter::BatchCommitter(store::ObjectStore& source, store::ObjectStore& l
                                warehouse::Warehouse& state, CommitOptions options)
     : source_(source), lake_(lake), state_(state), options_(std::move(options)) {}
 
-BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
-  BatchOutcome outcome;
-  std::vector<Fetched> fetched = fetch_and_archive(source_, lake_, plan, options_);
+PreparedBatch BatchCommitter::prepare(const BatchPlan& plan) {
+  PreparedBatch p{plan, {}, event::EventBatch(plan.stream), {}, {}, {}};
+  BatchOutcome& outcome = p.outcome;
+  p.fetched = fetch_and_archive(source_, lake_, plan, options_);
 
   event::ObjectDecoder decoder(plan.stream, options_.decode);
-  event::EventBatch batch(plan.stream);
-  std::vector<event::QuarantineRecord> rejects;
-  std::vector<event::DecodeStats> stats(plan.objects.size());
+  p.stats.resize(plan.objects.size());
   for (std::size_t i = 0; i < plan.objects.size(); ++i) {
-    if (fetched[i].vanished) continue;
-    stats[i] = decoder.decode(plan.objects[i].key, fetched[i].bytes, batch, rejects);
-    outcome.bytes += fetched[i].bytes.size();
-    fetched[i].bytes = std::string();  // keep memory to one copy: the decoded batch
-    outcome.events += stats[i].events;
-    outcome.quarantined += stats[i].quarantined;
-    for (const auto& [reason, n] : stats[i].reasons) outcome.reasons[reason] += n;
+    if (p.fetched[i].vanished) continue;
+    p.stats[i] = decoder.decode(plan.objects[i].key, p.fetched[i].bytes, p.batch, p.rejects);
+    outcome.bytes += p.fetched[i].bytes.size();
+    p.fetched[i].bytes = std::string();  // keep memory to one copy: the decoded batch
+    outcome.events += p.stats[i].events;
+    outcome.quarantined += p.stats[i].quarantined;
+    for (const auto& [reason, n] : p.stats[i].reasons) outcome.reasons[reason] += n;
   }
-  for (const event::QuarantineRecord& r : rejects) {
+  for (const event::QuarantineRecord& r : p.rejects) {
     outcome.samples[r.reason] = {r.source_key + ":" + std::to_string(r.line_number),
                                  r.line.substr(0, BatchOutcome::kQuarantineSampleBytes)};
   }
+  return p;
+}
 
+BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
+  return commit(prepare(plan));
+}
+
+BatchOutcome BatchCommitter::commit(PreparedBatch prepared) {
+  const BatchPlan& plan = prepared.plan;
+  const event::EventBatch& batch = prepared.batch;
+  const std::vector<event::QuarantineRecord>& rejects = prepared.rejects;
+  const std::vector<FetchedObject>& fetched = prepared.fetched;
+  const std::vector<event::DecodeStats>& stats = prepared.stats;
+  BatchOutcome outcome = std::move(prepared.outcome);
   StagedWrites staged(lake_);
   const auto txn_started = std::chrono::steady_clock::now();
   warehouse::WarehouseTransaction txn(state_);
@@ -239,7 +242,7 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
   const std::int64_t now = util::unix_time_ms();
   for (std::size_t i = 0; i < plan.objects.size(); ++i) {
     const ClaimedObject& o = plan.objects[i];
-    const Fetched& f = fetched[i];
+    const FetchedObject& f = fetched[i];
     std::int64_t changed = 0;
     if (f.vanished) {
       ++outcome.vanished;

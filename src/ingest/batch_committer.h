@@ -23,6 +23,7 @@
 #include <limits>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "event/decoder.h"
 #include "ingest/ledger.h"
@@ -77,6 +78,25 @@ struct BatchOutcome {
   std::exception_ptr publish_error;
 };
 
+// One object of a plan after steps 1 and 2.
+struct FetchedObject {
+  bool vanished = false;
+  std::string why;    // vanished: what happened
+  std::string bytes;  // emptied once decoded
+  std::string bronze_key;
+  std::string sha256;
+};
+
+// A batch after steps 1 to 3, ready to commit: what prepare() hands to commit().
+struct PreparedBatch {
+  BatchPlan plan;
+  std::vector<FetchedObject> fetched;  // in plan order
+  event::EventBatch batch;             // every valid event of the plan's objects, in plan order
+  std::vector<event::QuarantineRecord> rejects;
+  std::vector<event::DecodeStats> stats;  // per object, in plan order
+  BatchOutcome outcome;                   // the counts known before the commit
+};
+
 // Thrown when the batch's claim was taken over (its lease expired) before it could commit.
 struct LeaseLost : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -91,6 +111,13 @@ class BatchCommitter {
   // (store errors after retries, database errors, LeaseLost); nothing is committed then. Once
   // the commit is done it returns, with publish_error set if publishing failed.
   BatchOutcome process(const BatchPlan& plan);
+
+  // process() in two steps, so that a worker can prepare one batch while it commits the one
+  // before (Ingester). prepare() runs steps 1 to 3 and reads only the stores and the options, so
+  // it may run on any thread, alongside commit(); commit() runs steps 4 and 5 on the database
+  // connection, on the thread that owns it. Both throw as process() does.
+  PreparedBatch prepare(const BatchPlan& plan);
+  BatchOutcome commit(PreparedBatch prepared);
 
   // Publishes every batch that committed but did not publish (see above), or only those committed
   // before `committed_before_ms` and those of `own_worker`: a live worker publishes its own batch

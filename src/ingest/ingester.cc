@@ -1,7 +1,10 @@
 #include "ingest/ingester.h"
 
 #include <chrono>
+#include <deque>
+#include <future>
 #include <limits>
+#include <set>
 
 #include "ingest/fluentd_key.h"
 #include "ingest/outage.h"
@@ -117,15 +120,24 @@ void Ingester::poll_once() {
   }
 }
 
-Ingester::BatchResult Ingester::process_one(event::Stream stream, IngestTotals& totals,
-                                            std::exception_ptr& outage_error) {
-  const auto plan = ledger_->claim(stream, config_.batch, util::unix_time_ms());
-  if (!plan) return BatchResult::kNothing;
-  const std::string name(event::stream_name(stream));
-  const auto started = std::chrono::steady_clock::now();
+std::optional<Ingester::InFlight> Ingester::start_batch(event::Stream stream) {
+  std::optional<BatchPlan> plan = ledger_->claim(stream, config_.batch, util::unix_time_ms());
+  if (!plan) return std::nullopt;
+  InFlight f{std::move(*plan), std::chrono::steady_clock::now(), {}};
+  f.prepared = std::async(std::launch::async, [committer = committer_.get(), p = f.plan] {
+    return committer->prepare(p);
+  });
+  return f;
+}
+
+Ingester::BatchResult Ingester::finish_batch(InFlight batch, IngestTotals& totals,
+                                             std::exception_ptr& outage_error) {
+  const BatchPlan& plan = batch.plan;
+  const std::string name(event::stream_name(plan.stream));
+  const auto started = batch.started;
   BatchOutcome out;
   try {
-    out = committer_->process(*plan);
+    out = committer_->commit(batch.prepared.get());
   } catch (const std::exception& e) {
     ++totals.failed_batches;
     const std::string error = util::redact(e.what());
@@ -138,21 +150,21 @@ Ingester::BatchResult Ingester::process_one(event::Stream stream, IngestTotals& 
         .counter("tributary_objects_failed_total",
                  "Raw objects whose batch failed (released for a retry or given up)",
                  {{"stream", name}})
-        .inc(plan->objects.size());
+        .inc(plan.objects.size());
     if (board_ != nullptr)
-      board_->record_failure("batch " + plan->batch_id + " (" + name + ")", error);
-    util::log_error("batch.failed", {{"batch", plan->batch_id},
+      board_->record_failure("batch " + plan.batch_id + " (" + name + ")", error);
+    util::log_error("batch.failed", {{"batch", plan.batch_id},
                                      {"stream", name},
                                      {"outage", std::string(outage.value_or("none"))},
                                      {"error", error}});
-    release(*plan, error, outage ? Ledger::Cause::kOutage : Ledger::Cause::kObjects);
+    release(plan, error, outage ? Ledger::Cause::kOutage : Ledger::Cause::kObjects);
     if (!outage) return BatchResult::kDone;  // counted; the stream goes on with other objects
     if (!outage_error) outage_error = std::current_exception();
     return BatchResult::kOutage;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  record_committed(*plan, out, seconds, totals);
+  record_committed(plan, out, seconds, totals);
   if (!out.publish_error) {
     // Batches go through: whatever else fails does not stop everything, so the waits between
     // passes stay short.
@@ -169,9 +181,8 @@ Ingester::BatchResult Ingester::process_one(event::Stream stream, IngestTotals& 
   try {
     std::rethrow_exception(out.publish_error);
   } catch (const std::exception& e) {
-    util::log_warn(
-        "batch.publish_failed",
-        {{"batch", plan->batch_id}, {"stream", name}, {"error", util::redact(e.what())}});
+    util::log_warn("batch.publish_failed",
+                   {{"batch", plan.batch_id}, {"stream", name}, {"error", util::redact(e.what())}});
     if (!outage_kind(e)) throw;
   }
   if (!outage_error) outage_error = out.publish_error;
@@ -296,19 +307,46 @@ bool Ingester::pass(bool until_idle, bool first, IngestTotals& totals) {
   // Round-robin over streams, one batch each, so a backlog in one stream does not starve the
   // others. A stream whose batch an outage failed sits out the rest of the pass, and the pass
   // ends with the loop's wait: an object whose requests keep failing delays its stream only.
-  std::vector<event::Stream> streams = config_.streams;
+  //
+  // Pipelined: the next batch is claimed and prepared (fetched, archived, decoded) on another
+  // thread while this one commits the batch before it, so at most two batches are in memory.
+  std::set<event::Stream> sitting_out;
   std::exception_ptr outage;
-  for (bool progress = true; progress && !stopping_;) {
-    progress = false;
-    for (std::size_t i = 0; i < streams.size() && !stopping_;) {
-      const BatchResult result = process_one(streams[i], totals, outage);
-      if (result == BatchResult::kOutage) {
-        streams.erase(streams.begin() + static_cast<std::ptrdiff_t>(i));
-        continue;
-      }
-      if (result == BatchResult::kDone) progress = claimed_any = true;
-      ++i;
+  std::deque<InFlight> in_flight;  // claimed, oldest first
+  const auto finish_oldest = [&] {
+    InFlight batch = std::move(in_flight.front());
+    in_flight.pop_front();
+    const event::Stream stream = batch.plan.stream;
+    if (finish_batch(std::move(batch), totals, outage) == BatchResult::kOutage) {
+      sitting_out.insert(stream);
     }
+  };
+  try {
+    for (bool progress = true; progress && !stopping_;) {
+      progress = false;
+      for (event::Stream stream : config_.streams) {
+        if (stopping_) break;
+        if (sitting_out.contains(stream)) continue;
+        if (std::optional<InFlight> next = start_batch(stream)) {
+          in_flight.push_back(std::move(*next));
+          progress = claimed_any = true;
+        }
+        if (in_flight.size() > 1) finish_oldest();
+      }
+    }
+    while (!in_flight.empty()) finish_oldest();
+  } catch (const std::exception& e) {
+    // The batches claimed but not committed are not at fault: they go back without costing an
+    // attempt (were they left to their leases, the next claim would count one).
+    for (InFlight& batch : in_flight) {
+      batch.prepared.wait();
+      try {
+        release(batch.plan, "interrupted: " + util::redact(e.what()), Ledger::Cause::kOutage);
+      } catch (const std::exception&) {
+        // The database is out of reach: release() kept the batch for release_pending().
+      }
+    }
+    throw;
   }
   const Ledger::Backlog backlog = ledger_->backlog();
   const double lag_seconds =

@@ -17,8 +17,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "ingest/batch_committer.h"
@@ -82,11 +84,18 @@ class Ingester {
   // true when until_idle and there is nothing left for this run.
   bool pass(bool until_idle, bool first, IngestTotals& totals);
   void poll_once();
-  // Claims and processes one batch of `stream`. kOutage: an outage failed it (before its commit,
-  // or its publishing after it), `outage_error` holds the first such error of the pass.
-  enum class BatchResult : std::uint8_t { kNothing, kDone, kOutage };
-  BatchResult process_one(event::Stream stream, IngestTotals& totals,
-                          std::exception_ptr& outage_error);
+  // A claimed batch whose preparation (BatchCommitter::prepare) runs on another thread.
+  struct InFlight {
+    BatchPlan plan;
+    std::chrono::steady_clock::time_point started;  // when it was claimed
+    std::future<PreparedBatch> prepared;
+  };
+  // Claims a batch of `stream` and starts preparing it; nothing when there is none to claim.
+  std::optional<InFlight> start_batch(event::Stream stream);
+  // Commits a batch start_batch() began. kOutage: an outage failed it (before its commit, or its
+  // publishing after it), `outage_error` holds the first such error of the pass.
+  enum class BatchResult : std::uint8_t { kDone, kOutage };
+  BatchResult finish_batch(InFlight batch, IngestTotals& totals, std::exception_ptr& outage_error);
   void record_committed(const BatchPlan& plan, const BatchOutcome& out, double seconds,
                         IngestTotals& totals);
   // Ledger::release, keeping the batch for release_pending() when the database is out of reach.
