@@ -31,16 +31,17 @@ std::string zstd_compress(std::string_view in, int level) {
 GunzipResult unzstd(std::string_view in, std::string& out, std::size_t max_out) {
   out.clear();
   std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> ctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
-  if (!ctx) return {GunzipError::kCorrupt, 0};
+  if (!ctx) return {GunzipError::kCorrupt, 0, 0};
   ZSTD_inBuffer input{in.data(), in.size(), 0};
   std::size_t produced = 0;
   out.resize(std::min(max_out + 1, std::max<std::size_t>(in.size() * 4, 64 * 1024)));
-  std::size_t last = 0;  // ZSTD_decompressStream's hint: 0 once a frame is complete
+  std::size_t last = 0;      // ZSTD_decompressStream's hint: 0 once a frame is complete
+  std::size_t verified = 0;  // output of the complete frames (checksum checked when present)
   while (input.pos < input.size || last != 0) {
     if (produced == out.size()) {
       if (out.size() > max_out) {
         out.resize(max_out);
-        return {GunzipError::kTooLarge, max_out};
+        return {GunzipError::kTooLarge, max_out, verified};
       }
       out.resize(std::min(max_out + 1, out.size() * 2));
     }
@@ -50,20 +51,21 @@ GunzipResult unzstd(std::string_view in, std::string& out, std::size_t max_out) 
     produced += output.pos;
     if (ZSTD_isError(last)) {
       out.resize(std::min(produced, max_out));
-      return {GunzipError::kCorrupt, out.size()};
+      return {GunzipError::kCorrupt, out.size(), verified};
     }
     if (produced > max_out) {
       out.resize(max_out);
-      return {GunzipError::kTooLarge, max_out};
+      return {GunzipError::kTooLarge, max_out, verified};
     }
+    if (last == 0) verified = produced;
     if (input.pos == input.size && last != 0 && output.pos == 0 && input.pos == before_in) {
       // No input left, no progress, frame incomplete: the object was cut short.
       out.resize(produced);
-      return {GunzipError::kTruncated, produced};
+      return {GunzipError::kTruncated, produced, verified};
     }
   }
   out.resize(produced);
-  return {GunzipError::kNone, produced};
+  return {GunzipError::kNone, produced, produced};
 }
 
 }  // namespace tributary::util
