@@ -194,11 +194,19 @@ class ObjectDecoder::LineParser {
     user_ = *column_index(stream, Field::kUserId);
   }
 
-  // Parses `line` (with `capacity` readable bytes from its start, as simdjson requires) and, when
-  // it is a valid event, appends it to `batch`.
-  LineError parse(const char* line, std::size_t len, std::size_t capacity, EventBatch& batch,
+  // Parses `line` (with `available` readable bytes from its start) and, when it is a valid event,
+  // appends it to `batch`.
+  LineError parse(const char* line, std::size_t len, std::size_t available, EventBatch& batch,
                   std::uint32_t source) {
-    LineError e = parse_line(line, len, capacity, batch, source);
+    // simdjson reads up to SIMDJSON_PADDING bytes past a line's end: a line followed by that many
+    // readable bytes is parsed where it lies, one near the end of the object from a padded copy.
+    if (available < len + sj::SIMDJSON_PADDING) {
+      line_copy_.assign(line, len);
+      line_copy_.resize(len + sj::SIMDJSON_PADDING, ' ');
+      line = line_copy_.data();
+      available = line_copy_.size();
+    }
+    LineError e = parse_event(line, len, available, batch, source);
     if (e.failure == Failure::kBadString) {
       e = {has_unpaired_surrogate_escape({line, len}) ? Failure::kInvalidUtf8
                                                       : Failure::kInvalidJson};
@@ -207,8 +215,8 @@ class ObjectDecoder::LineParser {
   }
 
  private:
-  LineError parse_line(const char* line, std::size_t len, std::size_t capacity, EventBatch& batch,
-                       std::uint32_t source) {
+  LineError parse_event(const char* line, std::size_t len, std::size_t capacity, EventBatch& batch,
+                        std::uint32_t source) {
     std::fill(values_.begin(), values_.end(), FieldValue{});
     seen_.fill(false);
     extra_.clear();
@@ -377,8 +385,9 @@ class ObjectDecoder::LineParser {
   std::size_t ts_, session_, item_, user_;  // columns of the identity fields
   od::parser parser_;
   sj::dom::parser dom_;
-  std::string extra_;     // the row's unknown fields as a JSON object being built
-  std::string minified_;  // scratch for one unknown value
+  std::string extra_;      // the row's unknown fields as a JSON object being built
+  std::string minified_;   // scratch for one unknown value
+  std::string line_copy_;  // a line near the object's end, with simdjson's padding
   std::vector<std::string> unknown_keys_;
 };
 
@@ -392,23 +401,21 @@ DecodeStats ObjectDecoder::decode(std::string_view source_key, std::string_view 
   DecodeStats stats;
   const std::uint32_t source = batch.add_source(source_key);
 
-  // Bring the bytes into a buffer followed by simdjson's padding.
+  // The text: the decompressed object, or a plain object's bytes where they lie (no copy, so a
+  // plain object costs its own size in memory, a compressed one at most max_object_bytes more).
   util::GunzipResult gz;
-  std::string* buffer = &padded_;
   std::string_view codec = "gzip";
+  std::string_view whole = object;
   if (util::is_gzip(object)) {
     gz = util::gunzip(object, inflated_, options_.max_object_bytes);
-    buffer = &inflated_;
+    whole = inflated_;
   } else if (util::is_zstd(object)) {
     codec = "zstd";
     gz = util::unzstd(object, inflated_, options_.max_object_bytes);
-    buffer = &inflated_;
-  } else {
-    padded_.assign(object);
+    whole = inflated_;
   }
-  const std::size_t n = buffer->size();
-  buffer->resize(n + sj::SIMDJSON_PADDING, ' ');
-  const char* text = buffer->data();
+  const std::size_t n = whole.size();
+  const char* text = whole.data();
   stats.bytes = n;
 
   auto reject = [&](std::uint64_t line_number, std::size_t offset, std::string_view line,
@@ -451,8 +458,7 @@ DecodeStats ObjectDecoder::decode(std::string_view source_key, std::string_view 
         reject(line_number, pos, line, stream_reason);
       } else if (len > options_.max_line_bytes) {
         reject(line_number, pos, line, "line_too_long");
-      } else if (LineError e = parser_->parse(text + pos, len, n + sj::SIMDJSON_PADDING - pos,
-                                              batch, source)) {
+      } else if (LineError e = parser_->parse(text + pos, len, n - pos, batch, source)) {
         reject(line_number, pos, line, reason_code(e));
       } else {
         ++stats.lines;
@@ -466,7 +472,6 @@ DecodeStats ObjectDecoder::decode(std::string_view source_key, std::string_view 
         pos < n ? std::string_view(text + pos, n - pos) : std::string_view();
     reject(line_number + 1, std::min(pos, n), fragment, std::move(stream_reason));
   }
-  buffer->resize(n);
   return stats;
 }
 

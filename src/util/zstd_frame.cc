@@ -21,11 +21,13 @@ std::string zstd_compress(std::string_view in, int level) {
   // The frame carries a checksum of its content, so corruption in the archive is detected.
   ZSTD_CCtx_setParameter(ctx.get(), ZSTD_c_compressionLevel, level);
   ZSTD_CCtx_setParameter(ctx.get(), ZSTD_c_checksumFlag, 1);
-  std::string out(ZSTD_compressBound(in.size()), '\0');
-  const std::size_t n = ZSTD_compress2(ctx.get(), out.data(), out.size(), in.data(), in.size());
+  // The worst-case buffer is about the input's size; left uninitialised, only the pages the
+  // frame fills are ever touched (a zero-filled string would double a large object's footprint).
+  const std::size_t bound = ZSTD_compressBound(in.size());
+  const std::unique_ptr<char[]> out(new char[bound]);
+  const std::size_t n = ZSTD_compress2(ctx.get(), out.get(), bound, in.data(), in.size());
   if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
-  out.resize(n);
-  return out;
+  return std::string(out.get(), n);
 }
 
 GunzipResult unzstd(std::string_view in, std::string& out, std::size_t max_out) {

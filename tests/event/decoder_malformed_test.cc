@@ -2,6 +2,9 @@
 // the good lines around it survive.
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
+
 #include "event/decoder.h"
 #include "test_support.h"
 #include "util/zstd_frame.h"
@@ -186,6 +189,21 @@ TEST(DecoderFraming, AcceptsBomCrlfBlankLinesAndNoFinalNewline) {
   EXPECT_EQ(r.stats.lines, 3u);
   EXPECT_EQ(r.stats.quarantined, 0u);
   EXPECT_EQ(r.batch.column(Field::kUserAgent).str.at(2), "Mozilla/5.0 (Macintosh)");
+}
+
+// Plain objects are parsed in place: a line needs SIMDJSON_PADDING readable bytes after it or it
+// is parsed from a padded copy. Every distance from the object's end must work, and under ASan
+// the exactly-sized heap buffer shows that nothing past the object is read.
+TEST(DecoderFraming, LinesAtEveryDistanceFromTheEndOfAPlainObjectParse) {
+  for (std::size_t tail = 0; tail <= 80; ++tail) {
+    const std::string text = kListen + "\nbroken\n" + kListen + std::string(tail, '\n');
+    const std::unique_ptr<char[]> exact(new char[text.size()]);
+    std::memcpy(exact.get(), text.data(), text.size());
+    const Result r = decode(Stream::kListen, std::string_view(exact.get(), text.size()));
+    EXPECT_EQ(r.stats.events, 2u) << "tail " << tail;
+    ASSERT_EQ(r.quarantine.size(), 1u) << "tail " << tail;
+    EXPECT_EQ(r.quarantine[0].reason, "invalid_json");
+  }
 }
 
 TEST(DecoderFraming, LineNumbersCountBlankLines) {
