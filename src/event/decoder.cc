@@ -30,6 +30,7 @@ enum class Failure : std::uint8_t {
   kWrongType,
   kOutOfRange,
   kDuplicateField,
+  kNulCharacter,
   // A string simdjson cannot unescape: a bad escape (invalid_json) or an escaped unpaired
   // surrogate (invalid_utf8). LineParser::parse tells which from the line's text.
   kBadString,
@@ -77,6 +78,8 @@ std::string reason_code(const LineError& e) {
       return "out_of_range:" + std::string(e.field);
     case Failure::kDuplicateField:
       return "duplicate_field:" + std::string(e.field);
+    case Failure::kNulCharacter:
+      return "nul_character:" + std::string(e.field);
   }
   return "unknown";
 }
@@ -288,6 +291,11 @@ class ObjectDecoder::LineParser {
       case FieldType::kString: {
         if (type != od::json_type::string) return {Failure::kWrongType, info.json_name};
         if (auto e = value.get_string().get(out.s)) return {from_simdjson(e)};
+        // "\u0000" is valid JSON, but PostgreSQL text cannot hold U+0000 (the batch's load would
+        // fail on every retry) and C readers of SQLite text stop at it.
+        if (out.s.find('\0') != std::string_view::npos) {
+          return {Failure::kNulCharacter, info.json_name};
+        }
         if (info.strip_quotes && out.s.size() >= 2 && out.s.front() == '"' && out.s.back() == '"') {
           out.s = out.s.substr(1, out.s.size() - 2);
         }

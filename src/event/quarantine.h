@@ -14,6 +14,8 @@
 //                           number beyond 64-bit integers or doubles (1e400), also in unknown
 //                           fields
 //   duplicate_field:<field> the same key twice in one object (which value is meant is unknowable)
+//   nul_character:<field>   a string field holds U+0000 ("\u0000"), which PostgreSQL text cannot
+//                           store (unknown fields keep it, escaped, in `extra`)
 //   corrupt_gzip            the object's gzip stream is damaged. Every line the damaged member
 //                           inflated to gets this reason (its bytes may be wrong yet parse), and
 //                           one more record holds the partial line after them; lines of earlier,

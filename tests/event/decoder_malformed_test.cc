@@ -130,6 +130,9 @@ std::vector<Case> cases() {
       {"trailing_dot_int", Stream::kListen,
        with(kListen, R"("itemInSession":28)", R"("itemInSession":28.)"), "invalid_json"},
       {"trailing_dot_double", Stream::kListen, with(kListen, "278.3081", "278."), "invalid_json"},
+      // U+0000 in a column would fail the PostgreSQL load of the whole batch on every retry.
+      {"nul_in_string", Stream::kListen, with(kListen, "Alhambra", R"(Alh\u0000mbra)"),
+       "nul_character:city"},
       {"leading_zero", Stream::kListen, with(kListen, "34.074736", "034.07"), "invalid_json"},
   };
 }
@@ -256,6 +259,13 @@ TEST(DecoderValues, SurrogatePairsAndEscapedBackslashesAreNotUnpairedSurrogates)
   ASSERT_EQ(r.batch.size(), 2u) << (r.quarantine.empty() ? "" : r.quarantine[0].reason);
   EXPECT_EQ(r.batch.column(Field::kArtist).str.at(0), "🎵 \\ud800 é");
   EXPECT_EQ(r.batch.extra().str.at(1), R"({"x\\udc00":1})");
+}
+
+TEST(DecoderValues, NulInAnUnknownFieldStaysEscapedInExtra) {
+  const Result r =
+      decode(Stream::kListen, with(kListen, R"("artist")", R"("n":"a\u0000b","artist")"));
+  ASSERT_EQ(r.batch.size(), 1u);
+  EXPECT_EQ(r.batch.extra().str.at(0), R"({"n":"a\u0000b"})");
 }
 
 TEST(DecoderValues, IntegralDurationIsADouble) {
