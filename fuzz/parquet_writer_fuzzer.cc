@@ -472,7 +472,7 @@ void check_values(const ColumnValues& got, const GenColumn& c,
 
 void writer_mode(Script& in) {
   const WriterOptions options = writer_options(in);
-  const std::size_t rows = in.range(0, 400);
+  const std::size_t rows = in.range(0, 200);
   std::vector<GenColumn> columns;
   const std::size_t column_count = in.range(1, 6);
   for (std::size_t i = 0; i < column_count; ++i) columns.push_back(gen_column(i, rows, in));
@@ -647,7 +647,7 @@ void silver_mode(Script& in) {
   const auto fields = batch.fields();
   // Event times within a few days, so rows spread over several partitions.
   constexpr std::int64_t kBase = 1'700'000'000'000;
-  for (std::size_t row = in.range(0, 300); row > 0; --row) {
+  for (std::size_t row = in.range(0, 120); row > 0; --row) {
     std::vector<std::string> strings(fields.size());
     std::vector<event::FieldValue> values(fields.size());
     for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -696,8 +696,10 @@ void silver_mode(Script& in) {
 
   lake::SilverWriteOptions options;
   options.parquet = writer_options(in);
+  // Small files, so partitions roll, but not one file per row: each file costs a footer and a
+  // writer per column, which would spend the run on set-up rather than on values.
   options.target_file_bytes = in.range(1, 1 << 16);
-  options.max_file_rows = in.range(1, 200);
+  options.max_file_rows = in.range(8, 128);
   options.threads = 1;
   MemoryStore lake;
   const std::vector<lake::ManifestEntry> entries =
