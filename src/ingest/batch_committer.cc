@@ -28,7 +28,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 // One object of the plan after step 1 and 2.
 struct Fetched {
   bool vanished = false;
-  std::string why;  // vanished: what happened
+  bool too_large = false;  // not read: larger than decode.max_object_bytes
+  std::string why;         // vanished or too large: what happened
   std::string bytes;
   std::string bronze_key;
   std::string sha256;
@@ -63,6 +64,16 @@ std::vector<Fetched> fetch_and_archive(store::ObjectStore& source, store::Object
       try {
         if (options.replay_source != nullptr) {
           out[i] = fetch_from_bronze(*options.replay_source, lake, o, options.write_archive);
+          continue;
+        }
+        // A raw object is held whole in memory, so one larger than the decompressed size any object
+        // may reach is not read at all: memory stays bounded by the configuration, whatever lands
+        // in the bucket. (Its gzip form could not inflate within the limit either.)
+        if (o.size > options.decode.max_object_bytes) {
+          out[i].too_large = true;
+          out[i].why = "object_too_large: " + std::to_string(o.size) +
+                       " bytes, more than decode.max_object_bytes (" +
+                       std::to_string(options.decode.max_object_bytes) + "); not read";
           continue;
         }
         store::GetResult got;
@@ -187,7 +198,7 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
   std::vector<event::QuarantineRecord> rejects;
   std::vector<event::DecodeStats> stats(plan.objects.size());
   for (std::size_t i = 0; i < plan.objects.size(); ++i) {
-    if (fetched[i].vanished) continue;
+    if (fetched[i].vanished || fetched[i].too_large) continue;
     stats[i] = decoder.decode(plan.objects[i].key, fetched[i].bytes, batch, rejects);
     outcome.bytes += fetched[i].bytes.size();
     fetched[i].bytes = std::string();  // keep memory to one copy: the decoded batch
@@ -224,7 +235,18 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
     const ClaimedObject& o = plan.objects[i];
     const Fetched& f = fetched[i];
     std::int64_t changed = 0;
-    if (f.vanished) {
+    if (f.too_large) {
+      // Failed at once, not retried: another attempt would refuse it again. After raising the
+      // limit, an operator gives it back (docs/operations.md, poison object).
+      ++outcome.too_large;
+      const SqlValue params[] = {f.why, now, o.key, o.etag, plan.batch_id};
+      changed = db.execute(
+          "UPDATE ingest_object SET status = 'failed', last_error = $1, updated_ms = $2,"
+          " lease_until_ms = NULL WHERE object_key = $3 AND etag = $4 AND batch_id = $5"
+          " AND status = 'claimed'",
+          params);
+      util::log_error("object.too_large", {{"key", o.key}, {"error", f.why}});
+    } else if (f.vanished) {
       ++outcome.vanished;
       const SqlValue params[] = {f.why, now, o.key, o.etag, plan.batch_id};
       changed = db.execute(

@@ -78,6 +78,8 @@ while IFS=$'\t' read -r file key _; do
   case $file in
     generated:huge-line) make_huge_line "$work/raw/$key" ;;
     generated:gzip-bomb) make_gzip_bomb "$work/raw/$key" ;;
+    # One byte over the limit: refused unread (failed), however large such an object may be.
+    generated:oversize) truncate -s $((max_object_bytes + 1)) "$work/raw/$key" ;;
     generated:*) fail "unknown generated object $file" ;;
     *) cp "$corpus/$file" "$work/raw/$key" ;;
   esac
@@ -112,7 +114,7 @@ expected_records() {
 expected_records >"$work/want_records.tsv"
 manifest_rows | while IFS=$'\t' read -r _ key status events _; do
   quarantined=$(awk -F '\t' -v k="$key" '$1 == k' "$work/want_records.tsv" | wc -l)
-  [[ $status == ignored ]] && quarantined=-
+  [[ $status == ignored || $status == failed ]] && quarantined=-
   printf '%s|%s|%s|%s\n' "$key" "$status" "$events" "$quarantined"
 done | LC_ALL=C sort >"$work/want_ledger.txt"
 sql "$state" "SELECT object_key || '|' || status || '|' || coalesce(CAST(events AS TEXT), '-')
@@ -181,11 +183,16 @@ for stream in listen page_view; do
     fail "silver ${stream}_events does not hold the $want good events"
 done
 
-# Nothing stuck, nothing orphaned.
-for status in objects.seen objects.claimed objects.failed batches.claimed batches.committed; do
+# Nothing stuck, nothing orphaned; the one object too large to read is failed with its reason.
+for status in objects.seen objects.claimed batches.claimed batches.committed; do
   [[ $(status_value "$state" "$status") == 0 ]] || fail "status $status is not 0"
 done
 [[ $(status_value "$state" objects.ignored) == 2 ]] || fail "status objects.ignored is not 2"
+[[ $(status_value "$state" objects.failed) == 1 ]] || fail "status objects.failed is not 1"
+oversize=$(key_of generated:oversize)
+[[ $(sql "$state" "SELECT last_error FROM ingest_object WHERE object_key = '$oversize'") == \
+  "object_too_large: $((max_object_bytes + 1)) bytes, more than decode.max_object_bytes ($max_object_bytes); not read" ]] ||
+  fail "$oversize: not failed as object_too_large"
 (cd "$lake" && find silver quarantine -type f | LC_ALL=C sort) >"$work/lake_files.txt"
 sql "$state" "SELECT file_key FROM lake_file" | LC_ALL=C sort >"$work/lake_file_rows.txt"
 diff "$work/lake_file_rows.txt" "$work/lake_files.txt" >&2 || fail "lake files and lake_file differ"
