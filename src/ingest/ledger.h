@@ -4,9 +4,8 @@
 // Object lifecycle (one row per key and ETag; a key rewritten with new content is a new object):
 //   seen -> claimed -> committed          the normal path
 //   claimed -> seen                       a batch failed; retried (attempts counts them)
-//   claimed -> failed                     after max_attempts failures, or at once when the object
-//   is
-//                                         larger than decode.max_object_bytes; needs an operator
+//   claimed -> failed                     after max_attempts failures, or at once for an object
+//                                         over decode.max_object_bytes; needs an operator
 //   seen|claimed -> vanished              deleted (or overwritten) before it could be read
 //   ignored                               an extension the configuration does not ingest
 // A claim is a lease: a claimed object whose lease expired (its worker died) is claimable again,
