@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "util/gzip.h"
+#include "util/hex.h"
 #include "util/json_writer.h"
 #include "util/zstd_frame.h"
 
@@ -29,6 +30,10 @@ enum class Failure : std::uint8_t {
   kWrongType,
   kOutOfRange,
   kDuplicateField,
+  kNulCharacter,
+  // A string simdjson cannot unescape: a bad escape (invalid_json) or an escaped unpaired
+  // surrogate (invalid_utf8). LineParser::parse tells which from the line's text.
+  kBadString,
 };
 
 // Why a line was rejected: a failure kind and, for per-field kinds, the field's JSON name.
@@ -45,6 +50,8 @@ Failure from_simdjson(sj::error_code e) {
       return Failure::kInvalidUtf8;
     case sj::DEPTH_ERROR:
       return Failure::kTooDeep;
+    case sj::STRING_ERROR:
+      return Failure::kBadString;
     default:
       return Failure::kInvalidJson;
   }
@@ -55,6 +62,7 @@ std::string reason_code(const LineError& e) {
     case Failure::kNone:
       break;
     case Failure::kInvalidJson:
+    case Failure::kBadString:
       return "invalid_json";
     case Failure::kNotAnObject:
       return "not_an_object";
@@ -70,6 +78,8 @@ std::string reason_code(const LineError& e) {
       return "out_of_range:" + std::string(e.field);
     case Failure::kDuplicateField:
       return "duplicate_field:" + std::string(e.field);
+    case Failure::kNulCharacter:
+      return "nul_character:" + std::string(e.field);
   }
   return "unknown";
 }
@@ -92,6 +102,70 @@ bool in_rule(const FieldInfo& info, const FieldValue& v) {
       return v.i >= 100 && v.i <= 599;
     case ValueRule::kLevel:
       return v.s == "free" || v.s == "paid";
+  }
+  return false;
+}
+
+// True when `token` (trailing whitespace allowed) is a number by JSON's grammar (RFC 8259).
+// simdjson reports a well-formed number it cannot represent, such as 1e400, like a malformed one;
+// this tells the two apart.
+bool is_json_number(std::string_view token) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < token.size() && token[i] >= '0' && token[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < token.size() && token[i] == '-') ++i;
+  if (i < token.size() && token[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < token.size() && token[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < token.size() && (token[i] == 'e' || token[i] == 'E')) {
+    ++i;
+    if (i < token.size() && (token[i] == '+' || token[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return token.find_first_not_of(" \t\r\n", i) == std::string_view::npos;
+}
+
+// True when `json` holds a \u escape of a UTF-16 surrogate that is not half of a high-low pair.
+// Such an escape names no Unicode scalar value: the string cannot be valid UTF-8.
+bool has_unpaired_surrogate_escape(std::string_view json) {
+  const auto hex4 = [&](std::size_t at, std::uint32_t& code) {
+    if (at + 4 > json.size()) return false;
+    code = 0;
+    for (std::size_t k = at; k < at + 4; ++k) {
+      const int d = util::hex_digit(json[k]);
+      if (d < 0) return false;
+      code = code * 16 + static_cast<std::uint32_t>(d);
+    }
+    return true;
+  };
+  const auto is_high = [](std::uint32_t c) { return c >= 0xD800 && c <= 0xDBFF; };
+  const auto is_low = [](std::uint32_t c) { return c >= 0xDC00 && c <= 0xDFFF; };
+  for (std::size_t i = 0; i + 1 < json.size(); ++i) {
+    if (json[i] != '\\') continue;
+    std::uint32_t code = 0;
+    if (json[i + 1] != 'u' || !hex4(i + 2, code)) {
+      ++i;  // a two-character escape (\\, \", ...) or a malformed one: skip its second character
+      continue;
+    }
+    i += 5;  // the last hex digit
+    if (is_low(code)) return true;
+    if (!is_high(code)) continue;
+    std::uint32_t low = 0;
+    if (i + 2 < json.size() && json[i + 1] == '\\' && json[i + 2] == 'u' && hex4(i + 3, low) &&
+        is_low(low)) {
+      i += 6;
+      continue;
+    }
+    return true;
   }
   return false;
 }
@@ -123,10 +197,29 @@ class ObjectDecoder::LineParser {
     user_ = *column_index(stream, Field::kUserId);
   }
 
-  // Parses `line` (with `capacity` readable bytes from its start, as simdjson requires) and, when
-  // it is a valid event, appends it to `batch`.
-  LineError parse(const char* line, std::size_t len, std::size_t capacity, EventBatch& batch,
+  // Parses `line` (with `available` readable bytes from its start) and, when it is a valid event,
+  // appends it to `batch`.
+  LineError parse(const char* line, std::size_t len, std::size_t available, EventBatch& batch,
                   std::uint32_t source) {
+    // simdjson reads up to SIMDJSON_PADDING bytes past a line's end: a line followed by that many
+    // readable bytes is parsed where it lies, one near the end of the object from a padded copy.
+    if (available < len + sj::SIMDJSON_PADDING) {
+      line_copy_.assign(line, len);
+      line_copy_.resize(len + sj::SIMDJSON_PADDING, ' ');
+      line = line_copy_.data();
+      available = line_copy_.size();
+    }
+    LineError e = parse_event(line, len, available, batch, source);
+    if (e.failure == Failure::kBadString) {
+      e = {has_unpaired_surrogate_escape({line, len}) ? Failure::kInvalidUtf8
+                                                      : Failure::kInvalidJson};
+    }
+    return e;
+  }
+
+ private:
+  LineError parse_event(const char* line, std::size_t len, std::size_t capacity, EventBatch& batch,
+                        std::uint32_t source) {
     std::fill(values_.begin(), values_.end(), FieldValue{});
     seen_.fill(false);
     extra_.clear();
@@ -180,7 +273,6 @@ class ObjectDecoder::LineParser {
     return {};
   }
 
- private:
   // Index of the column named `key`, or fields_.size() when unknown. eventsim writes fields in a
   // fixed order, so the column after the previous match is tried first.
   std::size_t find_column(std::string_view key, std::size_t hint) const {
@@ -199,6 +291,11 @@ class ObjectDecoder::LineParser {
       case FieldType::kString: {
         if (type != od::json_type::string) return {Failure::kWrongType, info.json_name};
         if (auto e = value.get_string().get(out.s)) return {from_simdjson(e)};
+        // "\u0000" is valid JSON, but PostgreSQL text cannot hold U+0000 (the batch's load would
+        // fail on every retry) and C readers of SQLite text stop at it.
+        if (out.s.find('\0') != std::string_view::npos) {
+          return {Failure::kNulCharacter, info.json_name};
+        }
         if (info.strip_quotes && out.s.size() >= 2 && out.s.front() == '"' && out.s.back() == '"') {
           out.s = out.s.substr(1, out.s.size() - 2);
         }
@@ -209,10 +306,11 @@ class ObjectDecoder::LineParser {
       case FieldType::kTimestampMs: {
         if (type != od::json_type::number) return {Failure::kWrongType, info.json_name};
         auto e = value.get_int64().get(out.i);
-        if (e == sj::INCORRECT_TYPE || e == sj::NUMBER_OUT_OF_RANGE) {
+        if (e == sj::INCORRECT_TYPE || e == sj::NUMBER_OUT_OF_RANGE || e == sj::NUMBER_ERROR) {
           // A fraction or exponent is the wrong type; an integer too big for 64 bits is out of
-          // range.
+          // range; a token that is no number at all ("-", "01", "1.") is not JSON.
           const std::string_view token = value.raw_json_token();
+          if (!is_json_number(token)) return {Failure::kInvalidJson};
           const bool integral = token.find_first_of(".eE") == std::string_view::npos;
           return {integral ? Failure::kOutOfRange : Failure::kWrongType, info.json_name};
         }
@@ -225,7 +323,11 @@ class ObjectDecoder::LineParser {
       case FieldType::kDouble: {
         if (type != od::json_type::number) return {Failure::kWrongType, info.json_name};
         auto e = value.get_double().get(out.d);
-        if (e == sj::NUMBER_OUT_OF_RANGE) return {Failure::kOutOfRange, info.json_name};
+        if (e == sj::NUMBER_OUT_OF_RANGE || e == sj::NUMBER_ERROR) {
+          // 1e400 is a JSON number beyond any double; "1." is no JSON number.
+          if (!is_json_number(value.raw_json_token())) return {Failure::kInvalidJson};
+          return {Failure::kOutOfRange, info.json_name};
+        }
         if (e) return {from_simdjson(e)};
         break;
       }
@@ -271,6 +373,10 @@ class ObjectDecoder::LineParser {
     minified_.resize(minified_len);
     sj::dom::element element;
     if (auto de = dom_.parse(minified_).get(element)) {
+      // A lone number beyond what a double or a 64-bit integer holds is well-formed JSON.
+      if (de == sj::NUMBER_ERROR && type == od::json_type::number && is_json_number(minified_)) {
+        return {Failure::kOutOfRange, unknown_keys_.back()};
+      }
       return {from_simdjson(de)};
     }
     extra_.push_back(extra_.empty() ? '{' : ',');
@@ -287,8 +393,9 @@ class ObjectDecoder::LineParser {
   std::size_t ts_, session_, item_, user_;  // columns of the identity fields
   od::parser parser_;
   sj::dom::parser dom_;
-  std::string extra_;     // the row's unknown fields as a JSON object being built
-  std::string minified_;  // scratch for one unknown value
+  std::string extra_;      // the row's unknown fields as a JSON object being built
+  std::string minified_;   // scratch for one unknown value
+  std::string line_copy_;  // a line near the object's end, with simdjson's padding
   std::vector<std::string> unknown_keys_;
 };
 
@@ -302,23 +409,21 @@ DecodeStats ObjectDecoder::decode(std::string_view source_key, std::string_view 
   DecodeStats stats;
   const std::uint32_t source = batch.add_source(source_key);
 
-  // Bring the bytes into a buffer followed by simdjson's padding.
+  // The text: the decompressed object, or a plain object's bytes where they lie (no copy, so a
+  // plain object costs its own size in memory, a compressed one at most max_object_bytes more).
   util::GunzipResult gz;
-  std::string* buffer = &padded_;
   std::string_view codec = "gzip";
+  std::string_view whole = object;
   if (util::is_gzip(object)) {
     gz = util::gunzip(object, inflated_, options_.max_object_bytes);
-    buffer = &inflated_;
+    whole = inflated_;
   } else if (util::is_zstd(object)) {
     codec = "zstd";
     gz = util::unzstd(object, inflated_, options_.max_object_bytes);
-    buffer = &inflated_;
-  } else {
-    padded_.assign(object);
+    whole = inflated_;
   }
-  const std::size_t n = buffer->size();
-  buffer->resize(n + sj::SIMDJSON_PADDING, ' ');
-  const char* text = buffer->data();
+  const std::size_t n = whole.size();
+  const char* text = whole.data();
   stats.bytes = n;
 
   auto reject = [&](std::uint64_t line_number, std::size_t offset, std::string_view line,
@@ -331,10 +436,22 @@ DecodeStats ObjectDecoder::decode(std::string_view source_key, std::string_view 
                          std::string(line.substr(0, options_.quarantine_line_cap)), line.size()});
   };
 
+  const bool stream_complete = gz.error == util::GunzipError::kNone;
+  std::string stream_reason;  // the reason code of an incomplete stream
+  if (!stream_complete) {
+    stream_reason = util::gunzip_error_name(gz.error);
+    if (codec == "zstd" && gz.error != util::GunzipError::kTooLarge) {
+      stream_reason.replace(stream_reason.find("gzip"), 4, "zstd");
+    }
+  }
+  // A damaged stream inflates to plausible but possibly wrong bytes before the damage is
+  // detected: only the output of members whose checksum matched is trusted. (A truncated stream
+  // or one stopped at the size limit is a correct prefix of the object: all of it is trusted.)
+  const std::size_t trusted = gz.error == util::GunzipError::kCorrupt ? gz.verified : n;
+
   std::size_t pos = 0;
   if (n >= 3 && std::memcmp(text, "\xEF\xBB\xBF", 3) == 0) pos = 3;
   std::uint64_t line_number = 0;
-  const bool stream_complete = gz.error == util::GunzipError::kNone;
   while (pos < n) {
     const void* nl = std::memchr(text + pos, '\n', n - pos);
     const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text) : n;
@@ -345,10 +462,11 @@ DecodeStats ObjectDecoder::decode(std::string_view source_key, std::string_view 
     if (len > 0 && text[pos + len - 1] == '\r') --len;
     const std::string_view line(text + pos, len);
     if (!is_blank(line)) {
-      if (len > options_.max_line_bytes) {
+      if (end + (nl ? 1 : 0) > trusted) {
+        reject(line_number, pos, line, stream_reason);
+      } else if (len > options_.max_line_bytes) {
         reject(line_number, pos, line, "line_too_long");
-      } else if (LineError e = parser_->parse(text + pos, len, n + sj::SIMDJSON_PADDING - pos,
-                                              batch, source)) {
+      } else if (LineError e = parser_->parse(text + pos, len, n - pos, batch, source)) {
         reject(line_number, pos, line, reason_code(e));
       } else {
         ++stats.lines;
@@ -360,13 +478,8 @@ DecodeStats ObjectDecoder::decode(std::string_view source_key, std::string_view 
   if (!stream_complete) {
     const std::string_view fragment =
         pos < n ? std::string_view(text + pos, n - pos) : std::string_view();
-    std::string reason(util::gunzip_error_name(gz.error));
-    if (codec == "zstd" && gz.error != util::GunzipError::kTooLarge) {
-      reason.replace(reason.find("gzip"), 4, "zstd");
-    }
-    reject(line_number + 1, std::min(pos, n), fragment, std::move(reason));
+    reject(line_number + 1, std::min(pos, n), fragment, std::move(stream_reason));
   }
-  buffer->resize(n);
   return stats;
 }
 

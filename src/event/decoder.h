@@ -6,6 +6,9 @@
 // Each line is parsed with simdjson On-Demand, typed and validated against the schema table, and
 // cleaned (userAgent loses its extra quotes). Unknown fields go to the row's `extra` JSON.
 //
+// Memory: a plain object is parsed where it lies; a compressed one is inflated into a buffer of at
+// most DecodeOptions::max_object_bytes, reused across calls.
+//
 // Thread-safety: one decoder per thread; decoders own their parser and scratch buffers and reuse
 // them across calls, so the hot path performs no per-field heap allocation.
 #pragma once
@@ -63,7 +66,6 @@ class ObjectDecoder {
   DecodeOptions options_;
   std::unique_ptr<LineParser> parser_;
   std::string inflated_;  // reused buffer for decompressed objects
-  std::string padded_;    // reused copy of plain objects with simdjson's padding
 };
 
 }  // namespace tributary::event

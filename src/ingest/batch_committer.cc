@@ -56,6 +56,16 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
           out[i] = fetch_from_bronze(*options.replay_source, lake, o, options.write_archive);
           continue;
         }
+        // A raw object is held whole in memory, so one larger than the decompressed size any object
+        // may reach is not read at all: memory stays bounded by the configuration, whatever lands
+        // in the bucket. (Its gzip form could not inflate within the limit either.)
+        if (o.size > options.decode.max_object_bytes) {
+          out[i].too_large = true;
+          out[i].why = "object_too_large: " + std::to_string(o.size) +
+                       " bytes, more than decode.max_object_bytes (" +
+                       std::to_string(options.decode.max_object_bytes) + "); not read";
+          continue;
+        }
         store::GetResult got;
         try {
           got = source.get(o.key);
@@ -194,7 +204,7 @@ PreparedBatch BatchCommitter::prepare(const BatchPlan& plan) {
   event::ObjectDecoder decoder(plan.stream, options_.decode);
   p.stats.resize(plan.objects.size());
   for (std::size_t i = 0; i < plan.objects.size(); ++i) {
-    if (p.fetched[i].vanished) continue;
+    if (p.fetched[i].vanished || p.fetched[i].too_large) continue;
     p.stats[i] = decoder.decode(plan.objects[i].key, p.fetched[i].bytes, p.batch, p.rejects);
     outcome.bytes += p.fetched[i].bytes.size();
     p.fetched[i].bytes = std::string();  // keep memory to one copy: the decoded batch
@@ -244,7 +254,18 @@ BatchOutcome BatchCommitter::commit(PreparedBatch prepared) {
     const ClaimedObject& o = plan.objects[i];
     const FetchedObject& f = fetched[i];
     std::int64_t changed = 0;
-    if (f.vanished) {
+    if (f.too_large) {
+      // Failed at once, not retried: another attempt would refuse it again. After raising the
+      // limit, an operator gives it back (docs/operations.md, poison object).
+      ++outcome.too_large;
+      const SqlValue params[] = {f.why, now, o.key, o.etag, plan.batch_id};
+      changed = db.execute(
+          "UPDATE ingest_object SET status = 'failed', last_error = $1, updated_ms = $2,"
+          " lease_until_ms = NULL WHERE object_key = $3 AND etag = $4 AND batch_id = $5"
+          " AND status = 'claimed'",
+          params);
+      util::log_error("object.too_large", {{"key", o.key}, {"error", f.why}});
+    } else if (f.vanished) {
       ++outcome.vanished;
       const SqlValue params[] = {f.why, now, o.key, o.etag, plan.batch_id};
       changed = db.execute(

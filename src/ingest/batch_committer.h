@@ -2,7 +2,8 @@
 // rows, exactly once. The protocol (docs/decisions/0009-exactly-once-commit.md):
 //
 //   1. fetch   every object of the plan (bounded concurrency); a missing object, or one whose
-//              ETag changed since it was listed, is recorded as vanished
+//              ETag changed since it was listed, is recorded as vanished; one listed larger than
+//              decode.max_object_bytes is not read and is recorded as failed (object_too_large)
 //   2. archive each fetched object to bronze (deterministic key: a retry overwrites)
 //   3. decode  in plan order into one EventBatch and the batch's quarantine records
 //   4. commit  one database transaction: insert the batch's event keys (the ones already there
@@ -53,6 +54,8 @@ struct CommitOptions {
 struct BatchOutcome {
   std::size_t objects = 0;   // committed objects
   std::size_t vanished = 0;  // objects that disappeared before they could be read
+  // Objects larger than decode.max_object_bytes: never read, marked failed with the reason.
+  std::size_t too_large = 0;
   std::uint64_t bytes = 0;   // raw bytes read
   std::uint64_t events = 0;  // valid events decoded
   std::uint64_t new_events = 0;
@@ -81,8 +84,9 @@ struct BatchOutcome {
 // One object of a plan after steps 1 and 2.
 struct FetchedObject {
   bool vanished = false;
-  std::string why;    // vanished: what happened
-  std::string bytes;  // emptied once decoded
+  bool too_large = false;  // not read: larger than decode.max_object_bytes
+  std::string why;         // vanished or too large: what happened
+  std::string bytes;       // emptied once decoded
   std::string bronze_key;
   std::string sha256;
 };

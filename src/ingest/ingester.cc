@@ -251,12 +251,13 @@ void Ingester::record_committed(const BatchPlan& plan, const BatchOutcome& out, 
         .set(static_cast<double>(out.max_event_ts_ms) / 1000.0);
   }
   if (board_ != nullptr) board_->record_batch(status_record(name, out));
-  progress_done_ += out.objects + out.vanished;
+  progress_done_ += out.objects + out.vanished + out.too_large;
   if (progress_ != nullptr) progress_->set_done(progress_done_);
   util::log_info("batch.committed", {{"batch", plan.batch_id},
                                      {"stream", name},
                                      {"objects", static_cast<std::uint64_t>(out.objects)},
                                      {"vanished", static_cast<std::uint64_t>(out.vanished)},
+                                     {"too_large", static_cast<std::uint64_t>(out.too_large)},
                                      {"events", out.events},
                                      {"new", out.new_events},
                                      {"duplicates", out.duplicates},

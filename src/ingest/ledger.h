@@ -5,7 +5,8 @@
 //   seen -> claimed -> committed          the normal path
 //   claimed -> seen                       a batch failed; retried (attempts counts them, except
 //                                         failures caused by an outage of the store or database)
-//   claimed -> failed                     after max_attempts failures; needs an operator
+//   claimed -> failed                     after max_attempts failures, or at once for an object
+//                                         over decode.max_object_bytes; needs an operator
 //   seen|claimed -> vanished              deleted (or overwritten) before it could be read
 //   ignored                               an extension the configuration does not ingest
 // A claim is a lease: a claimed object whose lease expired (its worker died) is claimable again,

@@ -80,8 +80,9 @@ std::vector<ManifestEntry> SilverTableWriter::write_partition(
   for (int n = 0; !at_end(); ++n) {
     parquet::ParquetFileWriter writer(silver_columns(stream), options_.parquet);
     FileRows file_rows(parts.size());
-    while (!at_end() && writer.estimated_size() < options_.target_file_bytes &&
-           writer.rows_written() < options_.max_file_rows) {
+    // Every file takes at least one slice: an empty writer already counts its magic bytes, so a
+    // target_file_bytes below that must not roll before any row (it looped, writing empty files).
+    do {
       const std::size_t n_rows =
           std::min({segments[part].size() - offset, kRollCheckRows,
                     static_cast<std::size_t>(options_.max_file_rows - writer.rows_written())});
@@ -91,7 +92,8 @@ std::vector<ManifestEntry> SilverTableWriter::write_partition(
       const std::uint32_t* first = file_rows[part].empty() ? slice.data() : file_rows[part].data();
       file_rows[part] = {first, file_rows[part].size() + n_rows};
       offset += n_rows;
-    }
+    } while (!at_end() && writer.estimated_size() < options_.target_file_bytes &&
+             writer.rows_written() < options_.max_file_rows);
 
     ManifestEntry e;
     e.table = std::string(event::stream_name(stream));

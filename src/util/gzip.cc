@@ -72,7 +72,7 @@ std::string gzip_compress(std::string_view plain, int level) {
 GunzipResult gunzip(std::string_view in, std::string& out, std::size_t max_out) {
   out.clear();
   Inflater inflater;
-  if (!inflater.ok()) return {GunzipError::kCorrupt, 0};
+  if (!inflater.ok()) return {GunzipError::kCorrupt, 0, 0};
   z_stream& zs = inflater.stream();
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), UINT32_MAX));
@@ -82,11 +82,12 @@ GunzipResult gunzip(std::string_view in, std::string& out, std::size_t max_out) 
   std::size_t capacity = std::min(max_out + 1, std::max<std::size_t>(in.size() * 4, 64 * 1024));
   out.resize(capacity);
   std::size_t produced = 0;
+  std::size_t verified = 0;  // output of the members zlib finished (CRC-32 and length checked)
   for (;;) {
     if (produced == out.size()) {
       if (out.size() > max_out) {
         out.resize(max_out);
-        return {GunzipError::kTooLarge, max_out};
+        return {GunzipError::kTooLarge, max_out, verified};
       }
       out.resize(std::min(max_out + 1, out.size() * 2));
     }
@@ -97,9 +98,10 @@ GunzipResult gunzip(std::string_view in, std::string& out, std::size_t max_out) 
     produced += room - zs.avail_out;
     if (produced > max_out) {
       out.resize(max_out);
-      return {GunzipError::kTooLarge, max_out};
+      return {GunzipError::kTooLarge, max_out, verified};
     }
     if (rc == Z_STREAM_END) {
+      verified = produced;
       // Another gzip member may follow; trailing zero padding is tolerated like gzip(1) does.
       const std::size_t offset =
           static_cast<std::size_t>(reinterpret_cast<const char*>(zs.next_in) - in.data());
@@ -107,11 +109,11 @@ GunzipResult gunzip(std::string_view in, std::string& out, std::size_t max_out) 
       if (rest.find_first_not_of('\0') == std::string_view::npos) break;
       if (!is_gzip(rest)) {
         out.resize(produced);
-        return {GunzipError::kCorrupt, produced};
+        return {GunzipError::kCorrupt, produced, verified};
       }
       if (inflateReset(&zs) != Z_OK) {
         out.resize(produced);
-        return {GunzipError::kCorrupt, produced};
+        return {GunzipError::kCorrupt, produced, verified};
       }
       zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(rest.data()));
       zs.avail_in = static_cast<uInt>(std::min<std::size_t>(rest.size(), UINT32_MAX));
@@ -119,20 +121,20 @@ GunzipResult gunzip(std::string_view in, std::string& out, std::size_t max_out) 
     }
     if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
       out.resize(produced);
-      return {GunzipError::kTruncated, produced};
+      return {GunzipError::kTruncated, produced, verified};
     }
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
       out.resize(produced);
-      return {GunzipError::kCorrupt, produced};
+      return {GunzipError::kCorrupt, produced, verified};
     }
     if (zs.avail_in == 0 && zs.avail_out != 0) {
       // All input consumed, output room left, yet no end of stream: the file was cut short.
       out.resize(produced);
-      return {GunzipError::kTruncated, produced};
+      return {GunzipError::kTruncated, produced, verified};
     }
   }
   out.resize(produced);
-  return {GunzipError::kNone, produced};
+  return {GunzipError::kNone, produced, produced};
 }
 
 }  // namespace tributary::util

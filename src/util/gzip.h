@@ -26,6 +26,10 @@ struct GunzipResult {
   GunzipError error = GunzipError::kNone;
   // Bytes of `out` that were produced before the error; equals out.size() on success.
   std::size_t produced = 0;
+  // Bytes of `out` from members (zstd: frames) whose end and checksum were verified; equals
+  // `produced` on success. After kCorrupt only these bytes are known to be intact: a damaged
+  // member can inflate to plausible but wrong text before its error is detected.
+  std::size_t verified = 0;
 };
 
 // Decompresses every gzip member of `in` (fluentd and `cat a.gz b.gz` both produce multi-member

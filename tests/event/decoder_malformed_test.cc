@@ -2,6 +2,9 @@
 // the good lines around it survive.
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
+
 #include "event/decoder.h"
 #include "test_support.h"
 #include "util/zstd_frame.h"
@@ -102,6 +105,35 @@ std::vector<Case> cases() {
        with(kPageView, R"("page")", R"("a":1,"a":2,"page")"), "duplicate_field:a"},
       {"bad_unknown_value", Stream::kPageView, with(kPageView, R"("page")", R"("a":[1,,2],"page")"),
        "invalid_json"},
+      // Escapes of unpaired UTF-16 surrogates name no character: invalid UTF-8, not bad JSON.
+      {"lone_high_surrogate", Stream::kListen, with(kListen, "Alhambra", R"(Alh\ud800mbra)"),
+       "invalid_utf8"},
+      {"lone_low_surrogate", Stream::kListen, with(kListen, "Alhambra", R"(\udc00)"),
+       "invalid_utf8"},
+      {"reversed_surrogates", Stream::kListen, with(kListen, "Alhambra", R"(\udc00\ud800)"),
+       "invalid_utf8"},
+      {"surrogate_in_key", Stream::kPageView, with(kPageView, R"("page")", R"("k\ud800":1,"page")"),
+       "invalid_utf8"},
+      {"surrogate_in_unknown_value", Stream::kPageView,
+       with(kPageView, R"("page")", R"("a":["\udbff"],"page")"), "invalid_utf8"},
+      {"bad_escape_after_pair", Stream::kListen, with(kListen, "Alhambra", R"(\ud83c\udfb5 \q)"),
+       "invalid_json"},
+      // Well-formed numbers beyond what the column holds are out of range, whatever simdjson's
+      // error; tokens that are no JSON number are invalid JSON.
+      {"huge_double", Stream::kListen, with(kListen, "34.074736", "1e400"), "out_of_range:lat"},
+      {"huge_negative_double", Stream::kListen, with(kListen, "278.3081", "-1E+999"),
+       "out_of_range:duration"},
+      {"huge_unknown_number", Stream::kPageView,
+       with(kPageView, R"("page")", R"("a":18446744073709551616,"page")"), "out_of_range:a"},
+      {"lone_minus", Stream::kListen,
+       with(kListen, R"("itemInSession":28)", R"("itemInSession":-)"), "invalid_json"},
+      {"trailing_dot_int", Stream::kListen,
+       with(kListen, R"("itemInSession":28)", R"("itemInSession":28.)"), "invalid_json"},
+      {"trailing_dot_double", Stream::kListen, with(kListen, "278.3081", "278."), "invalid_json"},
+      // U+0000 in a column would fail the PostgreSQL load of the whole batch on every retry.
+      {"nul_in_string", Stream::kListen, with(kListen, "Alhambra", R"(Alh\u0000mbra)"),
+       "nul_character:city"},
+      {"leading_zero", Stream::kListen, with(kListen, "34.074736", "034.07"), "invalid_json"},
   };
 }
 
@@ -162,6 +194,21 @@ TEST(DecoderFraming, AcceptsBomCrlfBlankLinesAndNoFinalNewline) {
   EXPECT_EQ(r.batch.column(Field::kUserAgent).str.at(2), "Mozilla/5.0 (Macintosh)");
 }
 
+// Plain objects are parsed in place: a line needs SIMDJSON_PADDING readable bytes after it or it
+// is parsed from a padded copy. Every distance from the object's end must work, and under ASan
+// the exactly-sized heap buffer shows that nothing past the object is read.
+TEST(DecoderFraming, LinesAtEveryDistanceFromTheEndOfAPlainObjectParse) {
+  for (std::size_t tail = 0; tail <= 80; ++tail) {
+    const std::string text = kListen + "\nbroken\n" + kListen + std::string(tail, '\n');
+    const std::unique_ptr<char[]> exact(new char[text.size()]);
+    std::memcpy(exact.get(), text.data(), text.size());
+    const Result r = decode(Stream::kListen, std::string_view(exact.get(), text.size()));
+    EXPECT_EQ(r.stats.events, 2u) << "tail " << tail;
+    ASSERT_EQ(r.quarantine.size(), 1u) << "tail " << tail;
+    EXPECT_EQ(r.quarantine[0].reason, "invalid_json");
+  }
+}
+
 TEST(DecoderFraming, LineNumbersCountBlankLines) {
   const Result r = decode(Stream::kListen, kListen + "\n\n\nbroken\n" + kListen);
   ASSERT_EQ(r.quarantine.size(), 1u);
@@ -205,6 +252,22 @@ TEST(DecoderValues, EscapesAndUnicodeAreDecoded) {
   EXPECT_EQ(r.batch.column(Field::kArtist).str.at(0), "Beyoncé \"B\" 🎵 /");
 }
 
+TEST(DecoderValues, SurrogatePairsAndEscapedBackslashesAreNotUnpairedSurrogates) {
+  const Result r =
+      decode(Stream::kListen, with(kListen, "Selena", R"(\ud83c\udfb5 \\ud800 \u00e9)") + "\n" +
+                                  with(kListen, R"("artist")", R"("x\\udc00":1,"artist")"));
+  ASSERT_EQ(r.batch.size(), 2u) << (r.quarantine.empty() ? "" : r.quarantine[0].reason);
+  EXPECT_EQ(r.batch.column(Field::kArtist).str.at(0), "🎵 \\ud800 é");
+  EXPECT_EQ(r.batch.extra().str.at(1), R"({"x\\udc00":1})");
+}
+
+TEST(DecoderValues, NulInAnUnknownFieldStaysEscapedInExtra) {
+  const Result r =
+      decode(Stream::kListen, with(kListen, R"("artist")", R"("n":"a\u0000b","artist")"));
+  ASSERT_EQ(r.batch.size(), 1u);
+  EXPECT_EQ(r.batch.extra().str.at(0), R"({"n":"a\u0000b"})");
+}
+
 TEST(DecoderValues, IntegralDurationIsADouble) {
   const Result r = decode(Stream::kListen, with(kListen, "278.3081", "200"));
   ASSERT_EQ(r.batch.size(), 1u);
@@ -237,6 +300,38 @@ TEST(DecoderGzip, BombIsStoppedAtTheLimit) {
   ASSERT_EQ(r.quarantine.size(), 1u);
   EXPECT_EQ(r.quarantine[0].reason, "decompressed_too_large");
   EXPECT_EQ(r.stats.events, (1u << 20) / (kListen.size() + 1));
+}
+
+// A member whose checksum fails may have inflated to wrong but well-formed events (a flipped bit
+// in the deflate data turns "70508" into "t0508"): none of its lines is loaded.
+TEST(DecoderGzip, LinesOfADamagedMemberAreQuarantinedEvenWhenTheyParse) {
+  const std::string intact = gzip(kListen + "\n" + kListen + "\n");
+  std::string damaged = gzip(kListen + "\n\n" + kListen + "\n" + kListen + "\n");
+  damaged[damaged.size() - 8] ^= 0x01;  // its CRC-32: every byte inflates, the check fails
+  const Result r = decode(Stream::kListen, intact + damaged);
+  EXPECT_EQ(r.stats.events, 2u);
+  ASSERT_EQ(r.quarantine.size(), 4u);  // 3 lines of the damaged member and the empty fragment
+  const std::uint64_t numbers[] = {3, 5, 6, 7};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(r.quarantine[i].reason, "corrupt_gzip");
+    EXPECT_EQ(r.quarantine[i].line_number, numbers[i]);
+  }
+  EXPECT_EQ(r.quarantine[0].line, kListen);
+  EXPECT_EQ(r.quarantine[3].line, "");
+  EXPECT_EQ(r.stats.lines, r.stats.events + r.stats.quarantined);
+}
+
+TEST(DecoderZstd, LinesOfADamagedFrameAreQuarantined) {
+  // Larger than zstd's 128 KiB block, so the blocks before the checksum are flushed.
+  std::string lines;
+  for (int i = 0; i < 1000; ++i) lines += kListen + "\n";
+  std::string damaged = util::zstd_compress(lines);
+  damaged.back() ^= 0x01;  // the frame's content checksum
+  const Result r = decode(Stream::kListen, util::zstd_compress(kListen + "\n") + damaged);
+  EXPECT_EQ(r.stats.events, 1u);
+  EXPECT_GT(r.quarantine.size(), 1u);
+  for (const QuarantineRecord& q : r.quarantine) EXPECT_EQ(q.reason, "corrupt_zstd");
+  EXPECT_EQ(r.stats.lines, r.stats.events + r.stats.quarantined);
 }
 
 TEST(DecoderZstd, BronzeCopiesDecodeLikeTheRawObject) {

@@ -110,6 +110,27 @@ TEST(SilverTable, LargePartitionsRollToNumberedFiles) {
   EXPECT_GE(entries.size(), 12u);
 }
 
+// Found by fuzz/parquet_writer_fuzzer: a target below the size of an empty Parquet file (its 4
+// magic bytes) rolled before the first row, forever.
+TEST(SilverTable, TargetsSmallerThanAnEmptyFileStillPutEveryRowInAFile) {
+  auto lake = store::open_store("file://" + testing::temp_dir("tiny"));
+  testing::RandomBatchOptions batch_options;
+  batch_options.rows = 40;
+  batch_options.ts_span_ms = 60'000;  // one partition
+  const event::EventBatch batch = testing::random_batch(event::Stream::kAuth, 41, batch_options);
+  for (const std::uint64_t target : {1u, 4u, 5u}) {
+    SilverWriteOptions options;
+    options.target_file_bytes = target;
+    options.max_file_rows = 15;
+    const std::vector<ManifestEntry> entries =
+        SilverTableWriter(*lake, options).write(batch, "t" + std::to_string(target));
+    ASSERT_EQ(entries.size(), 3u) << "target " << target;  // 15 + 15 + 10 rows
+    std::uint64_t rows = 0;
+    for (const ManifestEntry& e : entries) rows += e.rows;
+    EXPECT_EQ(rows, 40u);
+  }
+}
+
 // A batch decoded on several threads arrives as parts; the files are those of the whole batch.
 TEST(SilverTable, PartsOfABatchWriteTheSameFilesAsTheWholeBatch) {
   const event::EventBatch a = testing::random_batch(event::Stream::kListen, 37);

@@ -59,6 +59,21 @@ TEST(Gzip, CorruptStreamIsAnError) {
   EXPECT_EQ(gunzip(garbage_after, out, 1 << 20).error, GunzipError::kCorrupt);
 }
 
+TEST(Gzip, VerifiedCoversOnlyMembersWhoseChecksumMatched) {
+  std::string out;
+  const std::string first = gzip("a\nb\n");
+  std::string second = gzip("c\nd\n");
+  EXPECT_EQ(gunzip(first + second, out, 1 << 20).verified, 8u);
+  second[second.size() - 8] ^= 0x01;  // the CRC-32 of the second member's data
+  const GunzipResult r = gunzip(first + second, out, 1 << 20);
+  EXPECT_EQ(r.error, GunzipError::kCorrupt);
+  EXPECT_EQ(out, "a\nb\nc\nd\n");  // the damaged member inflated completely ...
+  EXPECT_EQ(r.verified, 4u);       // ... but only the first one is known to be intact
+  const GunzipResult cut = gunzip(first + second.substr(0, second.size() / 2), out, 1 << 20);
+  EXPECT_EQ(cut.error, GunzipError::kTruncated);
+  EXPECT_EQ(cut.verified, 4u);
+}
+
 TEST(Gzip, StopsAtTheOutputLimit) {
   const std::string zeros(10 << 20, '0');  // 10 MiB compresses to a few KiB: a small bomb
   std::string out;

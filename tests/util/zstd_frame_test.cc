@@ -45,5 +45,17 @@ TEST(Zstd, TruncatedCorruptAndTooLarge) {
   EXPECT_EQ(out.size(), 1000u);
 }
 
+TEST(Zstd, VerifiedCoversOnlyFramesWhoseChecksumMatched) {
+  std::string out;
+  const std::string first = zstd_compress("a\nb\n");
+  std::string second = zstd_compress("c\nd\n");
+  EXPECT_EQ(unzstd(first + second, out, 100).verified, 8u);
+  second.back() ^= 0x01;  // the last byte of the frame's content checksum
+  const GunzipResult r = unzstd(first + second, out, 100);
+  EXPECT_EQ(r.error, GunzipError::kCorrupt);
+  EXPECT_EQ(r.verified, 4u);
+  EXPECT_EQ(out.substr(0, r.verified), "a\nb\n");
+}
+
 }  // namespace
 }  // namespace tributary::util
