@@ -45,7 +45,7 @@ PostgresWarehouse::PostgresWarehouse(const WarehouseUri& uri)
 void PostgresWarehouse::stage(const event::EventBatch& batch) {
   const event::Stream stream = batch.stream();
   const std::string table = staging_table(stream);
-  postgres_.execute_script("TRUNCATE " + table);
+  postgres_.execute_script("TRUNCATE " + quote_identifier(table));
   const auto fields = batch.fields();
   const auto width = static_cast<std::uint16_t>(kStagingDerivedColumns + fields.size());
   const event::Column& ts = batch.column(event::Field::kTs);
@@ -81,9 +81,9 @@ void PostgresWarehouse::stage(const event::EventBatch& batch) {
       }
     }
   }
-  postgres_.copy_in(
-      "COPY " + table + " (" + staging_columns(stream) + ") FROM STDIN (FORMAT binary)",
-      copy.finish());
+  postgres_.copy_in("COPY " + quote_identifier(table) + " (" + staging_columns(stream) +
+                        ") FROM STDIN (FORMAT binary)",
+                    copy.finish());
 }
 
 void PostgresWarehouse::serialize_derived_updates() {
@@ -113,12 +113,14 @@ void PostgresWarehouse::prepare_facts(const event::EventBatch& batch) {
     // Not CREATE TABLE ... PARTITION OF, which locks the parent ACCESS EXCLUSIVE until commit
     // and so blocks (and can deadlock with) every concurrent load; ATTACH takes SHARE UPDATE
     // EXCLUSIVE, which lets other loads read and insert. DDL takes no bound parameters: the
-    // name and the bounds are built from integers only.
-    postgres_.execute_script("CREATE TABLE " + p.name + " (LIKE " + std::string(parent) +
+    // names are quoted identifiers and the bounds integers (tests/reliability/sql_static_check).
+    postgres_.execute_script("CREATE TABLE " + quote_identifier(p.name) + " (LIKE " +
+                             quote_identifier(parent) +
                              " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
-    postgres_.execute_script("ALTER TABLE " + std::string(parent) + " ATTACH PARTITION " + p.name +
-                             " FOR VALUES FROM (" + std::to_string(p.from_key) + ") TO (" +
-                             std::to_string(p.to_key) + ")");
+    postgres_.execute_script("ALTER TABLE " + quote_identifier(parent) + " ATTACH PARTITION " +
+                             quote_identifier(p.name) + " FOR VALUES FROM (" +
+                             std::to_string(p.from_key) + ") TO (" + std::to_string(p.to_key) +
+                             ")");
   }
 }
 

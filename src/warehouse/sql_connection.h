@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -27,6 +28,22 @@ using SqlRow = std::vector<std::optional<std::string>>;
 // An integer column of a result row; NULL (e.g. sum() over no rows) reads as 0.
 inline std::int64_t sql_int(const std::optional<std::string>& value) {
   return value ? std::stoll(*value) : 0;
+}
+
+// `name` as a quoted SQL identifier ("name", an inner '"' doubled), valid in both dialects: for
+// the table names that DDL and COPY cannot take as bound parameters. Throws std::invalid_argument
+// for an empty name or one with a NUL byte, which no identifier may hold.
+inline std::string quote_identifier(std::string_view name) {
+  if (name.empty() || name.find('\0') != std::string_view::npos) {
+    throw std::invalid_argument("not an SQL identifier: empty or holding a NUL byte");
+  }
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
 }
 
 class SqlConnection {
