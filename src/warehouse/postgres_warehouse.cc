@@ -110,17 +110,10 @@ void PostgresWarehouse::prepare_facts(const event::EventBatch& batch) {
       // Another loader may have committed it while we waited (READ COMMITTED: a new snapshot).
       if (exists()) continue;
     }
-    // Not CREATE TABLE ... PARTITION OF, which locks the parent ACCESS EXCLUSIVE until commit
-    // and so blocks (and can deadlock with) every concurrent load; ATTACH takes SHARE UPDATE
-    // EXCLUSIVE, which lets other loads read and insert. DDL takes no bound parameters: the
-    // names are quoted identifiers and the bounds integers (tests/reliability/sql_static_check).
-    postgres_.execute_script("CREATE TABLE " + quote_identifier(p.name) + " (LIKE " +
-                             quote_identifier(parent) +
-                             " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
-    postgres_.execute_script("ALTER TABLE " + quote_identifier(parent) + " ATTACH PARTITION " +
-                             quote_identifier(p.name) + " FOR VALUES FROM (" +
-                             std::to_string(p.from_key) + ") TO (" + std::to_string(p.to_key) +
-                             ")");
+    // The function of migration 0011 creates and attaches it as the tables' owner, so that a
+    // loader that did not run the migrations can too, and BI can read the partition.
+    const SqlValue args[] = {std::string(parent), std::int64_t{month}};
+    postgres_.query("SELECT tributary_create_fact_partition($1, $2)", args);
   }
 }
 
