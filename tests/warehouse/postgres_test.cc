@@ -34,6 +34,12 @@ TEST(PostgresTest, FactPartitionsAreMonthlyAndCreatedOnDemand) {
   EXPECT_EQ(p.name, "fact_listen_p202312");
   EXPECT_EQ(p.from_key, 20231201);
   EXPECT_EQ(p.to_key, 20240101);
+  // The partition function (migration 0011) gives the partition these bounds.
+  EXPECT_EQ(
+      scalar(db,
+             "SELECT pg_get_expr(relpartbound, oid) FROM pg_class"
+             " WHERE relname = 'fact_listen_p202312'"),
+      "FOR VALUES FROM (" + std::to_string(p.from_key) + ") TO (" + std::to_string(p.to_key) + ")");
   EXPECT_EQ(
       scalar(db, "SELECT count(*) FROM fact_listen_p202312"),
       scalar(db, "SELECT count(*) FROM fact_listen WHERE date_key BETWEEN 20231201 AND 20231231"));
