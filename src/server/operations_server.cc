@@ -15,6 +15,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -113,7 +114,7 @@ class BoundedStream final : public httplib::Stream {
   }
 
   ssize_t write(const char* ptr, size_t size) override {
-    if (written_ == 0 && !write_deadline_) write_deadline_ = Clock::now() + limits_.write_timeout;
+    if (!write_deadline_) write_deadline_ = Clock::now() + limits_.write_timeout;
     if (wait(POLLOUT, *write_deadline_) != Wait::kReady) return -1;
     const ssize_t n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
     if (n > 0) written_ += static_cast<std::size_t>(n);

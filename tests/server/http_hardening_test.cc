@@ -85,6 +85,9 @@ class Connection {
     return true;
   }
 
+  // Ends the request body of a request without a length: the server reads to the end of input.
+  void finish_sending() { ::shutdown(fd_, SHUT_WR); }
+
   // Everything the server sends until it closes the connection (at most 10 s).
   std::string receive_all() {
     std::string out;
@@ -162,6 +165,20 @@ TEST(HttpHardening, AChunkedBodyIsHeldToTheSameLimit) {
   EXPECT_LT(sent.load(), std::size_t{64} << 20);
   std::lock_guard lock(s.mutex);
   EXPECT_EQ(s.bodies, std::vector<std::string>{"{\"Records\":[]}"});
+}
+
+TEST(HttpHardening, ABodyWithoutALengthIsHeldToTheLimitToo) {
+  Server s(Server::options());
+  // Without Content-Length or chunked coding a body runs to the end of input.
+  for (const auto& [body, status] :
+       std::vector<std::pair<std::string, int>>{{"{}", 200}, {std::string(5000, 'x'), 413}}) {
+    Connection c(s.server.port());
+    ASSERT_TRUE(c.send(post_head(authorized()) + body));
+    c.finish_sending();
+    const std::string response = c.receive_all();
+    EXPECT_EQ(status_of(response), status) << response;
+  }
+  EXPECT_EQ(s.received(), 1u);
 }
 
 TEST(HttpHardening, OversizedRequestLinesAndHeadersAreRefused) {
