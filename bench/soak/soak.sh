@@ -177,4 +177,10 @@ grep -v "^$" "$work/samples.txt" | head -n -1 | awk -v d="$duration_s" -v pct="$
     printf "  RSS slope: %+.1f %% (%+.2f MiB/hour between the quarters)\n", change, (l - f) / (0.75 * d / 3600)
     printf "  RSS flat: %s (threshold: last quarter at most %s %% above the first)\n", change <= pct ? "yes" : "no", pct
   }'
+# Page caches and allocator arenas fill during a warm-up; the second half's trend (least squares)
+# tells a plateau from a leak when the run is too short for the quarters to.
+grep -v "^$" "$work/samples.txt" | head -n -1 | awk -v d="$duration_s" '
+  $1 >= d / 2 { n++; x = $1 / 3600; y = $2 / 1024; sx += x; sy += y; sxx += x * x; sxy += x * y }
+  END { if (n > 1) printf "  RSS trend over the second half: %+.1f MiB/hour (%d samples)\n",
+        (n * sxy - sx * sy) / (n * sxx - sx * sx), n }'
 echo "  files: $work (samples.txt, freshness.txt, run.log, generate.json)"
