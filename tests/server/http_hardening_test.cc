@@ -220,7 +220,7 @@ TEST(HttpHardening, MalformedRequestsAreRefused) {
        {std::string("GARBAGE\r\n\r\n"), std::string("GET\r\n\r\n"),
         std::string("GET /healthz HTTP/9.9\r\n\r\n"), std::string("FOO /healthz HTTP/1.1\r\n\r\n"),
         std::string("GET /healthz HTTP/1.1\r\nRange: bytes=oops\r\n\r\n"),
-        std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 17)}) {
+        std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15)}) {
     const std::string response = round_trip(s.server.port(), request);
     const int status = status_of(response);
     EXPECT_TRUE(status == 400 || status == 416) << request << " -> " << response;
