@@ -1,8 +1,11 @@
 // tributary: streaming ingester of eventsim logs into a data lake and a SQL warehouse.
 #include <cstdio>
 #include <exception>
+#include <sstream>
+#include <string_view>
 
 #include "cli/commands.h"
+#include "ingest/ingest_config.h"
 #include "util/log.h"
 
 int main(int argc, char** argv) {
@@ -21,10 +24,25 @@ int main(int argc, char** argv) {
   tributary::cli::add_generate_command(app);
   tributary::cli::add_demo_command(app);
   tributary::cli::add_replay_command(app);
+  // Before anything can fail: every command's errors, and CLI11's (which echo arguments, e.g. a
+  // misplaced postgresql://user:password@... URI), are redacted.
+  tributary::ingest::register_environment_secrets();
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg.starts_with("--") && arg.find('=') != std::string_view::npos) {
+      arg.remove_prefix(arg.find('=') + 1);
+    }
+    tributary::ingest::register_uri_secrets(arg);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = app.exit(e, out, err);
+    std::fputs(tributary::util::redact(out.str()).c_str(), stdout);
+    std::fputs(tributary::util::redact(err.str()).c_str(), stderr);
+    return code;
   } catch (const tributary::cli::ExitCode& e) {
     return e.code;
   } catch (const std::exception& e) {

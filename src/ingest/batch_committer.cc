@@ -196,8 +196,8 @@ BatchCommitter::BatchCommitter(store::ObjectStore& source, store::ObjectStore& l
                                warehouse::Warehouse& state, CommitOptions options)
     : source_(source), lake_(lake), state_(state), options_(std::move(options)) {}
 
-PreparedBatch BatchCommitter::prepare(const BatchPlan& plan) {
-  PreparedBatch p{plan, {}, event::EventBatch(plan.stream), {}, {}, {}};
+DecodedBatch BatchCommitter::fetch_and_decode(const BatchPlan& plan) {
+  DecodedBatch p{plan, {}, event::EventBatch(plan.stream), {}, {}, {}};
   BatchOutcome& outcome = p.outcome;
   p.fetched = fetch_and_archive(source_, lake_, plan, options_);
 
@@ -220,16 +220,16 @@ PreparedBatch BatchCommitter::prepare(const BatchPlan& plan) {
 }
 
 BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
-  return commit(prepare(plan));
+  return commit(fetch_and_decode(plan));
 }
 
-BatchOutcome BatchCommitter::commit(PreparedBatch prepared) {
-  const BatchPlan& plan = prepared.plan;
-  const event::EventBatch& batch = prepared.batch;
-  const std::vector<event::QuarantineRecord>& rejects = prepared.rejects;
-  const std::vector<FetchedObject>& fetched = prepared.fetched;
-  const std::vector<event::DecodeStats>& stats = prepared.stats;
-  BatchOutcome outcome = std::move(prepared.outcome);
+BatchOutcome BatchCommitter::commit(DecodedBatch decoded) {
+  const BatchPlan& plan = decoded.plan;
+  const event::EventBatch& batch = decoded.batch;
+  const std::vector<event::QuarantineRecord>& rejects = decoded.rejects;
+  const std::vector<FetchedObject>& fetched = decoded.fetched;
+  const std::vector<event::DecodeStats>& stats = decoded.stats;
+  BatchOutcome outcome = std::move(decoded.outcome);
   StagedWrites staged(lake_);
   const auto txn_started = std::chrono::steady_clock::now();
   warehouse::WarehouseTransaction txn(state_);

@@ -91,8 +91,8 @@ struct FetchedObject {
   std::string sha256;
 };
 
-// A batch after steps 1 to 3, ready to commit: what prepare() hands to commit().
-struct PreparedBatch {
+// A batch after steps 1 to 3, ready to commit: what fetch_and_decode() hands to commit().
+struct DecodedBatch {
   BatchPlan plan;
   std::vector<FetchedObject> fetched;  // in plan order
   event::EventBatch batch;             // every valid event of the plan's objects, in plan order
@@ -116,12 +116,13 @@ class BatchCommitter {
   // the commit is done it returns, with publish_error set if publishing failed.
   BatchOutcome process(const BatchPlan& plan);
 
-  // process() in two steps, so that a worker can prepare one batch while it commits the one
-  // before (Ingester). prepare() runs steps 1 to 3 and reads only the stores and the options, so
+  // process() in two steps, so that a worker can fetch and decode one batch while it commits the
+  // one before (Ingester). fetch_and_decode() runs steps 1 to 3 and reads only the stores and the
+  // options, so
   // it may run on any thread, alongside commit(); commit() runs steps 4 and 5 on the database
   // connection, on the thread that owns it. Both throw as process() does.
-  PreparedBatch prepare(const BatchPlan& plan);
-  BatchOutcome commit(PreparedBatch prepared);
+  DecodedBatch fetch_and_decode(const BatchPlan& plan);
+  BatchOutcome commit(DecodedBatch decoded);
 
   // Publishes every batch that committed but did not publish (see above), or only those committed
   // before `committed_before_ms` and those of `own_worker`: a live worker publishes its own batch

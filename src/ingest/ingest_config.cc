@@ -139,23 +139,34 @@ void apply_environment(IngestConfig& c) {
   env_string("TRIBUTARY_LOG_LEVEL", c.log_level);
 }
 
+void register_uri_secrets(std::string_view text) {
+  if (!text.starts_with("postgres")) return;
+  try {
+    for (const std::string& secret : warehouse::parse_warehouse_uri(text).secrets) {
+      util::log_redact(secret);
+    }
+  } catch (const std::invalid_argument&) {
+    // Reported when the URI is opened; the parser never echoes a password.
+  }
+}
+
+void register_environment_secrets() {
+  for (const char* name :
+       {"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "PGPASSWORD", "TRIBUTARY_WEBHOOK_TOKEN"}) {
+    if (const char* v = std::getenv(name); v != nullptr) util::log_redact(v);
+  }
+  for (const char* name : {"TRIBUTARY_WAREHOUSE", "TRIBUTARY_STATE"}) {
+    if (const char* v = std::getenv(name); v != nullptr) register_uri_secrets(v);
+  }
+}
+
 void register_secrets(const IngestConfig& c) {
   util::log_redact(c.webhook_token);
   util::log_redact(c.store.secret_access_key);
   util::log_redact(c.store.session_token);
-  for (const char* name : {"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}) {
-    if (const char* v = std::getenv(name); v != nullptr) util::log_redact(v);
-  }
-  for (const std::string& uri : {c.warehouse, c.state}) {
-    if (uri.empty()) continue;
-    try {
-      const warehouse::WarehouseUri parsed = warehouse::parse_warehouse_uri(uri);
-      util::log_redact(parsed.password);
-      util::log_redact(parsed.password_raw);
-    } catch (const std::invalid_argument&) {
-      // A malformed URI is reported when it is opened; the parser never echoes a password.
-    }
-  }
+  register_environment_secrets();
+  register_uri_secrets(c.warehouse);
+  register_uri_secrets(c.state);
 }
 
 void finalize_config(IngestConfig& c) {

@@ -64,4 +64,13 @@ void finalize_config(IngestConfig& config);
 // so no log line or printed error can show them.
 void register_secrets(const IngestConfig& config);
 
+// Registers the secrets of the process environment alone: AWS_SECRET_ACCESS_KEY,
+// AWS_SESSION_TOKEN, PGPASSWORD, TRIBUTARY_WEBHOOK_TOKEN and the passwords in TRIBUTARY_WAREHOUSE
+// and TRIBUTARY_STATE. Every command needs this, not only those that read an IngestConfig.
+void register_environment_secrets();
+
+// Registers the passwords of `text` when it is a PostgreSQL URI (user info or ?password=); does
+// nothing for anything else, including a malformed URI (whose refusal never echoes it).
+void register_uri_secrets(std::string_view text);
+
 }  // namespace tributary::ingest

@@ -124,8 +124,8 @@ std::optional<Ingester::InFlight> Ingester::start_batch(event::Stream stream) {
   std::optional<BatchPlan> plan = ledger_->claim(stream, config_.batch, util::unix_time_ms());
   if (!plan) return std::nullopt;
   InFlight f{std::move(*plan), std::chrono::steady_clock::now(), {}};
-  f.prepared = std::async(std::launch::async, [committer = committer_.get(), p = f.plan] {
-    return committer->prepare(p);
+  f.decoded = std::async(std::launch::async, [committer = committer_.get(), p = f.plan] {
+    return committer->fetch_and_decode(p);
   });
   return f;
 }
@@ -137,7 +137,7 @@ Ingester::BatchResult Ingester::finish_batch(InFlight batch, IngestTotals& total
   const auto started = batch.started;
   BatchOutcome out;
   try {
-    out = committer_->commit(batch.prepared.get());
+    out = committer_->commit(batch.decoded.get());
   } catch (const std::exception& e) {
     ++totals.failed_batches;
     const std::string error = util::redact(e.what());
@@ -309,7 +309,7 @@ bool Ingester::pass(bool until_idle, bool first, IngestTotals& totals) {
   // others. A stream whose batch an outage failed sits out the rest of the pass, and the pass
   // ends with the loop's wait: an object whose requests keep failing delays its stream only.
   //
-  // Pipelined: the next batch is claimed and prepared (fetched, archived, decoded) on another
+  // Pipelined: the next batch is claimed, fetched, archived and decoded on another
   // thread while this one commits the batch before it, so at most two batches are in memory.
   std::set<event::Stream> sitting_out;
   std::exception_ptr outage;
@@ -340,7 +340,7 @@ bool Ingester::pass(bool until_idle, bool first, IngestTotals& totals) {
     // The batches claimed but not committed are not at fault: they go back without costing an
     // attempt (were they left to their leases, the next claim would count one).
     for (InFlight& batch : in_flight) {
-      batch.prepared.wait();
+      batch.decoded.wait();
       try {
         release(batch.plan, "interrupted: " + util::redact(e.what()), Ledger::Cause::kOutage);
       } catch (const std::exception&) {
@@ -396,7 +396,10 @@ IngestTotals Ingester::run(bool until_idle) {
       if (pass(until_idle, first, totals)) break;
     } catch (const std::exception& e) {
       const std::optional<std::string_view> kind = outage_kind(e);
-      if (!kind) throw;
+      // A run to idle is a job that a scheduler reruns: it reports the outage and exits (its
+      // batches were given back without costing an attempt) rather than waiting for an
+      // unreachable endpoint without end; a streaming run waits outages out.
+      if (!kind || until_idle) throw;
       ++totals.outages;
       if (!outage_since_) outage_since_ = std::chrono::steady_clock::now();
       const std::chrono::milliseconds wait = outage_backoff_.next();

@@ -4,10 +4,10 @@
 // nothing left to claim.
 //
 // Outages (outage.h: a store that keeps failing after the client's retries, a lost database
-// connection) do not end the loop: it logs run.outage, waits (util::Backoff, up to
-// kMaxOutageWait; every batch that goes through starts the waits afresh), reconnects to the
-// database and carries on where it was; a batch an outage interrupted is released without
-// costing its objects an attempt. Any other error ends run().
+// connection) do not end a streaming loop (run to idle, they end it with the error): it logs
+// run.outage, waits (util::Backoff, up to kMaxOutageWait; every batch that goes through starts the
+// waits afresh), reconnects to the database and carries on where it was; a batch an outage
+// interrupted is released without costing its objects an attempt. Any other error ends run().
 //
 // Threads: the loop runs on the caller's thread. hint() may be called from any thread (the
 // webhook server's); it uses its own database connection and wakes the loop.
@@ -84,13 +84,14 @@ class Ingester {
   // true when until_idle and there is nothing left for this run.
   bool pass(bool until_idle, bool first, IngestTotals& totals);
   void poll_once();
-  // A claimed batch whose preparation (BatchCommitter::prepare) runs on another thread.
+  // A claimed batch being fetched and decoded (BatchCommitter::fetch_and_decode) on another thread.
   struct InFlight {
     BatchPlan plan;
     std::chrono::steady_clock::time_point started;  // when it was claimed
-    std::future<PreparedBatch> prepared;
+    std::future<DecodedBatch> decoded;
   };
-  // Claims a batch of `stream` and starts preparing it; nothing when there is none to claim.
+  // Claims a batch of `stream` and starts fetching and decoding it; nothing when there is none to
+  // claim.
   std::optional<InFlight> start_batch(event::Stream stream);
   // Commits a batch start_batch() began. kOutage: an outage failed it (before its commit, or its
   // publishing after it), `outage_error` holds the first such error of the pass.

@@ -1,10 +1,21 @@
 #include "server/operations_server.h"
 
 #include <httplib.h>
+#include <netdb.h>
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -13,7 +24,6 @@
 #include "util/log.h"
 
 namespace tributary::server {
-
 std::pair<std::string, int> parse_listen_address(const std::string& listen) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
@@ -35,11 +45,300 @@ std::pair<std::string, int> parse_listen_address(const std::string& listen) {
   return {host, port};
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What one connection may cost (OperationsServerOptions).
+struct ConnectionLimits {
+  std::size_t max_header_bytes;
+  std::size_t max_body_wire_bytes;  // the body as sent: payload plus chunked framing
+  std::chrono::milliseconds request_timeout;
+  std::chrono::milliseconds write_timeout;
+};
+
+// The client socket of one request, holding what httplib reads from it to ConnectionLimits.
+// httplib 0.11 reads a header line of any length, any number of header lines and chunked bodies
+// of any size, and its timeouts restart with every byte; here reads fail (-1) once the head has
+// used max_header_bytes, the body max_body_wire_bytes, or the request has taken
+// request_timeout, so a client can hold a thread and memory only within those bounds.
+class BoundedStream final : public httplib::Stream {
+ public:
+  enum class Cut { kNone, kHeadTooLarge, kBodyTooLarge, kTimeout };
+
+  BoundedStream(int sock, const ConnectionLimits& limits, const std::atomic<int>& listening)
+      : sock_(sock),
+        limits_(limits),
+        listening_(listening),
+        read_deadline_(Clock::now() + limits.request_timeout) {}
+
+  bool is_readable() const override {
+    return offset_ < filled_ || wait(POLLIN, read_deadline_) == Wait::kReady;
+  }
+  bool is_writable() const override { return wait(POLLOUT, write_deadline()) == Wait::kReady; }
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (cut_ != Cut::kNone) return -1;
+    if (offset_ == filled_) {
+      const Wait w = wait(POLLIN, read_deadline_);
+      if (w != Wait::kReady) {
+        if (w == Wait::kTimeout) cut_ = Cut::kTimeout;
+        return -1;
+      }
+      const ssize_t n = ::recv(sock_, buffer_, sizeof buffer_, 0);
+      if (n <= 0) return n;
+      offset_ = 0;
+      filled_ = static_cast<std::size_t>(n);
+    }
+    std::size_t n = std::min(size, filled_ - offset_);
+    if (in_head_) {
+      // The head ends at the first empty line; bytes after it are the body's, counted apart.
+      for (std::size_t i = 0; i < n; ++i) {
+        last4_ = (last4_ << 8) | static_cast<unsigned char>(buffer_[offset_ + i]);
+        if (last4_ == 0x0d0a0d0a) {
+          n = i + 1;
+          in_head_ = false;
+          break;
+        }
+      }
+      head_bytes_ += n;
+      if (head_bytes_ > limits_.max_header_bytes) cut_ = Cut::kHeadTooLarge;
+    } else {
+      body_bytes_ += n;
+      if (body_bytes_ > limits_.max_body_wire_bytes) cut_ = Cut::kBodyTooLarge;
+    }
+    if (cut_ != Cut::kNone) return -1;
+    std::memcpy(ptr, buffer_ + offset_, n);
+    offset_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!write_deadline_) write_deadline_ = Clock::now() + limits_.write_timeout;
+    if (wait(POLLOUT, *write_deadline_) != Wait::kReady) return -1;
+    const ssize_t n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    if (n > 0) written_ += static_cast<std::size_t>(n);
+    return n;
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    address(&getpeername, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    address(&getsockname, ip, port);
+  }
+  socket_t socket() const override { return sock_; }
+
+  Cut cut() const { return cut_; }
+  std::size_t written() const { return written_; }
+
+ private:
+  Clock::time_point write_deadline() const {
+    return write_deadline_.value_or(Clock::now() + limits_.write_timeout);
+  }
+
+  enum class Wait { kReady, kTimeout, kFailed };
+
+  // Waits until the socket is ready for `events`, in short slices so that a server stopping
+  // (its listening socket closed) ends the wait at once.
+  Wait wait(short events, Clock::time_point deadline) const {
+    for (;;) {
+      if (listening_.load() == INVALID_SOCKET) return Wait::kFailed;
+      const auto now = Clock::now();
+      if (now >= deadline) return Wait::kTimeout;
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+      pollfd p{sock_, events, 0};
+      const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 100)));
+      if (r > 0) return (p.revents & events) != 0 ? Wait::kReady : Wait::kFailed;
+      if (r < 0 && errno != EINTR) return Wait::kFailed;
+    }
+  }
+
+  using NameFunction = int (*)(int, sockaddr*, socklen_t*);
+  void address(NameFunction name, std::string& ip, int& port) const {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    char host[NI_MAXHOST] = "";
+    char service[NI_MAXSERV] = "0";
+    if (name(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof host, service,
+                  sizeof service, NI_NUMERICHOST | NI_NUMERICSERV);
+    }
+    ip = host;
+    port = std::atoi(service);
+  }
+
+  int sock_;
+  const ConnectionLimits& limits_;
+  const std::atomic<int>& listening_;
+  Clock::time_point read_deadline_;
+  std::optional<Clock::time_point> write_deadline_;
+  char buffer_[4096];
+  std::size_t offset_ = 0;
+  std::size_t filled_ = 0;
+  bool in_head_ = true;
+  std::uint32_t last4_ = 0;
+  std::size_t head_bytes_ = 0;
+  std::size_t body_bytes_ = 0;
+  std::size_t written_ = 0;
+  Cut cut_ = Cut::kNone;
+};
+
+// The stream the current thread is serving, for the error handler (httplib passes it only the
+// request and the response).
+thread_local const BoundedStream* current_stream = nullptr;
+
+// httplib's thread pool with a bounded queue: when every thread is busy and `max_queued`
+// connections wait, the accept loop waits too, and further clients stay in the kernel's backlog
+// instead of holding a file descriptor each.
+class BoundedTaskQueue final : public httplib::TaskQueue {
+ public:
+  BoundedTaskQueue(std::size_t threads, std::size_t max_queued) : max_queued_(max_queued) {
+    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  }
+  ~BoundedTaskQueue() override = default;
+
+  void enqueue(std::function<void()> fn) override {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [this] { return jobs_.size() < max_queued_ || shutdown_; });
+    jobs_.push_back(std::move(fn));
+    ready_.notify_one();
+  }
+
+  // Runs the queued jobs (each bounded by the connection limits), then joins the threads.
+  void shutdown() override {
+    {
+      std::lock_guard lock(mutex_);
+      shutdown_ = true;
+    }
+    ready_.notify_all();
+    space_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [this] { return !jobs_.empty() || shutdown_; });
+        if (jobs_.empty()) return;
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      space_.notify_one();
+      job();
+    }
+  }
+
+  const std::size_t max_queued_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable space_;
+  std::deque<std::function<void()>> jobs_;
+  bool shutdown_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// httplib's server, serving one request per connection on a BoundedStream. One request per
+// connection also means a request whose body was refused unread can never be taken for the next
+// request on the same connection.
+class HardenedServer final : public httplib::Server {
+ public:
+  explicit HardenedServer(const ConnectionLimits& limits) : limits_(limits) {}
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    BoundedStream stream(sock, limits_, svr_sock_);
+    current_stream = &stream;
+    bool connection_closed = false;
+    const bool served =
+        process_request(stream, /*close_connection=*/true, connection_closed, nullptr);
+    current_stream = nullptr;
+    // A request line cut short gets no answer from httplib: give the client the reason.
+    if (stream.written() == 0 && stream.cut() != BoundedStream::Cut::kNone) {
+      const char* status = stream.cut() == BoundedStream::Cut::kTimeout
+                               ? "408 Request Timeout"
+                               : "431 Request Header Fields Too Large";
+      const std::string reply =
+          std::string("HTTP/1.1 ") + status + "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+      stream.write(reply.data(), reply.size());
+    }
+    close_gracefully(sock);
+    return served;
+  }
+
+  // Closing a socket with unread input makes the kernel send a reset, which can destroy the
+  // response before the client reads it (a 413 while the client still sends its body). So the
+  // write side is shut first and a bounded amount of input is drained.
+  static void close_gracefully(int sock) {
+    ::shutdown(sock, SHUT_WR);
+    const auto until = Clock::now() + std::chrono::seconds(1);
+    char sink[4096];
+    std::size_t drained = 0;
+    while (drained < (std::size_t{1} << 20) && Clock::now() < until) {
+      pollfd p{sock, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      const ssize_t n = ::recv(sock, sink, sizeof sink, 0);
+      if (n <= 0) break;
+      drained += static_cast<std::size_t>(n);
+    }
+    ::close(sock);
+  }
+
+  const ConnectionLimits& limits_;
+};
+
+// Whether `given` equals `expected`, in a time that depends on neither (not even their lengths):
+// both are hashed and the digests compared with CRYPTO_memcmp.
+bool same_secret(std::string_view given, std::string_view expected) {
+  unsigned char a[SHA256_DIGEST_LENGTH];
+  unsigned char b[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), a);
+  SHA256(reinterpret_cast<const unsigned char*>(expected.data()), expected.size(), b);
+  return CRYPTO_memcmp(a, b, sizeof a) == 0;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// The reason of the error statuses httplib answers by itself or the limits above produce.
+std::string_view reason(int status) {
+  switch (status) {
+    case 400:
+      return "bad request";
+    case 404:
+      return "not found";
+    case 408:
+      return "request not received in time";
+    case 413:
+      return "request body too large";
+    case 414:
+      return "request URI too long";
+    case 416:
+      return "bad Range header";
+    case 431:
+      return "request header fields too large";
+    default:
+      return "error";
+  }
+}
+
+constexpr std::string_view kWebhookPath = "/hooks/minio";
+constexpr std::size_t kMaxHeaderCount = 100;
+
+}  // namespace
+
 class OperationsServer::Impl {
  public:
   Impl(OperationsServerOptions options, MetricsRegistry& metrics,
        std::vector<ReadinessCheck> readiness, WebhookHandler webhook)
       : options_(std::move(options)),
+        limits_{options_.max_header_bytes, 2 * options_.max_body_bytes + 4096,
+                options_.request_timeout, options_.write_timeout},
+        server_(limits_),
         metrics_(metrics),
         readiness_(std::move(readiness)),
         webhook_(std::move(webhook)),
@@ -54,13 +353,47 @@ class OperationsServer::Impl {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+    const std::size_t threads = std::max<std::size_t>(1, options_.threads);
+    const std::size_t queued = std::max<std::size_t>(1, options_.max_queued);
+    server_.new_task_queue = [threads, queued] { return new BoundedTaskQueue(threads, queued); };
+    // Socket-level timeouts under the stream's own deadlines, and httplib's own body limit
+    // under the webhook's.
+    server_.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(
+                                 options_.request_timeout + std::chrono::milliseconds(999))
+                                 .count(),
+                             0);
+    server_.set_write_timeout(std::chrono::duration_cast<std::chrono::seconds>(
+                                  options_.write_timeout + std::chrono::milliseconds(999))
+                                  .count(),
+                              0);
     server_.set_payload_max_length(options_.max_body_bytes);
-    server_.set_read_timeout(10, 0);
-    server_.set_write_timeout(10, 0);
-    server_.set_pre_routing_handler([this](const httplib::Request&, httplib::Response&) {
+    server_.set_expect_100_continue_handler(
+        [this](const httplib::Request& req, httplib::Response& res) {
+          return admit(req, res) ? 100 : res.status;
+        });
+    server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       requests_.inc();
-      return httplib::Server::HandlerResponse::Unhandled;
+      return admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
+                             : httplib::Server::HandlerResponse::Handled;
     });
+    server_.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+          explain_error(res);
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+    server_.set_exception_handler(
+        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+          std::string why = "unknown exception";
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            why = e.what();
+          } catch (...) {
+          }
+          util::log_error("http.handler_failed", {{"path", req.path}, {"error", why}});
+          res.status = 500;
+          res.set_content("internal error (logged)\n", "text/plain");
+        });
     server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("ok\n", "text/plain");
     });
@@ -71,15 +404,15 @@ class OperationsServer::Impl {
     });
     // MinIO probes a webhook target with an unauthenticated HEAD before it sends events; httplib
     // answers HEAD from the GET handler (headers only).
-    server_.Get("/hooks/minio", [](const httplib::Request&, httplib::Response& res) {
+    server_.Get(std::string(kWebhookPath), [](const httplib::Request&, httplib::Response& res) {
       res.set_content("POST S3 event notifications here\n", "text/plain");
     });
-    server_.Post("/hooks/minio",
-                 [this](const httplib::Request& req, httplib::Response& res) { hook(req, res); });
+    server_.Post(std::string(kWebhookPath),
+                 [this](const httplib::Request&, httplib::Response& res,
+                        const httplib::ContentReader& read) { hook(res, read); });
   }
 
   httplib::Server& server() { return server_; }
-
   void serve_status(StatusBoard& board, ReportPageProvider report_page) {
     server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
       const std::string_view page = status_page_html();
@@ -124,37 +457,117 @@ class OperationsServer::Impl {
     res.set_content(body + "\n", "application/json");
   }
 
-  void hook(const httplib::Request& req, httplib::Response& res) {
-    if (!options_.webhook_token.empty()) {
-      const std::string expected = "Bearer " + options_.webhook_token;
-      const std::string& given = req.get_header_value("Authorization");
-      if (given.size() != expected.size() ||
-          CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) {
-        webhook_rejected_.inc();
-        util::log_warn("webhook.unauthorized", {{"remote", req.remote_addr}});
-        res.status = 401;
-        res.set_content("missing or wrong bearer token\n", "text/plain");
-        return;
+  // Decides from the request line and headers alone, before any body is read, whether the request
+  // may proceed; if not, sets the response (status and reason) and returns false.
+  bool admit(const httplib::Request& req, httplib::Response& res) {
+    const auto refuse = [&](int status, std::string reason) {
+      res.status = status;
+      res.set_content(std::move(reason) + "\n", "text/plain");
+      if (req.path == kWebhookPath) webhook_rejected_.inc();
+      return false;
+    };
+    // httplib adds four headers of its own (REMOTE_ADDR, ...).
+    if (req.headers.size() > kMaxHeaderCount + 4) return refuse(431, "too many header fields");
+    const bool webhook = req.method == "POST" && req.path == kWebhookPath;
+    if (req.method != "GET" && req.method != "HEAD" && !webhook) {
+      res.set_header("Allow", req.path == kWebhookPath ? "GET, HEAD, POST" : "GET, HEAD");
+      return refuse(405, "method not allowed");
+    }
+    if (req.get_header_value_count("Content-Encoding") > 0 &&
+        req.get_header_value("Content-Encoding") != "identity") {
+      return refuse(415, "compressed request bodies are not accepted");
+    }
+    const std::size_t lengths = req.get_header_value_count("Content-Length");
+    if (req.get_header_value_count("Transfer-Encoding") > 0) {
+      const std::string coding = req.get_header_value("Transfer-Encoding");
+      if (req.get_header_value_count("Transfer-Encoding") > 1 ||
+          strcasecmp(coding.c_str(), "chunked") != 0) {
+        return refuse(501, "only the chunked transfer coding is implemented");
+      }
+      if (lengths > 0) return refuse(400, "both Transfer-Encoding and Content-Length");
+    }
+    if (lengths > 1) return refuse(400, "more than one Content-Length");
+    if (lengths == 1) {
+      const std::string length = req.get_header_value("Content-Length");
+      if (!all_digits(length)) return refuse(400, "Content-Length is not a number");
+      if (std::stoull(length) > options_.max_body_bytes) {
+        return refuse(413,
+                      "request body over " + std::to_string(options_.max_body_bytes) + " bytes");
       }
     }
+    if (webhook && !options_.webhook_token.empty() &&
+        !same_secret(req.get_header_value("Authorization"), "Bearer " + options_.webhook_token)) {
+      util::log_warn("webhook.unauthorized", {{"remote", req.remote_addr}});
+      return refuse(401, "missing or wrong bearer token");
+    }
+    return true;
+  }
+
+  // Responses httplib makes on its own (a malformed request line, an unknown path, ...) get a
+  // reason; a request the stream cut short gets the status that says why.
+  static void explain_error(httplib::Response& res) {
+    if (current_stream != nullptr && res.status == 400) {
+      switch (current_stream->cut()) {
+        case BoundedStream::Cut::kHeadTooLarge:
+          res.status = 431;
+          break;
+        case BoundedStream::Cut::kBodyTooLarge:
+          res.status = 413;
+          break;
+        case BoundedStream::Cut::kTimeout:
+          res.status = 408;
+          break;
+        case BoundedStream::Cut::kNone:
+          break;
+      }
+    }
+    if (res.body.empty()) res.set_content(std::string(reason(res.status)) + "\n", "text/plain");
+  }
+
+  void hook(httplib::Response& res, const httplib::ContentReader& read) {
+    // The body is read here, not by httplib, so that a chunked body is held to max_body_bytes
+    // too (httplib checks only Content-Length).
+    std::string body;
+    bool too_large = false;
+    const bool complete = read([&](const char* data, std::size_t n) {
+      if (body.size() + n > options_.max_body_bytes) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, n);
+      return true;
+    });
+    if (!complete || too_large) {
+      webhook_rejected_.inc();
+      too_large = too_large || (current_stream != nullptr &&
+                                current_stream->cut() == BoundedStream::Cut::kBodyTooLarge);
+      res.status = too_large ? 413 : 400;
+      res.set_content(
+          too_large ? "request body over " + std::to_string(options_.max_body_bytes) + " bytes\n"
+                    : std::string("incomplete request body\n"),
+          "text/plain");
+      return;
+    }
     try {
-      const std::size_t announced = webhook_(req.body);
+      const std::size_t announced = webhook_(body);
       res.set_content("{\"objects\":" + std::to_string(announced) + "}\n", "application/json");
     } catch (const std::invalid_argument& e) {
       webhook_rejected_.inc();
-      util::log_warn("webhook.bad_request", {{"reason", e.what()}});
+      const std::string why = util::redact(e.what());
+      util::log_warn("webhook.bad_request", {{"reason", why}});
       res.status = 400;
-      res.set_content(std::string(e.what()) + "\n", "text/plain");
+      res.set_content(why + "\n", "text/plain");
     }
   }
 
   OperationsServerOptions options_;
+  ConnectionLimits limits_;
+  HardenedServer server_;
   MetricsRegistry& metrics_;
   std::vector<ReadinessCheck> readiness_;
   WebhookHandler webhook_;
   Counter& requests_;
   Counter& webhook_rejected_;
-  httplib::Server server_;
 };
 
 OperationsServer::OperationsServer(OperationsServerOptions options, MetricsRegistry& metrics,

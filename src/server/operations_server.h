@@ -4,12 +4,23 @@
 //
 // Invariants:
 //  - Binds 127.0.0.1 unless configured otherwise; a port of 0 picks a free one (see port()).
-//  - Request bodies over max_body_bytes are refused with 413 before any handler runs.
+//  - One request per connection, served by at most `threads` threads; connections beyond those and
+//    `max_queued` wait in the kernel's accept backlog, so a flood of clients costs no memory or
+//    file descriptors beyond those bounds.
+//  - Every request is bounded before any handler runs: its request line and headers by
+//    max_header_bytes (431) and its whole arrival by request_timeout (408), however slowly the
+//    client sends; its body by max_body_bytes (413), whether sized by Content-Length or chunked.
+//    Compressed bodies (415), unknown transfer codings (501), malformed Content-Length (400) and
+//    methods no route takes (405) are refused without reading the body.
 //  - With a webhook token set, a webhook request without `Authorization: Bearer <token>` is
-//    refused with 401 (compared in constant time) and never reaches the handler.
+//    refused with 401 before its body is read (compared in constant time, whatever its length)
+//    and never reaches the handler.
+//  - Error texts that leave through HTTP are redacted (util::redact); a handler's exception is a
+//    500 whose message is only logged, redacted.
 //  - Handlers run on the server's threads; they must be thread-safe.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -26,6 +37,11 @@ struct OperationsServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port
   std::string webhook_token;              // empty: the webhook accepts unauthenticated requests
   std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 << 10;            // request line and headers
+  std::chrono::milliseconds request_timeout{10'000};  // the whole request must arrive by then
+  std::chrono::milliseconds write_timeout{10'000};    // and the response be taken by then
+  std::size_t threads = 8;                            // requests served at once
+  std::size_t max_queued = 16;                        // accepted connections waiting for a thread
 };
 
 // A named readiness check: returns nullopt when ready, else why not.

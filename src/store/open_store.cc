@@ -4,14 +4,16 @@
 
 #include "store/file_store.h"
 #include "store/s3_store.h"
+#include "util/log.h"
 
 namespace tributary::store {
 
 namespace {
 
+// A refused URI may carry credentials nobody registered as secrets: its user info is not echoed.
 [[noreturn]] void bad_uri(std::string_view uri, const std::string& why) {
   throw StoreError(StoreErrorCode::kInvalidArgument,
-                   "invalid store URI '" + std::string(uri) + "': " + why);
+                   "invalid store URI '" + util::redact_userinfo(uri) + "': " + why);
 }
 
 int hex_value(char c) {

@@ -12,6 +12,7 @@
 #include "store/object_key.h"
 #include "store/s3_error.h"
 #include "store/sigv4.h"
+#include "util/log.h"
 
 namespace tributary::store {
 
@@ -158,19 +159,21 @@ S3Store::S3Store(std::string bucket, std::string prefix, StoreConfig config, Env
   if (endpoint.empty()) endpoint = "https://s3." + config_.region + ".amazonaws.com";
   const std::size_t scheme_end = endpoint.find("://");
   if (scheme_end == std::string::npos) {
-    throw StoreError(StoreErrorCode::kInvalidArgument,
-                     "S3 endpoint '" + endpoint + "' has no scheme (http:// or https://)");
+    throw StoreError(StoreErrorCode::kInvalidArgument, "S3 endpoint '" +
+                                                           util::redact_userinfo(endpoint) +
+                                                           "' has no scheme (http:// or https://)");
   }
   scheme_ = endpoint.substr(0, scheme_end);
   if (scheme_ != "http" && scheme_ != "https") {
-    throw StoreError(StoreErrorCode::kInvalidArgument,
-                     "S3 endpoint '" + endpoint + "' must be http:// or https://");
+    throw StoreError(
+        StoreErrorCode::kInvalidArgument,
+        "S3 endpoint '" + util::redact_userinfo(endpoint) + "' must be http:// or https://");
   }
   std::string authority = endpoint.substr(scheme_end + 3);
   while (!authority.empty() && authority.back() == '/') authority.pop_back();
   if (authority.empty() || authority.find_first_of("/?#@") != std::string::npos) {
     throw StoreError(StoreErrorCode::kInvalidArgument,
-                     "S3 endpoint '" + endpoint +
+                     "S3 endpoint '" + util::redact_userinfo(endpoint) +
                          "' must be scheme://host[:port], without path, query or user info");
   }
   if (*config_.addressing == S3Addressing::kPathStyle) {
@@ -622,9 +625,10 @@ void S3Store::remove(std::string_view key) {
 
 std::unique_ptr<S3Store> open_s3_store(std::string_view uri, const StoreConfig& config,
                                        EnvLookup env) {
+  // A refused URI may carry credentials nobody registered as secrets: its user info is not echoed.
   auto bad = [&](const std::string& why) {
     throw StoreError(StoreErrorCode::kInvalidArgument,
-                     "invalid store URI '" + std::string(uri) + "': " + why);
+                     "invalid store URI '" + util::redact_userinfo(uri) + "': " + why);
   };
   constexpr std::string_view kScheme = "s3://";
   if (uri.substr(0, kScheme.size()) != kScheme) bad("expected s3://bucket/prefix");
@@ -632,6 +636,10 @@ std::unique_ptr<S3Store> open_s3_store(std::string_view uri, const StoreConfig& 
   if (rest.find_first_of("?#") != std::string_view::npos) bad("an s3 URI takes no query");
   const std::size_t slash = rest.find('/');
   const std::string bucket(rest.substr(0, slash));
+  if (bucket.find('@') != std::string::npos) {
+    bad("an s3 URI takes no user info: credentials come from the environment (AWS_ACCESS_KEY_ID, "
+        "AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ...)");
+  }
   if (!valid_bucket_name(bucket)) {
     bad("'" + bucket +
         "' is not a valid bucket name (3-63 characters: a-z, 0-9, '.', '-'; starting and ending "

@@ -3,7 +3,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -92,6 +94,24 @@ void append_logfmt(std::string& out, std::string_view key, const LogField::Value
       value);
 }
 
+// RFC 3986 percent-encoding of everything but the unreserved characters, as URI builders write
+// a password.
+std::string percent_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 LogFormat parse_log_format(std::string_view name) {
@@ -116,12 +136,31 @@ void log_configure(LogFormat format, LogLevel min_level) {
 
 void log_redact(std::string secret) {
   if (secret.size() < 4) return;
+  // A secret can reach an output in other spellings than its own: percent-encoded inside a URI
+  // (a password in a connection string), JSON-escaped inside a formatted log line (redaction
+  // runs on the finished line). Each spelling is a secret of its own.
+  std::string json;
+  append_json_string(json, secret);
+  json = json.substr(1, json.size() - 2);
+  std::string encoded = percent_encode(secret);
   LogState& s = state();
   std::lock_guard lock(s.secrets_mutex);
-  for (const std::string& known : s.secrets) {
-    if (known == secret) return;
+  for (std::string* form : {&secret, &json, &encoded}) {
+    if (std::find(s.secrets.begin(), s.secrets.end(), *form) == s.secrets.end()) {
+      s.secrets.push_back(std::move(*form));
+    }
   }
-  s.secrets.push_back(std::move(secret));
+}
+
+std::string redact_userinfo(std::string_view uri) {
+  // Without a scheme ("user:pw@host", a mistyped endpoint) the user info starts the string.
+  const std::size_t scheme = uri.find("://");
+  const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  // libpq and RFC 3986 both end the user info at the last '@' before the path; a password with
+  // an unencoded '/' moves that boundary, so every '@' up to the query counts.
+  const std::size_t at = uri.substr(0, uri.find_first_of("?#", start)).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(uri);
+  return std::string(uri.substr(0, start)) + "***" + std::string(uri.substr(at));
 }
 
 std::string redact(std::string text) {

@@ -44,8 +44,9 @@ void log_configure(LogFormat format, LogLevel min_level);
 LogFormat parse_log_format(std::string_view name);
 LogLevel parse_log_level(std::string_view name);
 
-// Registers a secret (an access key, a password) that must never be written. Empty strings and
-// strings shorter than 4 bytes are ignored: they would redact ordinary words.
+// Registers a secret (an access key, a password) that must never be written, in its own spelling,
+// percent-encoded and JSON-escaped. Empty strings and strings shorter than 4 bytes are ignored:
+// they would redact ordinary words.
 void log_redact(std::string secret);
 
 // Formats one log line without writing it (what log() writes, minus the newline).
@@ -69,5 +70,10 @@ inline void log_error(std::string_view event, std::initializer_list<LogField> fi
 // Replaces every registered secret in `text` by "***". For error messages that leave the process
 // by other paths than log() (exit messages, HTTP responses).
 std::string redact(std::string text);
+
+// `uri` with its user info (`user:password@`) replaced by `***@`, for messages that echo a URI
+// the program refuses, whose password was never registered. Everything up to the last '@' before
+// the query is treated as user info, so a password with an unencoded '/' or '@' is hidden too.
+std::string redact_userinfo(std::string_view uri);
 
 }  // namespace tributary::util

@@ -334,8 +334,10 @@ std::vector<std::string> rebuild_dim_user_sql(Stream stream) {
       "  coalesce(lag(level) OVER (PARTITION BY user_id ORDER BY ts), level_before) AS previous"
       "  FROM (SELECT o.user_id, o.ts, o.level, x.level_before,"
       "   row_number() OVER (PARTITION BY o.user_id, o.ts ORDER BY o.level DESC) AS nth"
-      "   FROM user_level_observation o JOIN affected_user x"
-      "   ON x.user_id = o.user_id AND o.ts > x.since) p"
+      // CROSS JOIN: SQLite then loops over the batch's users and searches each one's
+      // observations; with JOIN it scanned every observation ever made at every load.
+      "   FROM affected_user x CROSS JOIN user_level_observation o"
+      "   WHERE x.user_id = o.user_id AND o.ts > x.since) p"
       "  WHERE nth = 1) v"
       " WHERE previous IS NULL OR previous <> level"
       " WINDOW w AS (PARTITION BY user_id ORDER BY ts)",

@@ -52,7 +52,7 @@ void PostgresWarehouse::configure_session() {
 void PostgresWarehouse::stage(const event::EventBatch& batch) {
   const event::Stream stream = batch.stream();
   const std::string table = staging_table(stream);
-  postgres_.execute_script("TRUNCATE " + table);
+  postgres_.execute_script("TRUNCATE " + quote_identifier(table));
   const auto fields = batch.fields();
   const auto width = static_cast<std::uint16_t>(kStagingDerivedColumns + fields.size());
   const event::Column& ts = batch.column(event::Field::kTs);
@@ -88,9 +88,9 @@ void PostgresWarehouse::stage(const event::EventBatch& batch) {
       }
     }
   }
-  postgres_.copy_in(
-      "COPY " + table + " (" + staging_columns(stream) + ") FROM STDIN (FORMAT binary)",
-      copy.finish());
+  postgres_.copy_in("COPY " + quote_identifier(table) + " (" + staging_columns(stream) +
+                        ") FROM STDIN (FORMAT binary)",
+                    copy.finish());
 }
 
 void PostgresWarehouse::serialize_derived_updates() {
@@ -117,15 +117,10 @@ void PostgresWarehouse::prepare_facts(const event::EventBatch& batch) {
       // Another loader may have committed it while we waited (READ COMMITTED: a new snapshot).
       if (exists()) continue;
     }
-    // Not CREATE TABLE ... PARTITION OF, which locks the parent ACCESS EXCLUSIVE until commit
-    // and so blocks (and can deadlock with) every concurrent load; ATTACH takes SHARE UPDATE
-    // EXCLUSIVE, which lets other loads read and insert. DDL takes no bound parameters: the
-    // name and the bounds are built from integers only.
-    postgres_.execute_script("CREATE TABLE " + p.name + " (LIKE " + std::string(parent) +
-                             " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
-    postgres_.execute_script("ALTER TABLE " + std::string(parent) + " ATTACH PARTITION " + p.name +
-                             " FOR VALUES FROM (" + std::to_string(p.from_key) + ") TO (" +
-                             std::to_string(p.to_key) + ")");
+    // The function of migration 0013 creates and attaches it as the tables' owner, so that a
+    // loader that did not run the migrations can too, and BI can read the partition.
+    const SqlValue args[] = {std::string(parent), std::int64_t{month}};
+    postgres_.query("SELECT tributary_create_fact_partition($1, $2)", args);
   }
 }
 

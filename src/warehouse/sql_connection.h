@@ -38,6 +38,22 @@ struct DatabaseUnavailable : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// `name` as a quoted SQL identifier ("name", an inner '"' doubled), valid in both dialects: for
+// the table names that DDL and COPY cannot take as bound parameters. Throws std::invalid_argument
+// for an empty name or one with a NUL byte, which no identifier may hold.
+inline std::string quote_identifier(std::string_view name) {
+  if (name.empty() || name.find('\0') != std::string_view::npos) {
+    throw std::invalid_argument("not an SQL identifier: empty or holding a NUL byte");
+  }
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 class SqlConnection {
  public:
   virtual ~SqlConnection() = default;

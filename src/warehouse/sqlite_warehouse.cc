@@ -17,11 +17,12 @@ SqliteWarehouse::~SqliteWarehouse() {
 void SqliteWarehouse::stage(const event::EventBatch& batch) {
   const event::Stream stream = batch.stream();
   const std::string table = staging_table(stream);
-  sqlite_.execute_script("DELETE FROM " + table);
+  sqlite_.execute_script("DELETE FROM " + quote_identifier(table));
   auto& insert = insert_stage_[static_cast<std::size_t>(stream)];
   const auto fields = batch.fields();
   if (!insert) {
-    std::string sql = "INSERT INTO " + table + " (" + staging_columns(stream) + ") VALUES (?";
+    std::string sql =
+        "INSERT INTO " + quote_identifier(table) + " (" + staging_columns(stream) + ") VALUES (?";
     for (std::size_t i = 1; i < kStagingDerivedColumns + fields.size(); ++i) sql += ", ?";
     sql += ')';
     insert = sqlite_.prepare(sql);

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "warehouse/sql_connection.h"
 
@@ -14,18 +15,23 @@ struct WarehouseUri {
   Dialect dialect;
   // SQLite: the database file path. PostgreSQL: the URI as given, for libpq.
   std::string target;
-  // The URI with any password replaced by "***": safe to print.
+  // The URI with every password replaced by "***": safe to print.
   std::string redacted;
-  // The password as written in the URI and percent-decoded; empty when there is none.
+  // The user-info password as written in the URI and percent-decoded; empty when there is none.
   std::string password_raw;
   std::string password;
+  // Every spelling of every password the URI carries (user info and `?password=`), as written
+  // and decoded: what scrub_secret removes and what the process registers for redaction.
+  std::vector<std::string> secrets;
 };
 
 // Parses `uri`. Throws std::invalid_argument with a specific reason (never echoing the password)
-// when the scheme is unknown or the SQLite path is not absolute.
+// when the scheme is unknown, the SQLite path is not absolute, or a PostgreSQL password holds a
+// character that must be percent-encoded ('@', or a '/' that would end the host part early).
+// User info is split as libpq splits it: up to the first '@' before the first '/'.
 WarehouseUri parse_warehouse_uri(std::string_view uri);
 
-// `message` with every occurrence of the URI's password (raw and decoded) replaced by "***".
+// `message` with every occurrence of the URI's passwords (raw and decoded) replaced by "***".
 std::string scrub_secret(std::string message, const WarehouseUri& uri);
 
 }  // namespace tributary::warehouse

@@ -91,5 +91,18 @@ TEST(IngestConfig, RegisteredSecretsAreRedacted) {
   EXPECT_NE(text.find("connect postgresql://loader:***@127.0.0.1"), std::string::npos) << text;
 }
 
+TEST(IngestConfig, EnvironmentAndUriSecretsAreRegisteredForEveryCommand) {
+  setenv("PGPASSWORD", "pg-env-Secret-41", 1);
+  setenv("TRIBUTARY_STATE", "postgresql://h/db?password=state-Secret-42", 1);
+  register_environment_secrets();
+  unsetenv("PGPASSWORD");
+  unsetenv("TRIBUTARY_STATE");
+  register_uri_secrets("postgres://u:arg%2FSecret-43@h/db");
+  register_uri_secrets("s3://bucket/not-a-secret");  // not a PostgreSQL URI: nothing registered
+  const std::string text = util::redact(
+      "pg-env-Secret-41 state-Secret-42 arg/Secret-43 arg%2FSecret-43 s3://bucket/not-a-secret");
+  EXPECT_EQ(text, "*** *** *** *** s3://bucket/not-a-secret");
+}
+
 }  // namespace
 }  // namespace tributary::ingest

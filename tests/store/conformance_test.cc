@@ -370,5 +370,37 @@ TEST(S3Uris, BadBucketNamesAndEndpointsAreRejected) {
   EXPECT_EQ(open_store("s3://bucket", c)->uri(), "s3://bucket");
 }
 
+// Credentials written into a URI or an endpoint are refused, and the refusal does not print them:
+// nothing registered them as secrets.
+TEST(S3Uris, CredentialsInAUriOrAnEndpointAreRefusedUnprinted) {
+  const StoreConfig c = testing::s3rver_config("http://127.0.0.1:1");
+  const auto refusal = [](const std::string& uri, const StoreConfig& config) -> std::string {
+    try {
+      open_store(uri, config);
+    } catch (const StoreError& e) {
+      EXPECT_EQ(e.code(), StoreErrorCode::kInvalidArgument);
+      return e.what();
+    }
+    ADD_FAILURE() << "accepted " << uri;
+    return "";
+  };
+  for (const char* uri : {"s3://AKIAX:Secr3t-uri@bucket/raw", "file://u:Secr3t-uri@/tmp/raw",
+                          "gs://u:Secr3t-uri@bucket"}) {
+    const std::string message = refusal(uri, c);
+    EXPECT_EQ(message.find("Secr3t"), std::string::npos) << message;
+    EXPECT_NE(message.find("***@"), std::string::npos) << message;
+  }
+  EXPECT_NE(refusal("s3://AKIAX:Secr3t-uri@bucket/raw", c).find("takes no user info"),
+            std::string::npos);
+  for (const char* endpoint :
+       {"http://minio:Secr3t-ep@127.0.0.1:9000", "ftp://u:Secr3t-ep@h", "u:Secr3t-ep@h"}) {
+    StoreConfig bad = c;
+    bad.endpoint = endpoint;
+    const std::string message = refusal("s3://bucket", bad);
+    EXPECT_EQ(message.find("Secr3t"), std::string::npos) << message;
+    EXPECT_NE(message.find("S3 endpoint"), std::string::npos) << message;
+  }
+}
+
 }  // namespace
 }  // namespace tributary::store

@@ -49,6 +49,33 @@ TEST_F(LogTest, RegisteredSecretsNeverAppear) {
             "postgresql://u:***@h/db");
 }
 
+TEST_F(LogTest, SecretsAreRedactedInEverySpellingTheyCanTake) {
+  // A password with characters a URI percent-encodes and JSON escapes.
+  const std::string secret = "pa\"ss/wo\\rd+Zq9";
+  log_redact(secret);
+  for (LogFormat format : {LogFormat::kJson, LogFormat::kLogfmt}) {
+    log_configure(format, LogLevel::kInfo);
+    const std::string line = format_log_line(LogLevel::kError, "warehouse.failed",
+                                             {{"error", "auth failed for " + secret},
+                                              {"uri", "postgresql://u:pa%22ss%2Fwo%5Crd%2BZq9@h"}});
+    EXPECT_EQ(line.find("Zq9"), std::string::npos) << line;
+    EXPECT_NE(line.find("auth failed for ***"), std::string::npos) << line;
+    EXPECT_NE(line.find("postgresql://u:***@h"), std::string::npos) << line;
+  }
+  EXPECT_EQ(redact("token=pa%22ss%2Fwo%5Crd%2BZq9"), "token=***");
+}
+
+TEST_F(LogTest, UserInfoIsRedactedFromUrisThatAreEchoed) {
+  EXPECT_EQ(redact_userinfo("s3://AKIA:Secr3t@bucket/raw"), "s3://***@bucket/raw");
+  EXPECT_EQ(redact_userinfo("http://minio:pw@127.0.0.1:9000"), "http://***@127.0.0.1:9000");
+  // A password with an unencoded '/' or '@' is hidden whole, not cut at the first of them.
+  EXPECT_EQ(redact_userinfo("postgresql://u:pa/ss@w@h:5432/db?sslmode=require"),
+            "postgresql://***@h:5432/db?sslmode=require");
+  EXPECT_EQ(redact_userinfo("s3://bucket/raw"), "s3://bucket/raw");
+  EXPECT_EQ(redact_userinfo("file:///tmp/x?a@b"), "file:///tmp/x?a@b");
+  EXPECT_EQ(redact_userinfo("minio:pw@127.0.0.1:9000"), "***@127.0.0.1:9000");
+}
+
 TEST_F(LogTest, LevelsAndFormatsParse) {
   EXPECT_EQ(parse_log_level("debug"), LogLevel::kDebug);
   EXPECT_EQ(parse_log_format("logfmt"), LogFormat::kLogfmt);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <set>
 
 #include "warehouse/postgres_warehouse.h"
 #include "warehouse/report.h"
@@ -33,6 +34,12 @@ TEST(PostgresTest, FactPartitionsAreMonthlyAndCreatedOnDemand) {
   EXPECT_EQ(p.name, "fact_listen_p202312");
   EXPECT_EQ(p.from_key, 20231201);
   EXPECT_EQ(p.to_key, 20240101);
+  // The partition function (migration 0013) gives the partition these bounds.
+  EXPECT_EQ(
+      scalar(db,
+             "SELECT pg_get_expr(relpartbound, oid) FROM pg_class"
+             " WHERE relname = 'fact_listen_p202312'"),
+      "FOR VALUES FROM (" + std::to_string(p.from_key) + ") TO (" + std::to_string(p.to_key) + ")");
   EXPECT_EQ(
       scalar(db, "SELECT count(*) FROM fact_listen_p202312"),
       scalar(db, "SELECT count(*) FROM fact_listen WHERE date_key BETWEEN 20231201 AND 20231231"));
@@ -77,16 +84,21 @@ class TemporaryLoginRole {
   PostgresConnection admin_;
 };
 
+// The scratch database's URI with `role` logging in instead of the fixture's superuser.
+std::string uri_as(const ScratchDatabase& scratch, const TemporaryLoginRole& role) {
+  std::string uri = scratch.uri();
+  uri.replace(uri.find("tributary:"), uri.find('@') - uri.find("tributary:"),
+              role.name() + ":bi-secret");
+  return uri;
+}
+
 TEST(PostgresTest, TheBiRoleCanReportButNotWrite) {
   std::optional<TemporaryLoginRole> role;
   ScratchDatabase scratch(Dialect::kPostgres);
   // The migrations create tributary_bi.
   scratch.open()->load(decode_sample(Stream::kListen, "listen_events.jsonl"));
   role.emplace("bi_" + std::to_string(getpid()), "tributary_bi");
-  std::string uri = scratch.uri();
-  uri.replace(uri.find("tributary:"), uri.find('@') - uri.find("tributary:"),
-              role->name() + ":bi-secret");
-  auto bi = Warehouse::open(uri);
+  auto bi = Warehouse::open(uri_as(scratch, *role));
   ReportOptions options;
   options.period = {"2023-01-01", "2024-01-01"};
   EXPECT_FALSE(run_report(bi->connection(), options).top_songs.empty());
@@ -95,6 +107,93 @@ TEST(PostgresTest, TheBiRoleCanReportButNotWrite) {
     FAIL() << "the BI role loaded rows";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("permission denied"), std::string::npos) << e.what();
+  }
+}
+
+// Listen events of the samples moved to April 2024, a month no partition exists for yet.
+event::EventBatch listens_of_april_2024() {
+  std::string text = testing::test_data("listen_events.jsonl");
+  for (std::size_t at = text.find("\"ts\":17"); at != std::string::npos;
+       at = text.find("\"ts\":17", at + 1)) {
+    text.replace(at + 5, 3, "171");  // 1703... (December 2023) -> 1713... (April 2024)
+  }
+  return testing::decode_text(Stream::kListen, text);
+}
+
+// Every relation of the warehouse, its privileges for the BI role, in one query.
+std::vector<SqlRow> bi_privileges(SqlConnection& db) {
+  return db.query(
+      "SELECT c.relname, c.relkind,"
+      " has_table_privilege('tributary_bi', c.oid, 'SELECT'),"
+      " has_table_privilege('tributary_bi', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE,"
+      " REFERENCES, TRIGGER')"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm') ORDER BY 1");
+}
+
+TEST(PostgresTest, TheBiRoleReadsEveryRelationAndChangesNoneEvenPartitionsLoadedLater) {
+  std::optional<TemporaryLoginRole> bi_role;
+  std::optional<TemporaryLoginRole> loader_role;
+  ScratchDatabase scratch(Dialect::kPostgres);
+  auto admin = scratch.open();
+  admin->load(decode_sample(Stream::kListen, "listen_events.jsonl"));
+  loader_role.emplace("loader_" + std::to_string(getpid()), "tributary_loader");
+  bi_role.emplace("bi_" + std::to_string(getpid()), "tributary_bi");
+  // A loader that did not run the migrations loads a month without a partition: it creates one.
+  auto loader = Warehouse::open(uri_as(scratch, *loader_role));
+  const event::EventBatch april = listens_of_april_2024();
+  EXPECT_EQ(loader->load(april).new_rows, april.size());
+
+  SqlConnection& db = admin->connection();
+  std::set<std::string> kinds;
+  bool saw_new_partition = false;
+  for (const SqlRow& r : bi_privileges(db)) {
+    const std::string& name = *r[0];
+    kinds.insert(*r[1]);
+    saw_new_partition = saw_new_partition || name == "fact_listen_p202404";
+    // By design (docs/data-model.md, migration 0004) BI reads every table and view, the ingest
+    // state included, and writes none.
+    EXPECT_EQ(r[2], "t") << "tributary_bi cannot read " << name;
+    EXPECT_EQ(r[3], "f") << "tributary_bi may change " << name;
+  }
+  EXPECT_TRUE(saw_new_partition);
+  EXPECT_EQ(kinds, (std::set<std::string>{"p", "r", "v"}));  // partitioned, plain, views
+  EXPECT_EQ(scalar(db, "SELECT has_schema_privilege('tributary_bi', 'public', 'CREATE')"), "f");
+  // The partition function creates fact partitions of real months only.
+  for (const char* bad : {"SELECT tributary_create_fact_partition('pg_authid', 202401)",
+                          "SELECT tributary_create_fact_partition('fact_listen', 202413)",
+                          "SELECT tributary_create_fact_partition('fact_listen', NULL)"}) {
+    EXPECT_THROW(loader->connection().query(bad), std::runtime_error) << bad;
+  }
+
+  // What the privileges say, a BI login does: it reads facts, partitions, dimensions, marts,
+  // views and the ledger, and every change is refused.
+  auto bi = Warehouse::open(uri_as(scratch, *bi_role));
+  SqlConnection& as_bi = bi->connection();
+  for (const char* read :
+       {"SELECT count(*) FROM fact_listen", "SELECT count(*) FROM fact_listen_p202404",
+        "SELECT count(*) FROM dim_user", "SELECT count(*) FROM mart_song_daily",
+        "SELECT count(*) FROM v_listens", "SELECT count(*) FROM ingest_object"}) {
+    EXPECT_NO_THROW(as_bi.query(read)) << read;
+  }
+  EXPECT_EQ(scalar(as_bi, "SELECT count(*) FROM fact_listen_p202404"),
+            std::to_string(april.size()));
+  for (const char* write :
+       {"INSERT INTO dim_artist (name) VALUES ('x')", "UPDATE dim_user SET first_name = 'x'",
+        "DELETE FROM fact_listen", "DELETE FROM fact_listen_p202404", "TRUNCATE mart_song_daily",
+        "UPDATE ingest_object SET status = 'seen'", "CREATE TABLE bi_scratch (x int)",
+        "CREATE VIEW bi_view AS SELECT 1", "DROP TABLE fact_listen_p202404", "DROP VIEW v_listens",
+        "ALTER TABLE dim_song ADD COLUMN x int", "CREATE INDEX bi_index ON fact_auth (level)",
+        "SELECT tributary_create_fact_partition('fact_auth', 209901)"}) {
+    try {
+      as_bi.execute_script(write);
+      ADD_FAILURE() << "tributary_bi was allowed: " << write;
+    } catch (const std::runtime_error& e) {
+      const std::string why = e.what();
+      EXPECT_TRUE(why.find("permission denied") != std::string::npos ||
+                  why.find("must be owner") != std::string::npos)
+          << write << ": " << why;
+    }
   }
 }
 

@@ -22,6 +22,37 @@ TEST(WarehouseUriTest, PostgresPasswordIsRedactedAndScrubbed) {
   EXPECT_EQ(parse_warehouse_uri("postgres://u@h/db").redacted, "postgres://u@h/db");
 }
 
+TEST(WarehouseUriTest, APasswordInTheQueryIsASecretToo) {
+  const WarehouseUri uri =
+      parse_warehouse_uri("postgresql://h:5432/dw?sslmode=require&password=q%2Fpw-Secret&x=1");
+  EXPECT_EQ(uri.redacted, "postgresql://h:5432/dw?sslmode=require&password=***&x=1");
+  EXPECT_EQ(scrub_secret("q/pw-Secret, q%2Fpw-Secret", uri), "***, ***");
+  const WarehouseUri both = parse_warehouse_uri("postgres://u:one-Secret@h/dw?password=two-Secret");
+  EXPECT_EQ(both.redacted, "postgres://u:***@h/dw?password=***");
+  EXPECT_EQ(both.password, "one-Secret");
+}
+
+TEST(WarehouseUriTest, UserInfoIsSplitAsLibpqSplitsIt) {
+  // libpq ends the user info at the first '@' before the first '/': a '?' or '#' belongs to it.
+  const WarehouseUri uri = parse_warehouse_uri("postgresql://u:pa?ss#Secret@h/dw?user=a@b");
+  EXPECT_EQ(uri.password, "pa?ss#Secret");
+  EXPECT_EQ(uri.redacted, "postgresql://u:***@h/dw?user=a@b");
+}
+
+TEST(WarehouseUriTest, APasswordThatNeedsPercentEncodingIsRefusedWithoutEchoingIt) {
+  // libpq would read part of these passwords as the host or the database name and print it.
+  for (const char* bad : {"postgresql://u:p@Secret-x@h:5432/dw", "postgresql://u:pa/Secret-x@h/dw",
+                          "postgres://u:Secret-x@h/d@b"}) {
+    try {
+      parse_warehouse_uri(bad);
+      ADD_FAILURE() << bad;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).find("Secret"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("percent-encode"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(WarehouseUriTest, UnknownSchemeIsRejectedWithoutEchoingTheUri) {
   try {
     parse_warehouse_uri("mysql://root:hunter2@h/db");
