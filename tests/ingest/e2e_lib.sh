@@ -24,6 +24,21 @@ trap on_exit EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "-- $*" >&2; }
 
+# Polls `$@` until it succeeds, for at most $1 seconds (shifted off). While $run_pid names a
+# running `tributary run`, fails the test if it exits meanwhile, showing the end of $run_log.
+wait_for() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    if [[ -n ${run_pid:-} ]] && ! kill -0 "$run_pid" 2>/dev/null; then
+      tail -20 "${run_log:-/dev/null}" >&2
+      fail "tributary run exited"
+    fi
+    sleep 0.1
+  done
+}
+
 # The raw bucket, built in $work/bucket (see make_raw_bucket.mjs); $1 = extra rounds of events.
 make_bucket() {
   node "$E2E_JS/make_raw_bucket.mjs" --data "$E2E_DATA" --out "$work/bucket" --copies "$1"

@@ -34,16 +34,7 @@ vanish=$(expected_value vanish_key)
 run_pid=$!
 cleanups+=("kill -9 $run_pid 2>/dev/null")
 
-# Polls `$@` until it succeeds, for at most $1 seconds (shifted off).
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    kill -0 "$run_pid" 2>/dev/null || { cat "$work/run.log" >&2; fail "tributary run exited"; }
-    sleep 0.1
-  done
-}
+run_log=$work/run.log  # for wait_for (e2e_lib.sh)
 listening_port() { sed -n 's/.*"event":"http.listening".*"port":\([0-9]*\).*/\1/p' "$work/run.log"; }
 has_port() { [[ -n $(listening_port) ]]; }
 wait_for 30 has_port || fail "no http.listening line: $(cat "$work/run.log")"

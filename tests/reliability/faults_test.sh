@@ -34,20 +34,7 @@ seed=${E2E_SEED:-$(date +%s)}
 RANDOM=$seed
 echo "faults test ($scenario): seed $seed (replay with E2E_SEED=$seed)"
 
-# Polls `$@` until it succeeds, for at most $1 seconds (shifted off); fails the test if the
-# worker exits meanwhile (it must survive every fault).
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    if [[ -n ${run_pid:-} ]] && ! kill -0 "$run_pid" 2>/dev/null; then
-      tail -20 "$work/run.log" >&2
-      fail "tributary run exited during the faults"
-    fi
-    sleep 0.1
-  done
-}
+run_log=$work/run.log  # wait_for (e2e_lib.sh): the worker must survive every fault
 
 # Starts fault_proxy_server in front of the s3rver fixture with the options $@; sets $proxy.
 start_proxy() {

@@ -183,16 +183,7 @@ PGPASSWORD=$pgpassword TRIBUTARY_LOG_LEVEL=debug "$TRIBUTARY" run --config "$wor
 run_pid=$!
 cleanups+=("kill -9 $run_pid 2>/dev/null")
 
-# Polls `$@` until it succeeds, for at most $1 seconds.
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    kill -0 "$run_pid" 2>/dev/null || fail "tributary run exited: $(tail -5 "$out/stream.log.txt")"
-    sleep 0.1
-  done
-}
+run_log=$out/stream.log.txt  # for wait_for (e2e_lib.sh)
 listening() { grep -q '"event":"http.listening"' "$out/stream.log.txt"; }
 wait_for 30 listening || fail "no http.listening line: $(cat "$out/stream.log.txt")"
 grep -q '"event":"http.listening","host":"127.0.0.1"' "$out/stream.log.txt" ||
