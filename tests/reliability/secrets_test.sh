@@ -167,7 +167,7 @@ expect_failure compact.pg-password 'password authentication failed' \
   t compact --lake "file://$work/lake-ok" --warehouse "$bad_pg_uri"
 expect_failure generate.s3-403 'InvalidAccessKeyId \(HTTP 403\)' \
   env AWS_ACCESS_KEY_ID=$wrong_key "$TRIBUTARY" generate --store "s3://tributary-test/$prefix/gen" \
-  --users 5 --from-days 0.05
+  --users 20 --from-days 0.3 --seed 5 --now 2026-01-01T00:00:00Z  # as above: it ships objects
 note "$cases failing commands, each with a specific reason"
 
 # --- a streaming run with a listener ------------------------------------------------------------
