@@ -1,7 +1,9 @@
 // warehouse_bench: rows/s loaded into the warehouse through tributary (staging, dimensions,
 // facts, dim_user history, marts, all indexes) versus the floor for the same rows in the same
 // run: the database's own CLI bulk-loading them as CSV into an unindexed table (`psql \copy` for
-// PostgreSQL, `sqlite3 .import` for SQLite).
+// PostgreSQL, `sqlite3 .import` for SQLite). A second reference, the keyed floor, is the same bulk
+// load into a table whose only index is the primary key (date_key, event_key): the least any
+// idempotent load pays, since it must find each event's key among those already stored.
 //
 //   warehouse_bench --data tests/data [--rows 500000] [--batch 50000] [--shift-ms 3600000]
 //                   [--postgres postgresql://...] [--sqlite-dir /tmp]
@@ -160,11 +162,12 @@ double run_timed(const std::string& command) {
   return seconds_since(start);
 }
 
-// The floor table: the staging columns, no keys, no indexes.
-std::string floor_ddl(warehouse::Dialect dialect) {
+// The floor table: the staging columns, no keys, no indexes; `keyed` adds the facts' primary key.
+std::string floor_ddl(warehouse::Dialect dialect, bool keyed) {
   std::string ddl = warehouse::staging_ddl(event::Stream::kListen, dialect);
   ddl.replace(0, std::string_view("CREATE TEMP TABLE IF NOT EXISTS stage_listen_events").size(),
-              "CREATE TABLE floor_listen");
+              keyed ? "CREATE TABLE keyed_floor_listen" : "CREATE TABLE floor_listen");
+  if (keyed) ddl.insert(ddl.size() - 1, ", PRIMARY KEY (date_key, event_key)");
   return ddl;
 }
 
@@ -179,13 +182,20 @@ struct ScratchFiles {
   }
 };
 
-void report(const char* name, std::size_t rows, const LoadTimes& tributary, double floor_s) {
+struct Floors {
+  double plain_s = 0;  // into an unindexed table
+  double keyed_s = 0;  // into a table keyed on (date_key, event_key)
+};
+
+void report(const char* name, std::size_t rows, const LoadTimes& tributary, const Floors& floor) {
   const double t = tributary.total_s;
   std::printf(
       "%-10s rows=%zu  tributary %.2f s = %.0f rows/s  floor %.2f s = %.0f rows/s  ratio %.2fx"
-      "  last/first quarter of batches %.2fx\n",
-      name, rows, t, rows / t, floor_s, rows / floor_s, t / floor_s,
-      tributary.last_quarter_s / tributary.first_quarter_s);
+      "  last/first quarter of batches %.2fx\n"
+      "%-10s keyed floor %.2f s = %.0f rows/s = %.2fx floor; tributary / keyed floor %.2fx\n",
+      name, rows, t, rows / t, floor.plain_s, rows / floor.plain_s, t / floor.plain_s,
+      tributary.last_quarter_s / tributary.first_quarter_s, "", floor.keyed_s,
+      rows / floor.keyed_s, floor.keyed_s / floor.plain_s, t / floor.keyed_s);
 }
 
 }  // namespace
@@ -223,9 +233,12 @@ int main(int argc, char** argv) {
     std::printf("%zu listen rows in batches of %zu\n", opts.rows, opts.batch);
 
     const LoadTimes sqlite_s = load_through_tributary("sqlite://" + sqlite_db, batches);
-    const double sqlite_floor =
-        run_timed("sqlite3 " + floor_db + " '" + floor_ddl(warehouse::Dialect::kSqlite) +
-                  "' '.import --csv " + csv + " floor_listen'");
+    Floors sqlite_floor;
+    for (const bool keyed : {false, true}) {
+      (keyed ? sqlite_floor.keyed_s : sqlite_floor.plain_s) = run_timed(
+          "sqlite3 " + floor_db + " '" + floor_ddl(warehouse::Dialect::kSqlite, keyed) +
+          "' '.import --csv " + csv + (keyed ? " keyed_floor_listen'" : " floor_listen'"));
+    }
     report("sqlite", opts.rows, sqlite_s, sqlite_floor);
 
     if (!opts.postgres.empty()) {
@@ -233,11 +246,12 @@ int main(int argc, char** argv) {
       admin.execute_script("CREATE DATABASE " + tag);
       const std::string uri = opts.postgres.substr(0, opts.postgres.rfind('/') + 1) + tag;
       LoadTimes pg_s;
-      double pg_floor = 0;
+      Floors pg_floor;
       try {
         pg_s = load_through_tributary(uri, batches);
         warehouse::PostgresConnection db(warehouse::parse_warehouse_uri(uri));
-        db.execute_script(floor_ddl(warehouse::Dialect::kPostgres));
+        db.execute_script(floor_ddl(warehouse::Dialect::kPostgres, false));
+        db.execute_script(floor_ddl(warehouse::Dialect::kPostgres, true));
         // psql gets the password through PGPASSWORD, never on its command line (ps shows that).
         const warehouse::WarehouseUri parsed = warehouse::parse_warehouse_uri(uri);
         std::string without_password = uri;
@@ -247,8 +261,12 @@ int main(int argc, char** argv) {
           setenv("PGPASSWORD", parsed.password.c_str(), 1);
         }
         setenv("TRIBUTARY_BENCH_URI", without_password.c_str(), 1);
-        pg_floor = run_timed("psql -q \"$TRIBUTARY_BENCH_URI\" -c '\\copy floor_listen FROM '" +
-                             csv + "' CSV'");
+        for (const bool keyed : {false, true}) {
+          (keyed ? pg_floor.keyed_s : pg_floor.plain_s) =
+              run_timed("psql -q \"$TRIBUTARY_BENCH_URI\" -c '\\copy " +
+                        std::string(keyed ? "keyed_floor_listen" : "floor_listen") + " FROM '" +
+                        csv + "' CSV'");
+        }
       } catch (...) {
         admin.execute_script("DROP DATABASE IF EXISTS " + tag + " WITH (FORCE)");
         throw;

@@ -97,8 +97,8 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   // loads on PostgreSQL (SQLite's single writer already does); fetching, decoding and Parquet
   // encoding, the bulk of a batch's work, stay parallel. Any constant shared by all processes.
   if (db.dialect() == Dialect::kPostgres) db.query("SELECT pg_advisory_xact_lock(7406521925)");
-  // Each event_key staged once (its first row), so that the staged rows left after drop_loaded
-  // are exactly the facts this load adds, which is what the marts count.
+  // Each event_key staged once (its first row), so that the staged rows left after the fact
+  // insert are exactly the facts this load adds, which is what the marts count.
   const std::optional<event::EventBatch> distinct = first_of_each_key(batch);
   stage(distinct ? *distinct : batch);
 
@@ -125,9 +125,18 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
 
   const StreamLoadSql& sql = load_sql(batch.stream(), db.dialect());
   for (const std::string& statement : sql.dimensions) db.execute(statement);
-  for (const std::string& statement : sql.before_facts) db.execute(statement);
-  const auto inserted = static_cast<std::uint64_t>(db.execute(sql.facts));
-  for (const std::string& statement : sql.after_facts) db.execute(statement);
+  const std::uint64_t staged = distinct ? distinct->size() : batch.size();
+  db.execute_script("SAVEPOINT tributary_facts");
+  auto inserted = static_cast<std::uint64_t>(db.execute(sql.facts));
+  if (inserted != staged && inserted != 0) {
+    // Some staged events were stored before and some not: only the exact path can tell the
+    // marts which are which.
+    db.execute_script("ROLLBACK TO SAVEPOINT tributary_facts");
+    for (const std::string& statement : sql.before_exact_facts) db.execute(statement);
+    inserted = static_cast<std::uint64_t>(db.execute(sql.exact_facts));
+    for (const std::string& statement : sql.after_exact_facts) db.execute(statement);
+  }
+  db.execute_script("RELEASE SAVEPOINT tributary_facts");
   counts.new_rows = inserted;
   counts.duplicates = batch.size() - inserted;
   if (inserted == 0) return counts;

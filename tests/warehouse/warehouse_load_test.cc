@@ -218,6 +218,23 @@ TEST_P(WarehouseLoadTest, CountsNewRowsThenDuplicates) {
   EXPECT_EQ(scalar(db, "SELECT count(*) FROM dim_user WHERE user_id IS NULL"), "0");
 }
 
+// A batch whose events are partly stored already takes the loader's exact path (the optimistic
+// insert is rolled back): only the new rows count, and they are the only ones in the marts.
+TEST_P(WarehouseLoadTest, APartlyStoredBatchCountsOnlyItsNewRows) {
+  ScratchDatabase scratch(GetParam());
+  auto wh = scratch.open();
+  const event::EventBatch batch = decode_sample(Stream::kListen, "listen_events.jsonl");
+  ASSERT_EQ(wh->load(slice(batch, 10, 30)).new_rows, 20u);
+  const StreamLoadCounts counts = wh->load(batch);
+  EXPECT_EQ(counts.new_rows, batch.size() - 20);
+  EXPECT_EQ(counts.duplicates, 20u);
+  SqlConnection& db = wh->connection();
+  EXPECT_EQ(count(db, "fact_listen"), static_cast<std::int64_t>(batch.size()));
+  EXPECT_EQ(scalar(db, "SELECT sum(plays) FROM mart_song_daily"), std::to_string(batch.size()));
+  EXPECT_EQ(scalar(db, "SELECT sum(plays) FROM mart_user_daily"),
+            scalar(db, "SELECT count(*) FROM fact_listen WHERE user_id IS NOT NULL"));
+}
+
 TEST_P(WarehouseLoadTest, DuplicatesWithinABatchBecomeOneRow) {
   ScratchDatabase scratch(GetParam());
   auto wh = scratch.open();
