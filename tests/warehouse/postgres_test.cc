@@ -227,9 +227,10 @@ TEST(PostgresTest, ReportQueriesUseTheIndexes) {
               "date_key")
         << fact;
   }
-  EXPECT_EQ(scalar(db, "SELECT count(*) FROM pg_indexes WHERE tablename LIKE 'fact_%'"
-                       " AND (indexdef LIKE '%(date_key, location_key)'"
-                       " OR indexdef LIKE '%(date_key, song_key)')"),
+  EXPECT_EQ(scalar(db,
+                   "SELECT count(*) FROM pg_indexes WHERE tablename LIKE 'fact_%'"
+                   " AND (indexdef LIKE '%(date_key, location_key)'"
+                   " OR indexdef LIKE '%(date_key, song_key)')"),
             "0");
 }
 
