@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -156,10 +157,19 @@ LoadTimes load_through_tributary(const std::string& uri,
   return times;
 }
 
-double run_timed(const std::string& command) {
-  const auto start = Clock::now();
-  if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
-  return seconds_since(start);
+// The best of three runs of `command` after `reset` (not timed): a bulk load's time swings by a
+// third from run to run with the server's background writes, and the least is the floor's
+// truest figure (and the least flattering ratio for tributary).
+double best_of_three(const std::string& command, const std::function<void()>& reset) {
+  double best = 0;
+  for (int run = 0; run < 3; ++run) {
+    reset();
+    const auto start = Clock::now();
+    if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
+    const double s = seconds_since(start);
+    best = run == 0 ? s : std::min(best, s);
+  }
+  return best;
 }
 
 // The floor table: the staging columns, no keys, no indexes; `keyed` adds the facts' primary key.
@@ -194,8 +204,8 @@ void report(const char* name, std::size_t rows, const LoadTimes& tributary, cons
       "  last/first quarter of batches %.2fx\n"
       "%-10s keyed floor %.2f s = %.0f rows/s = %.2fx floor; tributary / keyed floor %.2fx\n",
       name, rows, t, rows / t, floor.plain_s, rows / floor.plain_s, t / floor.plain_s,
-      tributary.last_quarter_s / tributary.first_quarter_s, "", floor.keyed_s,
-      rows / floor.keyed_s, floor.keyed_s / floor.plain_s, t / floor.keyed_s);
+      tributary.last_quarter_s / tributary.first_quarter_s, "", floor.keyed_s, rows / floor.keyed_s,
+      floor.keyed_s / floor.plain_s, t / floor.keyed_s);
 }
 
 }  // namespace
@@ -235,9 +245,10 @@ int main(int argc, char** argv) {
     const LoadTimes sqlite_s = load_through_tributary("sqlite://" + sqlite_db, batches);
     Floors sqlite_floor;
     for (const bool keyed : {false, true}) {
-      (keyed ? sqlite_floor.keyed_s : sqlite_floor.plain_s) = run_timed(
+      (keyed ? sqlite_floor.keyed_s : sqlite_floor.plain_s) = best_of_three(
           "sqlite3 " + floor_db + " '" + floor_ddl(warehouse::Dialect::kSqlite, keyed) +
-          "' '.import --csv " + csv + (keyed ? " keyed_floor_listen'" : " floor_listen'"));
+              "' '.import --csv " + csv + (keyed ? " keyed_floor_listen'" : " floor_listen'"),
+          [&] { std::filesystem::remove(floor_db); });
     }
     report("sqlite", opts.rows, sqlite_s, sqlite_floor);
 
@@ -262,10 +273,10 @@ int main(int argc, char** argv) {
         }
         setenv("TRIBUTARY_BENCH_URI", without_password.c_str(), 1);
         for (const bool keyed : {false, true}) {
-          (keyed ? pg_floor.keyed_s : pg_floor.plain_s) =
-              run_timed("psql -q \"$TRIBUTARY_BENCH_URI\" -c '\\copy " +
-                        std::string(keyed ? "keyed_floor_listen" : "floor_listen") + " FROM '" +
-                        csv + "' CSV'");
+          const std::string table = keyed ? "keyed_floor_listen" : "floor_listen";
+          (keyed ? pg_floor.keyed_s : pg_floor.plain_s) = best_of_three(
+              "psql -q \"$TRIBUTARY_BENCH_URI\" -c '\\copy " + table + " FROM '" + csv + "' CSV'",
+              [&] { db.execute_script("TRUNCATE " + table); });
         }
       } catch (...) {
         admin.execute_script("DROP DATABASE IF EXISTS " + tag + " WITH (FORCE)");

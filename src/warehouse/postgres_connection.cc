@@ -1,8 +1,10 @@
 #include "warehouse/postgres_connection.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace tributary::warehouse {
 namespace {
@@ -43,7 +45,26 @@ bool is_unavailable_state(const char* sqlstate) {
 }  // namespace
 
 PostgresConnection::PostgresConnection(const WarehouseUri& uri) : uri_(uri) {
-  conn_ = PQconnectdb(uri_.target.c_str());
+  // Without these, libpq waits as long as the kernel does: a server that accepts the connection
+  // but never answers (a hung host, a half-open proxy) or a network that drops packets mid-query
+  // would hang a worker for hours instead of failing as an outage it waits out. Listed before
+  // the URI (expand_dbname), so the URI's own parameters win; PGCONNECT_TIMEOUT wins too.
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  const auto set_default = [&](const char* keyword, const char* value) {
+    keywords.push_back(keyword);
+    values.push_back(value);
+  };
+  if (std::getenv("PGCONNECT_TIMEOUT") == nullptr) set_default("connect_timeout", "10");
+  set_default("keepalives", "1");
+  set_default("keepalives_idle", "30");      // seconds of silence before the first probe
+  set_default("keepalives_interval", "10");  // then a probe every 10 s,
+  set_default("keepalives_count", "3");      // and the peer is dead after 3 unanswered
+  set_default("tcp_user_timeout", "60000");  // ms that sent data may stay unacknowledged
+  set_default("dbname", uri_.target.c_str());
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_ = PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1);
   if (conn_ == nullptr) throw std::runtime_error("postgresql: out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) {
     const std::string message =
@@ -59,6 +80,17 @@ PostgresConnection::PostgresConnection(const WarehouseUri& uri) : uri_(uri) {
 
 PostgresConnection::~PostgresConnection() {
   PQfinish(conn_);
+}
+
+std::optional<std::string> PostgresConnection::option(std::string_view keyword) const {
+  PQconninfoOption* options = PQconninfo(conn_);
+  if (options == nullptr) return std::nullopt;
+  std::optional<std::string> out;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (keyword == o->keyword && o->val != nullptr) out = o->val;
+  }
+  PQconninfoFree(options);
+  return out;
 }
 
 bool PostgresConnection::connected() const {

@@ -1,10 +1,14 @@
-// PostgresConnection: one libpq connection. Every error message it raises has the URI's password
-// scrubbed out (libpq may echo connection parameters), and names the warehouse by its redacted
-// URI only. Errors that mean the server is out of reach are DatabaseUnavailable (sql_connection.h).
+// PostgresConnection: one libpq connection. Unless the URI says otherwise, it gives up on a
+// connection attempt after 10 s and on a silent peer after about a minute (TCP keepalives and a
+// user timeout), so a network partition surfaces as DatabaseUnavailable instead of a hang. Every
+// error message it raises has the URI's password scrubbed out (libpq may echo connection
+// parameters), and names the warehouse by its redacted URI only. Errors that mean the server is
+// out of reach are DatabaseUnavailable (sql_connection.h).
 #pragma once
 
 #include <libpq-fe.h>
 
+#include <optional>
 #include <string>
 
 #include "warehouse/sql_connection.h"
@@ -26,6 +30,9 @@ class PostgresConnection final : public SqlConnection {
   void execute_script(std::string_view sql) override;
   std::int64_t execute(std::string_view sql, std::span<const SqlValue> params = {}) override;
   std::vector<SqlRow> query(std::string_view sql, std::span<const SqlValue> params = {}) override;
+
+  // The value of a libpq connection option in effect (e.g. "keepalives_idle"), or nothing.
+  std::optional<std::string> option(std::string_view keyword) const;
 
   // Runs `copy_sql` (a COPY ... FROM STDIN) and streams `data` to it in one go.
   void copy_in(std::string_view copy_sql, std::string_view data);

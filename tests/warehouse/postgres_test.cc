@@ -1,7 +1,12 @@
-// What only the PostgreSQL dialect has: partitions, roles, indexes, and a server that can refuse
-// the password.
+// What only the PostgreSQL dialect has: partitions, roles, indexes, a server that can refuse the
+// password, and connections that can hang on a silent peer.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <optional>
 #include <set>
 
@@ -271,6 +276,49 @@ TEST(PostgresTest, ErrorsOfTheStatementAreNotDatabaseUnavailable) {
     EXPECT_NE(std::string(e.what()).find("no_such_table"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(wh->connection().connected());
+}
+
+// A partitioned network must end a session, not hang it: libpq keepalives and timeouts are on
+// unless the URI sets its own.
+TEST(PostgresTest, ConnectionsGiveUpOnASilentPeerUnlessTheUriSaysOtherwise) {
+  PostgresConnection db(parse_warehouse_uri(testing::postgres_server_uri()));
+  EXPECT_EQ(db.option("keepalives"), "1");
+  EXPECT_EQ(db.option("keepalives_idle"), "30");
+  EXPECT_EQ(db.option("keepalives_count"), "3");
+  EXPECT_EQ(db.option("tcp_user_timeout"), "60000");
+  if (std::getenv("PGCONNECT_TIMEOUT") == nullptr) {
+    EXPECT_EQ(db.option("connect_timeout"), "10");
+  }
+
+  PostgresConnection own(
+      parse_warehouse_uri(testing::postgres_server_uri() + "?keepalives_idle=7&connect_timeout=4"));
+  EXPECT_EQ(own.option("keepalives_idle"), "7");
+  EXPECT_EQ(own.option("connect_timeout"), "4");
+  EXPECT_EQ(scalar(own, "SELECT 1"), "1");
+}
+
+// A listener that completes TCP handshakes (the kernel does, from the backlog) but never speaks:
+// a hung host or a half-open proxy. The attempt ends at the connect timeout.
+TEST(PostgresTest, AServerThatNeverAnswersFailsAtTheConnectTimeout) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string uri =
+      "postgresql://tributary:secret@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) +
+      "/db?connect_timeout=1";
+  try {
+    PostgresConnection db(parse_warehouse_uri(uri));
+    FAIL() << "connected to a server that never answers";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("timeout"), std::string::npos) << e.what();
+  }
+  ::close(listener);
 }
 
 TEST(PostgresTest, AWrongPasswordIsNeverPrinted) {
