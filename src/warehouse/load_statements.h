@@ -5,12 +5,12 @@
 //
 // Order within a load (see docs/data-model.md):
 //   1. dimensions: insert unseen locations, artists and songs (natural keys are unique);
-//   2. facts: insert the staged rows whose facts are new (the change count is the new-row count;
-//      the loader stages each event_key once). When it adds every staged row (or none), the
-//      staging table holds exactly the new facts already; otherwise it is rolled back to a
-//      savepoint and the exact path runs instead: before_exact_facts, exact_facts,
-//      after_exact_facts insert the new facts and leave exactly those in the staging table.
-//      Re-loads are the only loads that take the exact path: the ingester stages new events.
+//   2. facts: insert the staged rows' facts (the loader stages each event_key once); a plain
+//      insert, which throws UniqueViolation when a key is stored already. Then the insert is
+//      rolled back to a savepoint and the exact path runs instead: before_exact_facts,
+//      exact_facts, after_exact_facts insert the new facts (the change count of exact_facts is
+//      the new-row count) and leave exactly those in the staging table. Only re-loads take the
+//      exact path: the ingester stages new events.
 //   4. observations: record (user, ts, level) points; if any is new, rebuild the versions of the
 //      batch's users in dim_user;
 //   5. marts: add the staged rows' counts and sums to their (date_key, key) rows, and the users,

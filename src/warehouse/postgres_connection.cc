@@ -112,6 +112,8 @@ void PostgresConnection::fail(std::string_view what, const PGresult* result) con
       (result != nullptr && is_unavailable_state(PQresultErrorField(result, PG_DIAG_SQLSTATE)))) {
     throw DatabaseUnavailable(message);
   }
+  const char* sqlstate = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  if (sqlstate != nullptr && std::string_view(sqlstate) == "23505") throw UniqueViolation(message);
   throw std::runtime_error(message);
 }
 

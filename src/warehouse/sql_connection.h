@@ -38,6 +38,13 @@ struct DatabaseUnavailable : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A statement would have stored a second row with the same primary key or unique key (SQLSTATE
+// 23505; SQLite's PRIMARYKEY and UNIQUE constraints). The statement changed nothing; the
+// transaction must be rolled back (PostgreSQL aborts it), at least to a savepoint.
+struct UniqueViolation : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // `name` as a quoted SQL identifier ("name", an inner '"' doubled), valid in both dialects: for
 // the table names that DDL and COPY cannot take as bound parameters. Throws std::invalid_argument
 // for an empty name or one with a NUL byte, which no identifier may hold.

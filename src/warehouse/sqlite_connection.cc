@@ -10,7 +10,12 @@ namespace tributary::warehouse {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
-  throw std::runtime_error("sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db));
+  const std::string message = "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db);
+  const int code = sqlite3_extended_errcode(db);
+  if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE) {
+    throw UniqueViolation(message);
+  }
+  throw std::runtime_error(message);
 }
 
 // unhex(text): the bytes the hex digits spell, NULL when they do not (odd length, a non-digit):

@@ -125,12 +125,13 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
 
   const StreamLoadSql& sql = load_sql(batch.stream(), db.dialect());
   for (const std::string& statement : sql.dimensions) db.execute(statement);
-  const std::uint64_t staged = distinct ? distinct->size() : batch.size();
   db.execute_script("SAVEPOINT tributary_facts");
-  auto inserted = static_cast<std::uint64_t>(db.execute(sql.facts));
-  if (inserted != staged && inserted != 0) {
-    // Some staged events were stored before and some not: only the exact path can tell the
-    // marts which are which.
+  std::uint64_t inserted = 0;
+  try {
+    inserted = static_cast<std::uint64_t>(db.execute(sql.facts));
+  } catch (const UniqueViolation&) {
+    // Some staged events are stored already (a re-load): only the exact path can tell the marts
+    // which are new.
     db.execute_script("ROLLBACK TO SAVEPOINT tributary_facts");
     for (const std::string& statement : sql.before_exact_facts) db.execute(statement);
     inserted = static_cast<std::uint64_t>(db.execute(sql.exact_facts));
