@@ -48,7 +48,7 @@ constexpr std::string_view kInsertObservations =
     "INSERT INTO user_level_observation"
     " (user_id, ts, level, first_name, last_name, gender, registration)"
     " SELECT user_id, ts, level, first_name, last_name, gender, registration FROM {stage}"
-    " WHERE user_id IS NOT NULL ORDER BY user_id, ts, level ON CONFLICT DO NOTHING";
+    " WHERE user_id IS NOT NULL ORDER BY user_id, ts, level";
 
 constexpr std::string_view kSongJoin =
     " JOIN dim_artist a ON a.name = s.artist"
@@ -88,6 +88,14 @@ void add_fact_steps(StreamLoadSql& sql, Stream stream, std::string_view fact_tab
       on_stage("DELETE FROM {stage} WHERE NOT EXISTS (SELECT 1 FROM new_fact_key n"
                " WHERE n.event_key = {stage}.event_key)",
                stream)};
+}
+
+// Observations are new points but for coincidences: a listen and its NextSong page view share
+// (user, ts, level), so whichever of the two streams loads second meets the other's points.
+// Hence the plain insert first (ON CONFLICT cost 1.4x on PostgreSQL), the skipping one after.
+void add_observation_steps(StreamLoadSql& sql, Stream stream) {
+  sql.observations = on_stage(std::string(kInsertObservations), stream);
+  sql.observations_skipping_stored = sql.observations + " ON CONFLICT DO NOTHING";
 }
 
 // The members of a day's distinct-count set that the staged rows add: `set_table` holds the set
@@ -188,7 +196,7 @@ StreamLoadSql listen_sql(Dialect dialect) {
               std::string(kFactOrder),
           st),
       dialect);
-  sql.observations = on_stage(std::string(kInsertObservations), st);
+  add_observation_steps(sql, st);
   sql.marts = new_members(
       st, dialect, "new_song_listener", "mart_song_daily_listener", "song_key", "user_id",
       "SELECT s.date_key AS d, so.song_key AS g, s.user_id AS m FROM {stage} s" +
@@ -242,7 +250,7 @@ StreamLoadSql page_view_sql(Dialect dialect) {
               std::string(kFactOrder),
           st),
       dialect);
-  sql.observations = on_stage(std::string(kInsertObservations), st);
+  add_observation_steps(sql, st);
   sql.marts = location_mart(st, dialect, "1 AS page_views, 0 AS listens, 0.0 AS seconds");
   return sql;
 }
@@ -261,7 +269,7 @@ StreamLoadSql auth_sql(Dialect dialect) {
                    std::string(kLocationJoin) + " WHERE true" + std::string(kFactOrder),
                st),
       dialect);
-  sql.observations = on_stage(std::string(kInsertObservations), st);
+  add_observation_steps(sql, st);
   return sql;
 }
 
@@ -279,7 +287,7 @@ StreamLoadSql status_change_sql(Dialect dialect) {
                    std::string(kLocationJoin) + " WHERE true" + std::string(kFactOrder),
                st),
       dialect);
-  sql.observations = on_stage(std::string(kInsertObservations), st);
+  add_observation_steps(sql, st);
   return sql;
 }
 

@@ -11,7 +11,8 @@
 //      exact_facts, after_exact_facts insert the new facts (the change count of exact_facts is
 //      the new-row count) and leave exactly those in the staging table. Only re-loads take the
 //      exact path: the ingester stages new events.
-//   4. observations: record (user, ts, level) points; if any is new, rebuild the versions of the
+//   4. observations: record (user, ts, level) points (again a plain insert first, and on a
+//      UniqueViolation the one skipping stored points); if any is new, rebuild the versions of the
 //      batch's users in dim_user;
 //   5. marts: add the staged rows' counts and sums to their (date_key, key) rows, and the users,
 //      songs' listeners and sessions new to a day to its distinct counts (migration 0012).
@@ -33,7 +34,8 @@ struct StreamLoadSql {
   std::vector<std::string> before_exact_facts;
   std::string exact_facts;
   std::vector<std::string> after_exact_facts;
-  std::string observations;
+  std::string observations;  // a plain insert, else (UniqueViolation) the one skipping stored
+  std::string observations_skipping_stored;
   std::vector<std::string> marts;
 };
 

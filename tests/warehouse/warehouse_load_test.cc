@@ -235,6 +235,28 @@ TEST_P(WarehouseLoadTest, APartlyStoredBatchCountsOnlyItsNewRows) {
             scalar(db, "SELECT count(*) FROM fact_listen WHERE user_id IS NOT NULL"));
 }
 
+// Every listen shares (user, ts, level) with its NextSong page view: the second stream's insert
+// of observations meets the first's points (and falls back from its plain insert) and each point
+// is stored once, in either order.
+TEST_P(WarehouseLoadTest, PointsSharedByTwoStreamsAreObservedOnce) {
+  const event::EventBatch listens = decode_sample(Stream::kListen, "listen_events.jsonl");
+  const event::EventBatch page_views = decode_sample(Stream::kPageView, "page_view_events.jsonl");
+  for (const bool listens_first : {true, false}) {
+    ScratchDatabase scratch(GetParam());
+    auto wh = scratch.open();
+    wh->load(listens_first ? listens : page_views);
+    wh->load(listens_first ? page_views : listens);
+    SqlConnection& db = wh->connection();
+    const std::string distinct_points = scalar(
+        db,
+        "SELECT count(*) FROM (SELECT user_id, ts, level FROM fact_listen WHERE user_id IS NOT NULL"
+        " UNION SELECT user_id, ts, level FROM fact_page_view WHERE user_id IS NOT NULL) p");
+    EXPECT_EQ(scalar(db, "SELECT count(*) FROM user_level_observation"), distinct_points);
+    EXPECT_LT(std::stoll(distinct_points),
+              count(db, "fact_listen") + count(db, "fact_page_view"));  // some were shared
+  }
+}
+
 TEST_P(WarehouseLoadTest, DuplicatesWithinABatchBecomeOneRow) {
   ScratchDatabase scratch(GetParam());
   auto wh = scratch.open();
