@@ -109,30 +109,44 @@ std::unordered_set<std::string> insert_event_keys(warehouse::SqlConnection& db,
                                                   const event::EventBatch& batch) {
   std::unordered_set<std::string> fresh;
   if (batch.empty()) return fresh;
+  fresh.reserve(batch.size());
+  for (const event::EventKey& key : batch.keys()) fresh.insert(key.hex());
   const bool postgres = db.dialect() == warehouse::Dialect::kPostgres;
   // One statement for the whole batch: a uuid array (PostgreSQL) or a JSON array (SQLite) of
-  // hex keys, bound as one parameter.
+  // the distinct hex keys, bound as one parameter.
   std::string keys = postgres ? "{" : "[";
-  for (std::size_t row = 0; row < batch.size(); ++row) {
-    if (row > 0) keys.push_back(',');
+  for (const std::string& key : fresh) {
+    if (keys.size() > 1) keys.push_back(',');
     if (!postgres) keys.push_back('"');
-    keys += batch.keys()[row].hex();
+    keys += key;
     if (!postgres) keys.push_back('"');
   }
   keys += postgres ? "}" : "]";
   const SqlValue params[] = {keys};
-  const std::vector<SqlRow> rows =
-      // Sorted: two workers whose batches share keys (a replayed loop) then lock them in the same
-      // order and one waits for the other instead of both deadlocking.
-      db.query(postgres ? "INSERT INTO ingest_event_key (event_key)"
-                          " SELECT k FROM unnest($1::uuid[]) AS k ORDER BY k"
-                          " ON CONFLICT (event_key) DO NOTHING"
-                          " RETURNING replace(event_key::text, '-', '')"
-                        : "INSERT INTO ingest_event_key (event_key)"
-                          " SELECT unhex(value) FROM json_each($1) WHERE true"
-                          " ON CONFLICT (event_key) DO NOTHING RETURNING lower(hex(event_key))",
-               params);
-  for (const SqlRow& row : rows) fresh.insert(*row[0]);
+  // Sorted: two workers whose batches share keys (a replayed loop) then lock them in the same
+  // order and one waits for the other instead of both deadlocking. Tried plainly first: every key
+  // is new unless the batch repeats events committed before, and then the insert that skips
+  // stored keys and returns the new ones runs instead.
+  warehouse::insert_else(
+      db,
+      postgres ? "INSERT INTO ingest_event_key (event_key)"
+                 " SELECT k FROM unnest($1::uuid[]) AS k ORDER BY k"
+               : "INSERT INTO ingest_event_key (event_key)"
+                 " SELECT unhex(value) FROM json_each($1) WHERE true ORDER BY 1",
+      params, [&] {
+        const std::vector<SqlRow> rows = db.query(
+            postgres ? "INSERT INTO ingest_event_key (event_key)"
+                       " SELECT k FROM unnest($1::uuid[]) AS k ORDER BY k"
+                       " ON CONFLICT (event_key) DO NOTHING"
+                       " RETURNING replace(event_key::text, '-', '')"
+                     : "INSERT INTO ingest_event_key (event_key)"
+                       " SELECT unhex(value) FROM json_each($1) WHERE true ORDER BY 1"
+                       " ON CONFLICT (event_key) DO NOTHING RETURNING lower(hex(event_key))",
+            params);
+        fresh.clear();
+        for (const SqlRow& row : rows) fresh.insert(*row[0]);
+        return static_cast<std::int64_t>(rows.size());
+      });
   return fresh;
 }
 

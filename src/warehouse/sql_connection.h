@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -86,5 +87,25 @@ class SqlConnection {
   virtual std::vector<SqlRow> query(std::string_view sql,
                                     std::span<const SqlValue> params = {}) = 0;
 };
+
+// Runs the insert `plain` under a savepoint and returns its change count; if it would store a
+// key twice (UniqueViolation), undoes it and returns what `otherwise` returns instead. For inserts
+// that usually meet no stored key, whose skipping form (ON CONFLICT DO NOTHING, a speculative
+// insertion per row on PostgreSQL, and RETURNING to learn what was new) costs 1.4-2x the plain
+// one. Only inside a transaction.
+inline std::int64_t insert_else(SqlConnection& db, std::string_view plain,
+                                std::span<const SqlValue> params,
+                                const std::function<std::int64_t()>& otherwise) {
+  db.execute_script("SAVEPOINT tributary_insert");
+  std::int64_t changed = 0;
+  try {
+    changed = db.execute(plain, params);
+  } catch (const UniqueViolation&) {
+    db.execute_script("ROLLBACK TO SAVEPOINT tributary_insert");
+    changed = otherwise();
+  }
+  db.execute_script("RELEASE SAVEPOINT tributary_insert");
+  return changed;
+}
 
 }  // namespace tributary::warehouse

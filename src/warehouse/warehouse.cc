@@ -1,6 +1,5 @@
 #include "warehouse/warehouse.h"
 
-#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -35,23 +34,6 @@ std::optional<event::EventBatch> first_of_each_key(const event::EventBatch& batc
     if (seen.insert(batch.keys()[row]).second) out.append_row(batch, row);
   }
   return out;
-}
-
-// Runs the insert `plain` and returns its change count; if it would store a key twice
-// (UniqueViolation), undoes it and returns what `otherwise` returns instead. The plain insert is
-// the cheap first try of an insert that usually meets no stored key.
-std::int64_t insert_else(SqlConnection& db, const std::string& plain,
-                         const std::function<std::int64_t()>& otherwise) {
-  db.execute_script("SAVEPOINT tributary_insert");
-  std::int64_t changed = 0;
-  try {
-    changed = db.execute(plain);
-  } catch (const UniqueViolation&) {
-    db.execute_script("ROLLBACK TO SAVEPOINT tributary_insert");
-    changed = otherwise();
-  }
-  db.execute_script("RELEASE SAVEPOINT tributary_insert");
-  return changed;
 }
 
 }  // namespace
@@ -143,7 +125,7 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
 
   const StreamLoadSql& sql = load_sql(batch.stream(), db.dialect());
   for (const std::string& statement : sql.dimensions) db.execute(statement);
-  const auto inserted = static_cast<std::uint64_t>(insert_else(db, sql.facts, [&] {
+  const auto inserted = static_cast<std::uint64_t>(insert_else(db, sql.facts, {}, [&] {
     // Some staged events are stored already (a re-load): only the exact path can tell the marts
     // which are new.
     for (const std::string& statement : sql.before_exact_facts) db.execute(statement);
@@ -156,7 +138,7 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   if (inserted == 0) return counts;
 
   serialize_derived_updates();
-  if (insert_else(db, sql.observations,
+  if (insert_else(db, sql.observations, {},
                   [&] { return db.execute(sql.observations_skipping_stored); }) > 0) {
     for (const std::string& statement : rebuild_dim_user_sql(batch.stream())) {
       db.execute(statement);

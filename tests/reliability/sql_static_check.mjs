@@ -6,7 +6,8 @@
 //
 // Every call that hands SQL text to a database is found: the SqlConnection methods
 // (.execute_script / .execute / .query, SqliteConnection::prepare, PostgresConnection::copy_in,
-// through `.` or `->`) and the drivers' own entry points (libpq PQexec..., sqlite3_exec /
+// through `.` or `->`; the second argument of the free function insert_else) and the drivers'
+// own entry points (libpq PQexec..., sqlite3_exec /
 // sqlite3_prepare...), which only the two connection classes may call. The SQL argument passes
 // when it is, recursively:
 //   - string literals (adjacent ones too, raw strings included);
@@ -25,6 +26,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SINK = /(?:\.|->)\s*(execute_script|execute|query|prepare|copy_in)\s*\(/g;
+// insert_else(db, sql, params, otherwise): the SQL is its second argument.
+const SECOND_ARGUMENT_SINK = /\b(insert_else)\s*\(/g;
 const DRIVER = /\b(PQexec|PQexecParams|PQprepare|PQsendQuery|PQsendQueryParams|PQsendPrepare|sqlite3_exec|sqlite3_prepare|sqlite3_prepare_v2|sqlite3_prepare_v3)\s*\(/g;
 const DRIVER_FILES = new Set(['src/warehouse/postgres_connection.cc', 'src/warehouse/sqlite_connection.cc']);
 
@@ -206,6 +209,13 @@ export function findSites(files) {
       const argument = normalize(firstArgument(text, open));
       sites.push({ file, line: lineOf(text, m.index), sink: m[1], argument, ok: passes(argument, constants) });
     }
+    for (const m of text.matchAll(SECOND_ARGUMENT_SINK)) {
+      const open = m.index + m[0].length - 1;
+      const first = firstArgument(text, open);
+      if (/\bSqlConnection\b/.test(first)) continue;  // the function's own declaration
+      const argument = normalize(firstArgument(text, open + 1 + first.length));
+      sites.push({ file, line: lineOf(text, m.index), sink: m[1], argument, ok: passes(argument, constants) });
+    }
     if (!DRIVER_FILES.has(file)) {
       for (const m of text.matchAll(DRIVER)) driverCalls.push({ file, line: lineOf(text, m.index), call: m[1] });
     }
@@ -278,6 +288,7 @@ function selfTest() {
     'db.execute_script("CREATE TABLE " + quote_identifier(name) + " (x int) -- " + std::to_string(n));',
     'db.query(R"(SELECT "a", \'b\' FROM t)");',
     '// db.query("x" + name);  a comment is no call',
+    'insert_else(db, pg ? "INSERT INTO t SELECT 1" : "INSERT INTO t SELECT 2", p, [&] { return 0; });',
   ];
   const refused = [
     'db.query("SELECT * FROM t WHERE name = \'" + name + "\'");',
@@ -286,6 +297,7 @@ function selfTest() {
     'std::ostringstream s; s << "SELECT " << col; db.query(s.str());',
     'db->execute_script(sql);',
     'db.query(pg ? "SELECT 1" : user_sql);',
+    'insert_else(db, "INSERT INTO t VALUES (\'" + name + "\')", {}, [&] { return 0; });',
     'db.query(kName);',  // const, but not initialised with a literal
     'conn.prepare("INSERT INTO t VALUES (" + value + ")");',
     'pg.copy_in("COPY " + table + " FROM STDIN", data);',
