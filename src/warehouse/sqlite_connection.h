@@ -1,5 +1,6 @@
 // SqliteConnection: one sqlite3 handle in WAL mode with foreign keys on and a busy timeout, so
-// a reader (`tributary report`) and the loader can share the file.
+// a reader (`tributary report`) and the loader can share the file. One thread at a time may use
+// it: it is opened without SQLite's own locking (SQLITE_OPEN_NOMUTEX).
 #pragma once
 
 #include <sqlite3.h>
