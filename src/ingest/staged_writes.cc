@@ -20,7 +20,7 @@ store::ObjectInfo StagedWrites::put(std::string_view key, std::string_view body,
 }
 
 void StagedWrites::publish() {
-  for (const auto& [key, body] : staged_) lake_.put(key, body);
+  for (const auto& [key, body] : staged_) wrapped().put(key, body);
   staged_.clear();
 }
 

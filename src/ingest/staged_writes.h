@@ -13,36 +13,23 @@
 #include <utility>
 #include <vector>
 
-#include "store/object_store.h"
+#include "store/forwarding_store.h"
 
 namespace tributary::ingest {
 
-class StagedWrites final : public store::ObjectStore {
+class StagedWrites final : public store::ForwardingStore {
  public:
-  explicit StagedWrites(store::ObjectStore& lake) : lake_(lake) {}
+  explicit StagedWrites(store::ObjectStore& lake) : ForwardingStore(lake) {}
 
-  store::ListPage list(std::string_view prefix, std::string_view start_after,
-                       std::size_t max_keys) override {
-    return lake_.list(prefix, start_after, max_keys);
-  }
-  store::GetResult get(std::string_view key) override { return lake_.get(key); }
-  store::GetResult get_range(std::string_view key, std::uint64_t offset,
-                             std::uint64_t length) override {
-    return lake_.get_range(key, offset, length);
-  }
-  std::optional<store::ObjectInfo> head(std::string_view key) override { return lake_.head(key); }
   // Staged: written by publish(). A later put of the same key replaces the earlier one.
   store::ObjectInfo put(std::string_view key, std::string_view body,
                         const store::PutOptions& options = {}) override;
-  void remove(std::string_view key) override { lake_.remove(key); }
-  std::string uri() const override { return lake_.uri(); }
 
   // Writes every staged object to the lake, in staging order, then forgets them.
   void publish();
   std::size_t staged_bytes() const;
 
  private:
-  store::ObjectStore& lake_;
   std::vector<std::pair<std::string, std::string>> staged_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <new>
 #include <stdexcept>
 
 namespace tributary::store {
@@ -16,8 +17,41 @@ void global_init_once() {
   if (!ok) throw std::runtime_error("libcurl global initialisation failed");
 }
 
+// CURLOPT_WRITEDATA of on_body.
+struct BodySink {
+  CURL* handle;
+  std::string* body;
+};
+
+// The most a Content-Length reserves before the body has arrived. Neither HttpClient nor S3Store
+// limits a body, so this bounds what a wrong or hostile Content-Length can make us allocate on the
+// server's word alone; a larger body still arrives whole, its buffer grown past this as it comes.
+// It is above the default decode.max_object_bytes (512 MiB), the largest object the ingest reads
+// whole, so such an object gets one buffer of its size.
+constexpr curl_off_t kMaxBodyReservation = curl_off_t{1} << 30;
+
+// Sizes the body buffer once to the response's Content-Length (up to kMaxBodyReservation), so a
+// large download is not grown by doubling, which holds up to twice the body and briefly more while
+// it copies. A body of any other length fails the exchange (see perform()). The reservation is
+// only an optimisation: when it cannot be had the body grows as it arrives, and nothing may throw
+// into libcurl.
+void reserve_content_length(const BodySink& sink) noexcept {
+  curl_off_t length = -1;
+  if (curl_easy_getinfo(sink.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) != CURLE_OK ||
+      length <= 0) {
+    return;
+  }
+  try {
+    sink.body->reserve(static_cast<std::size_t>(std::min(length, kMaxBodyReservation)));
+  } catch (const std::bad_alloc&) {
+    // The transfer goes on without the reservation.
+  }
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
+  const auto* sink = static_cast<const BodySink*>(user);
+  if (sink->body->empty()) reserve_content_length(*sink);  // the body's first bytes
+  sink->body->append(data, size * n);
   return size * n;
 }
 
@@ -121,7 +155,8 @@ HttpClient::Outcome HttpClient::perform(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+  BodySink body_sink{h, &response.body};
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body_sink);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &response);
   if (request.method == "HEAD") {

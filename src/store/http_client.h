@@ -6,6 +6,8 @@
 //    connection (stats() counts how often a new connection was needed).
 //  - A transfer that ends before Content-Length bytes arrived is reported as a transport error,
 //    never as a response.
+//  - A body with a Content-Length is received into one buffer of that size (up to 1 GiB, so a
+//    wrong length cannot allocate more), not one grown by doubling to up to twice the body.
 //  - Nothing here logs; request headers (which carry signatures and tokens) never leave it.
 #pragma once
 

@@ -249,19 +249,20 @@ HttpResponse S3Store::execute(const Request& request) {
     http.headers.emplace_back("Authorization",
                               sigv4_authorization(signable, creds, config_.region, "s3", date));
 
-    const HttpClient::Outcome outcome = http_->perform(http);
+    HttpClient::Outcome outcome = http_->perform(http);
     if (!outcome.response) {
       last_code = StoreErrorCode::kNetwork;
       last_detail = outcome.error.timed_out ? "timed out (" + outcome.error.message + ")"
                                             : "network error: " + outcome.error.message;
       last_request_id.clear();
     } else {
-      const HttpResponse& r = outcome.response.value();
+      // Moved, not copied, when returned: the body may be a whole object.
+      HttpResponse& r = outcome.response.value();
       if (r.status >= 200 && r.status < 300) {
         try {
           if (request.validate) request.validate(r);
           observe("ok", false);
-          return r;
+          return std::move(r);
         } catch (const IntegrityFailure& f) {
           last_code = StoreErrorCode::kIntegrity;
           last_detail = "integrity check failed: " + f.detail;
@@ -269,7 +270,7 @@ HttpResponse S3Store::execute(const Request& request) {
         }
       } else if (r.status == 404 && request.allow_not_found) {
         observe("not_found", false);
-        return r;
+        return std::move(r);
       } else {
         const S3ErrorInfo e = parse_s3_error(r.status, r.body, r.header("x-amz-request-id"));
         last_code = classify_s3_error(r.status, e.code);

@@ -9,6 +9,7 @@
 #include "ingest/batch_committer.h"
 #include "ingest/ledger.h"
 #include "store/file_store.h"
+#include "store/forwarding_store.h"
 #include "store/temp_dir.h"
 #include "warehouse/warehouse.h"
 
@@ -38,33 +39,18 @@ TEST(OutageKind, EverythingElseIsAFailureOfTheObjects) {
 
 // A lake that refuses writes under `silver/` while `refuse` is set (an S3 bucket policy or a
 // failing disk, as the committer sees them after the client's retries).
-class RefusingLake final : public store::ObjectStore {
+class RefusingLake final : public store::ForwardingStore {
  public:
-  explicit RefusingLake(store::ObjectStore& lake) : lake_(lake) {}
-  store::ListPage list(std::string_view prefix, std::string_view start_after,
-                       std::size_t max_keys) override {
-    return lake_.list(prefix, start_after, max_keys);
-  }
-  store::GetResult get(std::string_view key) override { return lake_.get(key); }
-  store::GetResult get_range(std::string_view key, std::uint64_t offset,
-                             std::uint64_t length) override {
-    return lake_.get_range(key, offset, length);
-  }
-  std::optional<store::ObjectInfo> head(std::string_view key) override { return lake_.head(key); }
+  explicit RefusingLake(store::ObjectStore& lake) : ForwardingStore(lake) {}
   store::ObjectInfo put(std::string_view key, std::string_view body,
                         const store::PutOptions& options) override {
     if (refuse && key.starts_with("silver/")) {
       throw StoreError(StoreErrorCode::kServer, "put '" + std::string(key) + "': InternalError");
     }
-    return lake_.put(key, body, options);
+    return wrapped().put(key, body, options);
   }
-  void remove(std::string_view key) override { lake_.remove(key); }
-  std::string uri() const override { return lake_.uri(); }
 
   bool refuse = false;
-
- private:
-  store::ObjectStore& lake_;
 };
 
 class LedgerOutageTest : public ::testing::Test {

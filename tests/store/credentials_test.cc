@@ -9,8 +9,8 @@
 #include <atomic>
 #include <fstream>
 #include <map>
-#include <thread>
 
+#include "local_server.h"
 #include "store/object_store.h"
 #include "temp_dir.h"
 
@@ -38,27 +38,6 @@ std::string iso8601(std::chrono::system_clock::time_point t) {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-// An httplib server on 127.0.0.1 and a free port, running until destroyed.
-class LocalServer {
- public:
-  LocalServer() {
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // bind_to_any_port() already listens, so connections queue until the thread accepts them.
-  }
-  ~LocalServer() {
-    server_.stop();
-    thread_.join();
-  }
-  httplib::Server& server() { return server_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-};
 
 TEST(Credentials, ExplicitConfigComesFirst) {
   StoreConfig c;
@@ -110,7 +89,7 @@ TEST(Credentials, SharedCredentialsFileAndProfile) {
 }
 
 TEST(Credentials, ContainerEndpointWithAuthorizationToken) {
-  LocalServer ecs;  // stands in for the ECS/EKS container credentials agent
+  testing::LocalServer ecs;  // stands in for the ECS/EKS container credentials agent
   std::atomic<int> calls{0};
   ecs.server().Get("/creds", [&](const httplib::Request& req, httplib::Response& res) {
     ++calls;
@@ -147,7 +126,7 @@ TEST(Credentials, ContainerFullUriMustNotLeaveTheHostInClearText) {
 }
 
 TEST(Credentials, Imdsv2AndRefreshBeforeExpiry) {
-  LocalServer imds;  // stands in for EC2's instance metadata service (IMDSv2)
+  testing::LocalServer imds;  // stands in for EC2's instance metadata service (IMDSv2)
   std::atomic<int> token_calls{0}, cred_calls{0};
   imds.server().Put("/latest/api/token", [&](const httplib::Request& req, httplib::Response& res) {
     ++token_calls;
