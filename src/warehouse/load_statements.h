@@ -11,12 +11,12 @@
 //      exact_facts, after_exact_facts insert the new facts (the change count of exact_facts is
 //      the new-row count) and leave exactly those in the staging table. Only re-loads take the
 //      exact path: the ingester stages new events.
-//   4. observations: record (user, ts, level) points (again a plain insert first, and on a
+//   3. observations: record (user, ts, level) points (again a plain insert first, and on a
 //      UniqueViolation the one skipping stored points); if any is new, rebuild the versions of the
 //      batch's users in dim_user;
-//   5. marts: add the staged rows' counts and sums to their (date_key, key) rows, and the users,
+//   4. marts: add the staged rows' counts and sums to their (date_key, key) rows, and the users,
 //      songs' listeners and sessions new to a day to its distinct counts (migration 0012).
-// Steps 4 and 5 are skipped when step 3 inserted nothing: the facts and observations are then
+// Steps 3 and 4 are skipped when step 2 inserted nothing: the facts and observations are then
 // unchanged, so everything derived from them is too.
 #pragma once
 
