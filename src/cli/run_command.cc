@@ -135,6 +135,7 @@ void run(const RunFlags& flags) {
     server::OperationsServerOptions options;
     options.listen = config.listen;
     options.webhook_token = config.webhook_token;
+    options.status_token = config.status_token;
     http = std::make_unique<server::OperationsServer>(
         options, metrics,
         std::vector<server::ReadinessCheck>{{"source", [&] { return ingester.check_source(); }},

@@ -113,11 +113,12 @@ void load_config_file(const std::string& path, IngestConfig& c) {
     read(silver, "row_group_rows", c.silver.parquet.row_group_rows, where);
   }
   const YAML::Node http = root["http"];
-  check_keys(http, {"enabled", "listen", "webhook_token"}, where + " http");
+  check_keys(http, {"enabled", "listen", "webhook_token", "status_token"}, where + " http");
   if (http) {
     read(http, "enabled", c.http_enabled, where);
     read(http, "listen", c.listen, where);
     read(http, "webhook_token", c.webhook_token, where);
+    read(http, "status_token", c.status_token, where);
   }
   const YAML::Node log = root["log"];
   check_keys(log, {"format", "level"}, where + " log");
@@ -135,6 +136,7 @@ void apply_environment(IngestConfig& c) {
   env_string("TRIBUTARY_LISTEN", c.listen);
   env_string("TRIBUTARY_SQS_QUEUE_URL", c.sqs_queue_url);
   env_string("TRIBUTARY_WEBHOOK_TOKEN", c.webhook_token);
+  env_string("TRIBUTARY_STATUS_TOKEN", c.status_token);
   env_string("TRIBUTARY_LOG_FORMAT", c.log_format);
   env_string("TRIBUTARY_LOG_LEVEL", c.log_level);
 }
@@ -151,8 +153,8 @@ void register_uri_secrets(std::string_view text) {
 }
 
 void register_environment_secrets() {
-  for (const char* name :
-       {"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "PGPASSWORD", "TRIBUTARY_WEBHOOK_TOKEN"}) {
+  for (const char* name : {"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "PGPASSWORD",
+                           "TRIBUTARY_WEBHOOK_TOKEN", "TRIBUTARY_STATUS_TOKEN"}) {
     if (const char* v = std::getenv(name); v != nullptr) util::log_redact(v);
   }
   for (const char* name : {"TRIBUTARY_WAREHOUSE", "TRIBUTARY_STATE"}) {
@@ -162,6 +164,7 @@ void register_environment_secrets() {
 
 void register_secrets(const IngestConfig& c) {
   util::log_redact(c.webhook_token);
+  util::log_redact(c.status_token);
   util::log_redact(c.store.secret_access_key);
   util::log_redact(c.store.session_token);
   register_environment_secrets();

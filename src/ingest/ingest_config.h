@@ -45,6 +45,7 @@ struct IngestConfig {
   bool http_enabled = true;
   std::string listen = "127.0.0.1:8080";  // env TRIBUTARY_LISTEN
   std::string webhook_token;              // env TRIBUTARY_WEBHOOK_TOKEN (a secret)
+  std::string status_token;               // env TRIBUTARY_STATUS_TOKEN (a secret)
   std::string log_format = "json";        // env TRIBUTARY_LOG_FORMAT
   std::string log_level = "info";         // env TRIBUTARY_LOG_LEVEL
 };

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <netdb.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -290,6 +291,8 @@ class HardenedServer final : public httplib::Server {
   const ConnectionLimits& limits_;
 };
 
+constexpr std::string_view kWebhookPath = "/hooks/minio";
+
 // Whether `given` equals `expected`, in a time that depends on neither (not even their lengths):
 // both are hashed and the digests compared with CRYPTO_memcmp.
 bool same_secret(std::string_view given, std::string_view expected) {
@@ -298,6 +301,26 @@ bool same_secret(std::string_view given, std::string_view expected) {
   SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), a);
   SHA256(reinterpret_cast<const unsigned char*>(expected.data()), expected.size(), b);
   return CRYPTO_memcmp(a, b, sizeof a) == 0;
+}
+
+// RFC 4648 base64 of `bytes` (OpenSSL's encoder: padded, no line breaks).
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+// Paths open whatever the status token: probes an orchestrator calls without credentials, the
+// metrics (counts, no data) and the webhook, which has a token of its own.
+bool open_without_status_token(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || path == "/metrics" || path == kWebhookPath;
+}
+
+bool is_loopback(std::string_view host) {
+  return host.starts_with("127.") || host == "localhost" || host == "::1";
 }
 
 bool all_digits(std::string_view s) {
@@ -326,7 +349,6 @@ std::string_view reason(int status) {
   }
 }
 
-constexpr std::string_view kWebhookPath = "/hooks/minio";
 constexpr std::size_t kMaxHeaderCount = 100;
 
 }  // namespace
@@ -413,7 +435,10 @@ class OperationsServer::Impl {
   }
 
   httplib::Server& server() { return server_; }
+  bool serves_status() const { return serves_status_; }
+  bool has_status_token() const { return !options_.status_token.empty(); }
   void serve_status(StatusBoard& board, ReportPageProvider report_page) {
+    serves_status_ = true;
     server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
       const std::string_view page = status_page_html();
       res.set_content(page.data(), page.size(), "text/html; charset=utf-8");
@@ -495,6 +520,18 @@ class OperationsServer::Impl {
                       "request body over " + std::to_string(options_.max_body_bytes) + " bytes");
       }
     }
+    if (!options_.status_token.empty() && !open_without_status_token(req.path)) {
+      const std::string given = req.get_header_value("Authorization");
+      // Both compared, so the time says nothing about which form was tried.
+      const bool bearer = same_secret(given, "Bearer " + options_.status_token);
+      const bool basic =
+          same_secret(given, "Basic " + base64("tributary:" + options_.status_token));
+      if (!bearer && !basic) {
+        util::log_warn("http.unauthorized", {{"remote", req.remote_addr}, {"path", req.path}});
+        res.set_header("WWW-Authenticate", "Basic realm=\"tributary\", charset=\"UTF-8\"");
+        return refuse(401, "missing or wrong credentials");
+      }
+    }
     if (webhook && !options_.webhook_token.empty() &&
         !same_secret(req.get_header_value("Authorization"), "Bearer " + options_.webhook_token)) {
       util::log_warn("webhook.unauthorized", {{"remote", req.remote_addr}});
@@ -568,6 +605,7 @@ class OperationsServer::Impl {
   WebhookHandler webhook_;
   Counter& requests_;
   Counter& webhook_rejected_;
+  bool serves_status_ = false;  // serve_status() was called
 };
 
 OperationsServer::OperationsServer(OperationsServerOptions options, MetricsRegistry& metrics,
@@ -601,6 +639,15 @@ void OperationsServer::start() {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   util::log_info("http.listening", {{"host", host}, {"port", port_}});
+  if (impl_->serves_status() && !impl_->has_status_token() && !is_loopback(host)) {
+    util::log_warn(
+        "http.status_unprotected",
+        {{"host", host},
+         {"port", port_},
+         {"why", std::string("the status page (quarantined raw lines) and the report are "
+                             "open to anyone who reaches the port; set "
+                             "TRIBUTARY_STATUS_TOKEN")}});
+  }
 }
 
 void OperationsServer::stop() {

@@ -15,6 +15,11 @@
 //  - With a webhook token set, a webhook request without `Authorization: Bearer <token>` is
 //    refused with 401 before its body is read (compared in constant time, whatever its length)
 //    and never reaches the handler.
+//  - With a status token set, every path but the probes (/healthz, /readyz), /metrics and the
+//    webhook (its own token) answers 401 without `Authorization: Bearer <token>` or HTTP Basic
+//    credentials `tributary:<token>` (what a browser sends after its login prompt), compared the
+//    same way: the status page shows quarantined raw lines, the report the warehouse's answers.
+//    Serving them beyond loopback without one logs a warning (http.status_unprotected).
 //  - Error texts that leave through HTTP are redacted (util::redact); a handler's exception is a
 //    500 whose message is only logged, redacted.
 //  - Handlers run on the server's threads; they must be thread-safe.
@@ -42,6 +47,7 @@ struct OperationsServerOptions {
   std::chrono::milliseconds write_timeout{10'000};    // and the response be taken by then
   std::size_t threads = 8;                            // requests served at once
   std::size_t max_queued = 16;                        // accepted connections waiting for a thread
+  std::string status_token{};  // empty: the status page and the report are open (see above)
 };
 
 // A named readiness check: returns nullopt when ready, else why not.

@@ -69,6 +69,7 @@ check(t["command"][0] == "run" and "--source" in t["command"] and "--lake" in t[
 check(t["environment"]["TRIBUTARY_LISTEN"] == "0.0.0.0:8080", "tributary listens on 0.0.0.0:8080")
 check(t["environment"]["TRIBUTARY_WAREHOUSE"].startswith("postgresql://tributary_loader:"), "tributary loads as tributary_loader")
 check(t["environment"]["TRIBUTARY_S3_ADDRESSING"] == "path", "path-style S3 for MinIO")
+check(t["environment"]["TRIBUTARY_STATUS_TOKEN"].startswith("change-me"), "the status page asks for the token from .env")
 g = services["generator"]
 check(g["command"][:1] == ["generate"] and "--realtime" in g["command"] and "Raw/" in g["command"], "generator: generate --realtime --prefix Raw/")
 m = services["minio"]["environment"]

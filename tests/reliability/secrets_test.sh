@@ -25,23 +25,24 @@ pg_hostport=${pg_hostport%%/*}
 pg_password=${pg_server#postgresql://tributary:}
 pg_password=${pg_password%%@*}
 
-# The secrets. Each has a distinctive core (qx1..qx8) that the final check also looks for alone.
+# The secrets. Each has a distinctive core (qx1..qx9) that the final check also looks for alone.
 aws_secret='wJalrXUtnFEMI/K7MDENG+qx1AwsSecret/EXAMPLEKEY='
 session_token='FwoGZXIvYXdzEB8aD/qx2SessionToken+Zm9vYmFy=='
 uri_password='pg:qx3UriPassword/@x'  # written percent-encoded in URIs
 uri_password_encoded='pg%3Aqx3UriPassword%2F%40x'
 pgpassword='qx4PgPasswordEnv-7c1'
 webhook_token='qx5WebhookToken-Zq81'
+status_token='qx9StatusToken-Lm40'
 config_password='qx6ConfigPassword-42'
 query_password='qx7QueryPassword-9a'
 bad_uri_password='qx8BadUriPassword'
 secrets=("$aws_secret" "$session_token" "$uri_password" "$pgpassword" "$webhook_token"
-  "$config_password" "$query_password" "$bad_uri_password" "$pg_password")
+  "$config_password" "$query_password" "$bad_uri_password" "$pg_password" "$status_token")
 cores=(qx1AwsSecret qx2SessionToken qx3UriPassword qx4PgPasswordEnv qx5WebhookToken
-  qx6ConfigPassword qx7QueryPassword qx8BadUriPassword)
+  qx6ConfigPassword qx7QueryPassword qx8BadUriPassword qx9StatusToken)
 
 export AWS_SECRET_ACCESS_KEY=$aws_secret AWS_SESSION_TOKEN=$session_token AWS_MAX_ATTEMPTS=2
-export TRIBUTARY_WEBHOOK_TOKEN=$webhook_token
+export TRIBUTARY_WEBHOOK_TOKEN=$webhook_token TRIBUTARY_STATUS_TOKEN=$status_token
 unset PGPASSWORD TRIBUTARY_WAREHOUSE TRIBUTARY_STATE TRIBUTARY_CONFIG
 wrong_key=AKIAWRONGKEYID000000  # s3rver answers an unknown key id with 403 InvalidAccessKeyId
 bad_pg_uri="postgresql://tributary:$uri_password_encoded@$pg_hostport/postgres"
@@ -219,7 +220,8 @@ t generate --store "s3://tributary-test/$prefix/raw" --users 20 \
   --from-days 0.3 --seed 6 --now 2026-01-02T00:00:00Z >"$out/generate.more.txt" 2>&1 ||
   fail "generate: $(tail -3 "$out/generate.more.txt")"
 has_error() {
-  curl -sS --max-time 10 "$base/status.json" >"$out/http.status-with-error.json" &&
+  curl -sS --max-time 10 -u "tributary:$status_token" "$base/status.json" \
+    >"$out/http.status-with-error.json" &&
     grep -q '"errors":\[{' "$out/http.status-with-error.json"
 }
 wait_for 60 has_error || fail "the failing batch never showed on the status page"
@@ -231,10 +233,18 @@ sql "$state" "ALTER TABLE fact_listen_away RENAME TO fact_listen" >/dev/null
 more=$(sed -n 's/.*"objects":\([0-9]*\).*/\1/p' "$out/generate.more.txt")
 wait_for 60 all_committed $((objects + more)) || fail "the stream did not recover"
 
-for page in healthz readyz metrics status.json report; do
+for page in healthz readyz metrics; do
   [[ $(http "${page//./-}" "$base/$page") == 200 ]] || fail "GET /$page: $(head -3 "$out/http.${page//./-}.txt")"
 done
-[[ $(http root "$base/") == 200 ]] || fail "GET /"
+# The status page, its data and the report ask for the status token (TRIBUTARY_STATUS_TOKEN).
+for page in status.json report; do
+  [[ $(http "${page//./-}-anonymous" "$base/$page") == 401 ]] || fail "GET /$page without credentials was not refused"
+  [[ $(http "${page//./-}" -u "tributary:$status_token" "$base/$page") == 200 ]] ||
+    fail "GET /$page: $(head -3 "$out/http.${page//./-}.txt")"
+done
+[[ $(http wrong-status-token -u "tributary:qx9StatusToken" "$base/status.json") == 401 ]] ||
+  fail "a wrong status token was accepted"
+[[ $(http root -H "Authorization: Bearer $status_token" "$base/") == 200 ]] || fail "GET /"
 grep -q 'tributary_webhook_rejected_total 3' "$out/http.metrics.txt" ||
   fail "metrics do not count the 3 refused webhooks: $(grep webhook "$out/http.metrics.txt")"
 

@@ -200,5 +200,72 @@ TEST(OperationsServer, AFailingReportIs503WithARedactedReason) {
   EXPECT_NE(b.Get("/status.json")->body.find(R"("report_link":"")"), std::string::npos);
 }
 
+// With a status token, what shows data (the page, its JSON, the report, any other path) asks
+// for credentials; the probes, the metrics and the webhook (its own token) stay open.
+TEST(OperationsServer, AStatusTokenGuardsThePageItsDataAndTheReportButNotTheProbes) {
+  constexpr const char* kToken = "status-token-3c9e";
+  MetricsRegistry metrics;
+  StatusBoard board;
+  OperationsServerOptions options{"127.0.0.1:0", "", 1024};
+  options.status_token = kToken;
+  OperationsServer server(options, metrics, {},
+                          [](const std::string&) -> std::size_t { return 1; });
+  server.serve_status(board, [] { return std::string("<!doctype html><p>report</p>"); });
+  server.start();
+  httplib::Client c("127.0.0.1", server.port());
+  for (const char* path : {"/", "/status.json", "/report", "/no-such-page"}) {
+    auto refused = c.Get(path);
+    ASSERT_TRUE(refused) << path;
+    EXPECT_EQ(refused->status, 401) << path;
+    EXPECT_EQ(refused->get_header_value("WWW-Authenticate"),
+              "Basic realm=\"tributary\", charset=\"UTF-8\"")
+        << path;
+    EXPECT_EQ(refused->body.find("quarantine"), std::string::npos) << path;
+  }
+  for (const char* path : {"/healthz", "/readyz", "/metrics"}) {
+    auto open = c.Get(path);
+    ASSERT_TRUE(open) << path;
+    EXPECT_EQ(open->status, 200) << path;
+  }
+  auto hook = c.Post("/hooks/minio", "{}", "application/json");
+  ASSERT_TRUE(hook);
+  EXPECT_EQ(hook->status, 200);
+
+  httplib::Client bearer("127.0.0.1", server.port());
+  bearer.set_bearer_token_auth(kToken);
+  EXPECT_EQ(bearer.Get("/status.json")->status, 200);
+  EXPECT_EQ(bearer.Get("/report")->body, "<!doctype html><p>report</p>");
+  httplib::Client browser("127.0.0.1", server.port());
+  browser.set_basic_auth("tributary", kToken);
+  EXPECT_EQ(browser.Get("/")->status, 200);
+  for (const auto& [user, password] : {std::pair<const char*, const char*>{"tributary", "wrong"},
+                                       {"admin", kToken},
+                                       {"tributary", "status-token-3c9"}}) {
+    httplib::Client wrong("127.0.0.1", server.port());
+    wrong.set_basic_auth(user, password);
+    EXPECT_EQ(wrong.Get("/status.json")->status, 401) << user << ":" << password;
+  }
+  httplib::Client wrong_bearer("127.0.0.1", server.port());
+  wrong_bearer.set_bearer_token_auth("status-token-3c9e-and-more");
+  EXPECT_EQ(wrong_bearer.Get("/report")->status, 401);
+}
+
+// A status page served beyond loopback without a token says so in the log, once, at start.
+TEST(OperationsServer, AnUnprotectedStatusPageBeyondLoopbackIsLogged) {
+  MetricsRegistry metrics;
+  for (const bool with_token : {false, true}) {
+    StatusBoard board;
+    OperationsServerOptions options{"0.0.0.0:0", "", 1024};
+    if (with_token) options.status_token = "t0ken-for-the-status-page";
+    OperationsServer server(options, metrics, {},
+                            [](const std::string&) -> std::size_t { return 0; });
+    server.serve_status(board, {});
+    ::testing::internal::CaptureStderr();
+    server.start();
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(log.find("http.status_unprotected") != std::string::npos, !with_token) << log;
+  }
+}
+
 }  // namespace
 }  // namespace tributary::server
