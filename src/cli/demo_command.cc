@@ -309,7 +309,8 @@ void run_demo(const DemoOptions& opts) {
   std::fflush(stdout);
   bool complete = true;
   if (!state.generated) {
-    CountingStore raw(store::open_store(paths.raw_uri));
+    const std::unique_ptr<store::ObjectStore> raw_store = store::open_store(paths.raw_uri);
+    CountingStore raw(*raw_store);
     ProgressTicker ticker(paths.warehouse_uri, &raw, ingester);
     complete = generate_and_ingest(state, opts.pace, raw, ingester);
     ticker.stop();

@@ -10,6 +10,7 @@
 
 #include "ingest/ledger.h"
 #include "store/file_store.h"
+#include "store/forwarding_store.h"
 #include "store/temp_dir.h"
 #include "warehouse/warehouse.h"
 
@@ -17,35 +18,24 @@ namespace tributary::ingest {
 namespace {
 
 // Forwards to a store and records which keys were read.
-class ReadRecordingStore final : public store::ObjectStore {
+class ReadRecordingStore final : public store::ForwardingStore {
  public:
-  explicit ReadRecordingStore(store::ObjectStore& inner) : inner_(inner) {}
+  explicit ReadRecordingStore(store::ObjectStore& inner) : ForwardingStore(inner) {}
 
   std::set<std::string> reads() {
     const std::lock_guard lock(mutex_);
     return reads_;
   }
 
-  store::ListPage list(std::string_view prefix, std::string_view start_after,
-                       std::size_t max_keys) override {
-    return inner_.list(prefix, start_after, max_keys);
-  }
   store::GetResult get(std::string_view key) override {
     record(key);
-    return inner_.get(key);
+    return wrapped().get(key);
   }
   store::GetResult get_range(std::string_view key, std::uint64_t offset,
                              std::uint64_t length) override {
     record(key);
-    return inner_.get_range(key, offset, length);
+    return wrapped().get_range(key, offset, length);
   }
-  std::optional<store::ObjectInfo> head(std::string_view key) override { return inner_.head(key); }
-  store::ObjectInfo put(std::string_view key, std::string_view body,
-                        const store::PutOptions& options) override {
-    return inner_.put(key, body, options);
-  }
-  void remove(std::string_view key) override { inner_.remove(key); }
-  std::string uri() const override { return inner_.uri(); }
 
  private:
   void record(std::string_view key) {
@@ -53,7 +43,6 @@ class ReadRecordingStore final : public store::ObjectStore {
     reads_.insert(std::string(key));
   }
 
-  store::ObjectStore& inner_;
   std::mutex mutex_;  // the committer fetches on several threads
   std::set<std::string> reads_;
 };
