@@ -199,23 +199,26 @@ fs::path FileStore::path_of(std::string_view key) const {
   return p;
 }
 
-void FileStore::fail_errno(int err, std::string_view op, std::string_view key) const {
-  StoreErrorCode code = StoreErrorCode::kOther;
+StoreErrorCode error_code_of_errno(int err) {
   switch (err) {
     case EACCES:
     case EPERM:
     case EROFS:
-      code = StoreErrorCode::kAccessDenied;
-      break;
+      return StoreErrorCode::kAccessDenied;
     case ENOENT:
-      code = StoreErrorCode::kNotFound;
-      break;
+      return StoreErrorCode::kNotFound;
     case ENAMETOOLONG:
-      code = StoreErrorCode::kInvalidArgument;
-      break;
+      return StoreErrorCode::kInvalidArgument;
+    case ENOSPC:
+    case EDQUOT:
+      return StoreErrorCode::kServer;
     default:
-      break;
+      return StoreErrorCode::kOther;
   }
+}
+
+void FileStore::fail_errno(int err, std::string_view op, std::string_view key) const {
+  const StoreErrorCode code = error_code_of_errno(err);
   throw StoreError(
       code, uri() + ": " + std::string(op) + " '" + std::string(key) + "': " + std::strerror(err));
 }

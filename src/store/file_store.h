@@ -29,6 +29,13 @@
 
 namespace tributary::store {
 
+// What an errno from the file system means to a caller of the store: EACCES/EPERM/EROFS are
+// kAccessDenied, ENOENT kNotFound, ENAMETOOLONG kInvalidArgument; ENOSPC and EDQUOT are kServer,
+// the storage failing rather than the request (S3's 507), which callers retry or wait out
+// (is_retryable) instead of blaming the object; anything else, EIO included (more often one
+// damaged file than a whole disk), kOther.
+StoreErrorCode error_code_of_errno(int err);
+
 class FileStore final : public ObjectStore {
  public:
   // `root` must be absolute.

@@ -7,16 +7,33 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "store/digest.h"
 #include "store/open_store.h"
+#include "store/s3_error.h"
 #include "temp_dir.h"
 
 namespace tributary::store {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A full disk is the storage failing, not the object: callers retry or wait it out (the ingester
+// as an outage, costing no attempt), as for S3's 5xx. A refusal, or one damaged file (EIO), is
+// final.
+TEST(FileStore, AFullDiskIsRetryableAndARefusalIsNot) {
+  for (const int err : {ENOSPC, EDQUOT}) {
+    EXPECT_EQ(error_code_of_errno(err), StoreErrorCode::kServer) << std::strerror(err);
+    EXPECT_TRUE(is_retryable(error_code_of_errno(err))) << std::strerror(err);
+  }
+  for (const int err : {EACCES, EPERM, EROFS, ENOENT, ENAMETOOLONG, EINVAL, EIO}) {
+    EXPECT_FALSE(is_retryable(error_code_of_errno(err))) << std::strerror(err);
+  }
+  EXPECT_EQ(error_code_of_errno(EROFS), StoreErrorCode::kAccessDenied);
+}
 using testing::TempDir;
 
 std::string slurp(const fs::path& p) {
