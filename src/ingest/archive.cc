@@ -5,21 +5,13 @@
 
 #include <stdexcept>
 
+#include "util/base64.h"
 #include "util/gzip.h"
 #include "util/json_writer.h"
 #include "util/zstd_frame.h"
 
 namespace tributary::ingest {
 namespace {
-
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(in.data()),
-                                static_cast<int>(in.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 // `in` with every maximal invalid UTF-8 sequence replaced by U+FFFD.
 std::string utf8_lossy(std::string_view in) {
@@ -99,7 +91,7 @@ std::string quarantine_jsonl(std::span<const event::QuarantineRecord> records) {
         .value(r.line_bytes)
         .key("line")
         .value(valid ? r.line : utf8_lossy(r.line));
-    if (!valid) w.key("line_base64").value(base64(r.line));
+    if (!valid) w.key("line_base64").value(util::base64(r.line));
     w.end_object();
     out.push_back('\n');
   }

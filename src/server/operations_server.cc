@@ -3,7 +3,6 @@
 #include <httplib.h>
 #include <netdb.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -21,6 +20,7 @@
 #include <thread>
 
 #include "server/status_page.h"
+#include "util/base64.h"
 #include "util/json_writer.h"
 #include "util/log.h"
 
@@ -303,16 +303,6 @@ bool same_secret(std::string_view given, std::string_view expected) {
   return CRYPTO_memcmp(a, b, sizeof a) == 0;
 }
 
-// RFC 4648 base64 of `bytes` (OpenSSL's encoder: padded, no line breaks).
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
 // Paths open whatever the status token: probes an orchestrator calls without credentials, the
 // metrics (counts, no data) and the webhook, which has a token of its own.
 bool open_without_status_token(std::string_view path) {
@@ -525,7 +515,7 @@ class OperationsServer::Impl {
       // Both compared, so the time says nothing about which form was tried.
       const bool bearer = same_secret(given, "Bearer " + options_.status_token);
       const bool basic =
-          same_secret(given, "Basic " + base64("tributary:" + options_.status_token));
+          same_secret(given, "Basic " + util::base64("tributary:" + options_.status_token));
       if (!bearer && !basic) {
         util::log_warn("http.unauthorized", {{"remote", req.remote_addr}, {"path", req.path}});
         res.set_header("WWW-Authenticate", "Basic realm=\"tributary\", charset=\"UTF-8\"");

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "util/base64.h"
+
 namespace tributary::store {
 
 namespace {
@@ -80,11 +82,7 @@ std::string to_hex(const std::uint8_t* data, std::size_t size) {
 }
 
 std::string to_base64(const std::uint8_t* data, std::size_t size) {
-  std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  const int n =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
+  return util::base64(std::string_view(reinterpret_cast<const char*>(data), size));
 }
 
 }  // namespace tributary::store
