@@ -25,7 +25,7 @@ std::string_view fact_table(event::Stream stream) {
 
 // Transaction-scoped advisory locks; any constants shared by all tributary processes.
 constexpr std::string_view kPartitionLock = "SELECT pg_advisory_xact_lock(7406521924)";
-constexpr std::string_view kDerivedLock = "SELECT pg_advisory_xact_lock(7406521925)";
+constexpr std::string_view kLoadLock = "SELECT pg_advisory_xact_lock(7406521925)";
 
 }  // namespace
 
@@ -93,8 +93,8 @@ void PostgresWarehouse::stage(const event::EventBatch& batch) {
                     copy.finish());
 }
 
-void PostgresWarehouse::serialize_derived_updates() {
-  postgres_.query(kDerivedLock);
+void PostgresWarehouse::serialize_loads() {
+  postgres_.query(kLoadLock);
 }
 
 void PostgresWarehouse::prepare_facts(const event::EventBatch& batch) {

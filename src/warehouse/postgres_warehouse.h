@@ -18,7 +18,7 @@ class PostgresWarehouse final : public Warehouse {
   void stage(const event::EventBatch& batch) override;
   void prepare_facts(const event::EventBatch& batch) override;
   std::string_view begin_statement() const override { return "BEGIN"; }
-  void serialize_derived_updates() override;
+  void serialize_loads() override;
   void configure_session() override;
 
  private:

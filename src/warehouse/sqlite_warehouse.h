@@ -20,7 +20,7 @@ class SqliteWarehouse final : public Warehouse {
   void stage(const event::EventBatch& batch) override;
   void prepare_facts(const event::EventBatch&) override {}
   std::string_view begin_statement() const override { return "BEGIN IMMEDIATE"; }
-  void serialize_derived_updates() override {}
+  void serialize_loads() override {}
 
  private:
   SqliteConnection& sqlite_;

@@ -91,12 +91,7 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   StreamLoadCounts counts;
   if (batch.empty()) return counts;
   SqlConnection& db = *connection_;
-  // Loads from several workers at once would race on what they share: two transactions that
-  // recompute one mart row both insert it (a unique violation that fails the batch), and
-  // dimension upserts taken in different orders deadlock. One transaction-scoped lock serialises
-  // loads on PostgreSQL (SQLite's single writer already does); fetching, decoding and Parquet
-  // encoding, the bulk of a batch's work, stay parallel. Any constant shared by all processes.
-  if (db.dialect() == Dialect::kPostgres) db.query("SELECT pg_advisory_xact_lock(7406521925)");
+  serialize_loads();
   // Each event_key staged once (its first row), so that the staged rows left after the fact
   // insert are exactly the facts this load adds, which is what the marts count.
   const std::optional<event::EventBatch> distinct = first_of_each_key(batch);
@@ -137,7 +132,6 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   counts.duplicates = batch.size() - inserted;
   if (inserted == 0) return counts;
 
-  serialize_derived_updates();
   if (insert_else(db, sql.observations, {},
                   [&] { return db.execute(sql.observations_skipping_stored); }) > 0) {
     for (const std::string& statement : rebuild_dim_user_sql(batch.stream())) {

@@ -67,11 +67,11 @@ class Warehouse {
   // Makes the stream's fact table ready for the batch's dates (PostgreSQL: monthly partitions).
   virtual void prepare_facts(const event::EventBatch& batch) = 0;
   virtual std::string_view begin_statement() const = 0;
-  // Makes concurrent loads take turns, until commit, for the steps that read what other loads
-  // write (dim_user rebuilds and mart recomputation read the facts and observations of every
-  // committed load), so each sees the others' committed rows. A no-op where transactions are
-  // already serial (SQLite).
-  virtual void serialize_derived_updates() = 0;
+  // Makes concurrent loads take turns until commit: a dim_user rebuild reads the observations of
+  // every committed load and must see them all, and dimension upserts taken in different orders
+  // would deadlock. Fetching, decoding and Parquet encoding, the bulk of a batch's work, stay
+  // parallel. A no-op where transactions are already serial (SQLite's single writer).
+  virtual void serialize_loads() = 0;
 
  private:
   friend class WarehouseTransaction;
