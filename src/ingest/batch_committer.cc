@@ -268,23 +268,25 @@ BatchOutcome BatchCommitter::commit(DecodedBatch decoded) {
     const ClaimedObject& o = plan.objects[i];
     const FetchedObject& f = fetched[i];
     std::int64_t changed = 0;
-    if (f.too_large) {
-      // Failed at once, not retried: another attempt would refuse it again. After raising the
-      // limit, an operator gives it back (docs/operations.md, poison object).
-      ++outcome.too_large;
-      const SqlValue params[] = {f.why, now, o.key, o.etag, plan.batch_id};
+    if (f.too_large || f.vanished) {
+      // Neither is retried: a vanished object is gone, and another attempt at one too large
+      // would refuse it again (after raising the limit, an operator gives it back:
+      // docs/operations.md, poison object).
+      if (f.too_large) {
+        ++outcome.too_large;
+        util::log_error("object.too_large", {{"key", o.key}, {"error", f.why}});
+      } else {
+        ++outcome.vanished;
+      }
+      const SqlValue params[] = {std::string(f.too_large ? "failed" : "vanished"),
+                                 f.why,
+                                 now,
+                                 o.key,
+                                 o.etag,
+                                 plan.batch_id};
       changed = db.execute(
-          "UPDATE ingest_object SET status = 'failed', last_error = $1, updated_ms = $2,"
-          " lease_until_ms = NULL WHERE object_key = $3 AND etag = $4 AND batch_id = $5"
-          " AND status = 'claimed'",
-          params);
-      util::log_error("object.too_large", {{"key", o.key}, {"error", f.why}});
-    } else if (f.vanished) {
-      ++outcome.vanished;
-      const SqlValue params[] = {f.why, now, o.key, o.etag, plan.batch_id};
-      changed = db.execute(
-          "UPDATE ingest_object SET status = 'vanished', last_error = $1, updated_ms = $2,"
-          " lease_until_ms = NULL WHERE object_key = $3 AND etag = $4 AND batch_id = $5"
+          "UPDATE ingest_object SET status = $1, last_error = $2, updated_ms = $3,"
+          " lease_until_ms = NULL WHERE object_key = $4 AND etag = $5 AND batch_id = $6"
           " AND status = 'claimed'",
           params);
     } else {
