@@ -12,6 +12,7 @@
 #include "ingest/replay_source.h"
 #include "ingest/sql_lake_manifest.h"
 #include "ingest/staged_writes.h"
+#include "store/s3_error.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -31,7 +32,7 @@ FetchedObject fetch_from_bronze(BronzeSource& bronze, store::ObjectStore& lake,
   FetchedObject out;
   std::optional<BronzeFetch> got = bronze.fetch(o.key, o.etag);
   if (!got) {
-    out.vanished = true;
+    out.read = FetchedObject::Read::kVanished;
     out.why = "no longer in the bronze archive";
     return out;
   }
@@ -42,12 +43,33 @@ FetchedObject fetch_from_bronze(BronzeSource& bronze, store::ObjectStore& lake,
   return out;
 }
 
+// Whether the source answers a listing of `key`: asked after a read of `key` failed with an error
+// the store client gave up retrying (5xx, throttling, network, integrity), it tells the object's
+// own fault (the store works) from an outage (it fails too).
+bool source_lists(store::ObjectStore& source, std::string_view key) {
+  try {
+    source.list(key, {}, 1);
+    return true;
+  } catch (const store::StoreError&) {
+    return false;
+  }
+}
+
 std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::ObjectStore& lake,
                                              const BatchPlan& plan, const CommitOptions& options) {
   std::vector<FetchedObject> out(plan.objects.size());
   std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
-  std::exception_ptr error;
+  std::exception_ptr error;  // fails the whole batch
+  // Reads that failed other than with not-found: the objects' own fault or an outage, decided
+  // once every object has been tried.
+  struct Refusal {
+    std::size_t index;
+    std::exception_ptr error;
+    store::StoreErrorCode code;
+    std::string why;
+  };
+  std::vector<Refusal> refused;
   auto work = [&] {
     for (std::size_t i = next++; i < out.size(); i = next++) {
       const ClaimedObject& o = plan.objects[i];
@@ -60,7 +82,7 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
         // may reach is not read at all: memory stays bounded by the configuration, whatever lands
         // in the bucket. (Its gzip form could not inflate within the limit either.)
         if (o.size > options.decode.max_object_bytes) {
-          out[i].too_large = true;
+          out[i].read = FetchedObject::Read::kTooLarge;
           out[i].why = "object_too_large: " + std::to_string(o.size) +
                        " bytes, more than decode.max_object_bytes (" +
                        std::to_string(options.decode.max_object_bytes) + "); not read";
@@ -70,14 +92,18 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
         try {
           got = source.get(o.key);
         } catch (const store::StoreError& e) {
-          if (e.code() != store::StoreErrorCode::kNotFound) throw;
-          out[i].vanished = true;
-          out[i].why = "deleted before it could be read";
+          if (e.code() == store::StoreErrorCode::kNotFound) {
+            out[i].read = FetchedObject::Read::kVanished;
+            out[i].why = "deleted before it could be read";
+          } else {
+            const std::lock_guard lock(error_mutex);
+            refused.push_back({i, std::current_exception(), e.code(), util::redact(e.what())});
+          }
           continue;
         }
         if (!o.etag.empty() && got.info.etag != o.etag) {
           // Overwritten since it was listed: the new content is a new ledger row (new ETag).
-          out[i].vanished = true;
+          out[i].read = FetchedObject::Read::kVanished;
           out[i].why = "replaced by a newer version (ETag " + got.info.etag + ")";
           continue;
         }
@@ -100,6 +126,29 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
   work();
   for (std::thread& t : pool) t.join();
   if (error) std::rethrow_exception(error);
+  if (refused.empty()) return out;
+  // An object the store refuses while it answers costs that object an attempt alone; the rest
+  // of the batch goes on. Throttling is the store asking every client to slow down, never one
+  // object's fault. After any other error the store client gave up retrying, one listing, once
+  // every read was tried, tells whether the store still answers (a refusal such as access denied
+  // is itself an answer).
+  const auto first = [&](auto&& pred) {
+    return std::find_if(refused.begin(), refused.end(),
+                        [&](const Refusal& r) { return pred(r.code); });
+  };
+  if (const auto throttled =
+          first([](store::StoreErrorCode c) { return c == store::StoreErrorCode::kThrottled; });
+      throttled != refused.end()) {
+    std::rethrow_exception(throttled->error);
+  }
+  if (const auto retryable = first(store::is_retryable);
+      retryable != refused.end() && !source_lists(source, plan.objects[retryable->index].key)) {
+    std::rethrow_exception(retryable->error);
+  }
+  for (const Refusal& r : refused) {
+    out[r.index].read = FetchedObject::Read::kUnreadable;
+    out[r.index].why = r.why;
+  }
   return out;
 }
 
@@ -218,7 +267,7 @@ DecodedBatch BatchCommitter::fetch_and_decode(const BatchPlan& plan) {
   event::ObjectDecoder decoder(plan.stream, options_.decode);
   p.stats.resize(plan.objects.size());
   for (std::size_t i = 0; i < plan.objects.size(); ++i) {
-    if (p.fetched[i].vanished || p.fetched[i].too_large) continue;
+    if (p.fetched[i].read != FetchedObject::Read::kOk) continue;
     p.stats[i] = decoder.decode(plan.objects[i].key, p.fetched[i].bytes, p.batch, p.rejects);
     outcome.bytes += p.fetched[i].bytes.size();
     p.fetched[i].bytes = std::string();  // keep memory to one copy: the decoded batch
@@ -268,22 +317,24 @@ BatchOutcome BatchCommitter::commit(DecodedBatch decoded) {
     const ClaimedObject& o = plan.objects[i];
     const FetchedObject& f = fetched[i];
     std::int64_t changed = 0;
-    if (f.too_large || f.vanished) {
+    if (f.read == FetchedObject::Read::kUnreadable) {
+      outcome.unreadable.push_back({o.key, f.why});
+      util::log_error("object.unreadable", {{"key", o.key}, {"error", f.why}});
+      changed = Ledger::release_claimed(db, plan.batch_id, &o, f.why, Ledger::Cause::kObjects,
+                                        options_.max_attempts, now);
+    } else if (f.read != FetchedObject::Read::kOk) {
       // Neither is retried: a vanished object is gone, and another attempt at one too large
       // would refuse it again (after raising the limit, an operator gives it back:
       // docs/operations.md, poison object).
-      if (f.too_large) {
+      const bool too_large = f.read == FetchedObject::Read::kTooLarge;
+      if (too_large) {
         ++outcome.too_large;
         util::log_error("object.too_large", {{"key", o.key}, {"error", f.why}});
       } else {
         ++outcome.vanished;
       }
-      const SqlValue params[] = {std::string(f.too_large ? "failed" : "vanished"),
-                                 f.why,
-                                 now,
-                                 o.key,
-                                 o.etag,
-                                 plan.batch_id};
+      const SqlValue params[] = {
+          std::string(too_large ? "failed" : "vanished"), f.why, now, o.key, o.etag, plan.batch_id};
       changed = db.execute(
           "UPDATE ingest_object SET status = $1, last_error = $2, updated_ms = $3,"
           " lease_until_ms = NULL WHERE object_key = $4 AND etag = $5 AND batch_id = $6"

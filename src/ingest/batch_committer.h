@@ -3,7 +3,9 @@
 //
 //   1. fetch   every object of the plan (bounded concurrency); a missing object, or one whose
 //              ETag changed since it was listed, is recorded as vanished; one listed larger than
-//              decode.max_object_bytes is not read and is recorded as failed (object_too_large)
+//              decode.max_object_bytes is not read and is recorded as failed (object_too_large);
+//              one the source refuses while the source still answers is unreadable: it leaves
+//              the batch with its attempt counted, and the rest of the batch goes on
 //   2. archive each fetched object to bronze (deterministic key: a retry overwrites)
 //   3. decode  in plan order into one EventBatch and the batch's quarantine records
 //   4. commit  one database transaction: insert the batch's event keys (the ones already there
@@ -49,6 +51,8 @@ struct CommitOptions {
   // Whether step 2 writes the bronze copy; false only when replaying in place (the copy is
   // already where it would be written).
   bool write_archive = true;
+  // ingest.max_attempts: an unreadable object is failed once its claims have counted this many.
+  int max_attempts = 5;
 };
 
 struct BatchOutcome {
@@ -56,6 +60,13 @@ struct BatchOutcome {
   std::size_t vanished = 0;  // objects that disappeared before they could be read
   // Objects larger than decode.max_object_bytes: never read, marked failed with the reason.
   std::size_t too_large = 0;
+  // Objects the source refused (FetchedObject::Read::kUnreadable), with why: given back to be
+  // claimed again, or failed once they reach max_attempts.
+  struct Unreadable {
+    std::string key;
+    std::string why;
+  };
+  std::vector<Unreadable> unreadable;
   std::uint64_t bytes = 0;   // raw bytes read
   std::uint64_t events = 0;  // valid events decoded
   std::uint64_t new_events = 0;
@@ -83,10 +94,19 @@ struct BatchOutcome {
 
 // One object of a plan after steps 1 and 2.
 struct FetchedObject {
-  bool vanished = false;
-  bool too_large = false;  // not read: larger than decode.max_object_bytes
-  std::string why;         // vanished or too large: what happened
-  std::string bytes;       // emptied once decoded
+  enum class Read : std::uint8_t {
+    kOk,
+    kVanished,  // deleted, or replaced by a newer version, before it could be read
+    kTooLarge,  // not read: larger than decode.max_object_bytes
+    // The source would not give this object (an error other than not-found, after the store
+    // client's own retries) while it still answered: a listing right after the failure worked,
+    // or the error itself was an answer (access denied). The fault is the object's, so it costs
+    // the object an attempt instead of stalling its whole batch, and the batch after, forever.
+    kUnreadable,
+  };
+  Read read = Read::kOk;
+  std::string why;    // not kOk: what happened
+  std::string bytes;  // emptied once decoded
   std::string bronze_key;
   std::string sha256;
 };

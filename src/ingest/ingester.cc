@@ -16,6 +16,10 @@
 namespace tributary::ingest {
 namespace {
 
+constexpr std::string_view kObjectsFailedHelp =
+    "Raw objects that failed an attempt: their batch failed, or the source refused them alone"
+    " (released for a retry or given up)";
+
 // `config` with S3 attempts counted in tributary_s3_requests_total and _retries_total.
 store::StoreConfig observed(store::StoreConfig config, const std::string& store_name,
                             server::MetricsRegistry& metrics) {
@@ -79,6 +83,7 @@ Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics, Replay
   commit.decode = config_.decode;
   commit.silver = config_.silver;
   commit.fetch_concurrency = config_.fetch_concurrency;
+  commit.max_attempts = config_.max_attempts;
   commit.load_warehouse = !config_.warehouse.empty();
   commit.replay_source = bronze;
   commit.write_archive = replay.write_archive;
@@ -146,10 +151,7 @@ Ingester::BatchResult Ingester::finish_batch(InFlight batch, IngestTotals& total
         .counter("tributary_batches_failed_total", "Batches that failed and were released",
                  {{"stream", name}})
         .inc();
-    metrics_
-        .counter("tributary_objects_failed_total",
-                 "Raw objects whose batch failed (released for a retry or given up)",
-                 {{"stream", name}})
+    metrics_.counter("tributary_objects_failed_total", kObjectsFailedHelp, {{"stream", name}})
         .inc(plan.objects.size());
     if (board_ != nullptr)
       board_->record_failure("batch " + plan.batch_id + " (" + name + ")", error);
@@ -206,6 +208,15 @@ void Ingester::record_committed(const BatchPlan& plan, const BatchOutcome& out, 
       .inc(out.vanished);
   metrics_.counter("tributary_bytes_read_total", "Raw bytes read from the source", s)
       .inc(out.bytes);
+  if (!out.unreadable.empty()) {
+    metrics_.counter("tributary_objects_failed_total", kObjectsFailedHelp, s)
+        .inc(out.unreadable.size());
+  }
+  if (board_ != nullptr) {
+    for (const BatchOutcome::Unreadable& u : out.unreadable) {
+      board_->record_failure("object " + u.key + " (" + name + ")", u.why);
+    }
+  }
   metrics_
       .counter("tributary_lines_read_total",
                "Lines read from raw objects (valid events plus quarantined lines)", s)
@@ -253,16 +264,18 @@ void Ingester::record_committed(const BatchPlan& plan, const BatchOutcome& out, 
   if (board_ != nullptr) board_->record_batch(status_record(name, out));
   progress_done_ += out.objects + out.vanished + out.too_large;
   if (progress_ != nullptr) progress_->set_done(progress_done_);
-  util::log_info("batch.committed", {{"batch", plan.batch_id},
-                                     {"stream", name},
-                                     {"objects", static_cast<std::uint64_t>(out.objects)},
-                                     {"vanished", static_cast<std::uint64_t>(out.vanished)},
-                                     {"too_large", static_cast<std::uint64_t>(out.too_large)},
-                                     {"events", out.events},
-                                     {"new", out.new_events},
-                                     {"duplicates", out.duplicates},
-                                     {"quarantined", out.quarantined},
-                                     {"seconds", seconds}});
+  util::log_info("batch.committed",
+                 {{"batch", plan.batch_id},
+                  {"stream", name},
+                  {"objects", static_cast<std::uint64_t>(out.objects)},
+                  {"vanished", static_cast<std::uint64_t>(out.vanished)},
+                  {"too_large", static_cast<std::uint64_t>(out.too_large)},
+                  {"unreadable", static_cast<std::uint64_t>(out.unreadable.size())},
+                  {"events", out.events},
+                  {"new", out.new_events},
+                  {"duplicates", out.duplicates},
+                  {"quarantined", out.quarantined},
+                  {"seconds", seconds}});
 }
 
 void Ingester::release(const BatchPlan& plan, const std::string& error, Ledger::Cause cause) {

@@ -123,19 +123,32 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
 void Ledger::release(const BatchPlan& plan, const std::string& error, Cause cause, int max_attempts,
                      std::int64_t now_ms) {
   warehouse::WarehouseTransaction txn(state_);
-  // claim() counted this attempt (attempts >= 1 while claimed); an outage takes it back.
-  const bool counted = cause == Cause::kObjects;
-  const SqlValue params[] = {error, static_cast<std::int64_t>(counted ? max_attempts : 0), now_ms,
-                             plan.batch_id, std::int64_t{counted ? 0 : 1}};
-  txn.connection().execute(
-      "UPDATE ingest_object SET status = CASE WHEN $2 > 0 AND attempts >= $2 THEN 'failed'"
-      " ELSE 'seen' END, attempts = attempts - $5, last_error = $1, batch_id = NULL,"
-      " lease_until_ms = NULL, updated_ms = $3 WHERE batch_id = $4 AND status = 'claimed'",
-      params);
+  release_claimed(txn.connection(), plan.batch_id, nullptr, error, cause, max_attempts, now_ms);
   const SqlValue batch[] = {plan.batch_id};
   txn.connection().execute("DELETE FROM ingest_batch WHERE batch_id = $1 AND status = 'claimed'",
                            batch);
   txn.commit();
+}
+
+std::int64_t Ledger::release_claimed(warehouse::SqlConnection& db, std::string_view batch_id,
+                                     const ClaimedObject* object, const std::string& error,
+                                     Cause cause, int max_attempts, std::int64_t now_ms) {
+  // claim() counted this attempt (attempts >= 1 while claimed); an outage takes it back.
+  const bool counted = cause == Cause::kObjects;
+  const SqlValue params[] = {error,
+                             static_cast<std::int64_t>(counted ? max_attempts : 0),
+                             now_ms,
+                             std::string(batch_id),
+                             std::int64_t{counted ? 0 : 1},
+                             std::int64_t{object != nullptr ? 1 : 0},
+                             object != nullptr ? object->key : std::string(),
+                             object != nullptr ? object->etag : std::string()};
+  return db.execute(
+      "UPDATE ingest_object SET status = CASE WHEN $2 > 0 AND attempts >= $2 THEN 'failed'"
+      " ELSE 'seen' END, attempts = attempts - $5, last_error = $1, batch_id = NULL,"
+      " lease_until_ms = NULL, updated_ms = $3 WHERE batch_id = $4 AND status = 'claimed'"
+      " AND ($6 = 0 OR (object_key = $7 AND etag = $8))",
+      params);
 }
 
 Ledger::Backlog Ledger::backlog() {

@@ -7,6 +7,8 @@
 //                                         failures caused by an outage of the store or database)
 //   claimed -> failed                     after max_attempts failures, or at once for an object
 //                                         over decode.max_object_bytes; needs an operator
+//                                         (an object the source refuses while it answers
+//                                         fails alone: the rest of its batch commits)
 //   seen|claimed -> vanished              deleted (or overwritten) before it could be read
 //   ignored                               an extension the configuration does not ingest
 // A claim is a lease: a claimed object whose lease expired (its worker died) is claimable again,
@@ -20,6 +22,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "event/schema.h"
@@ -74,6 +77,12 @@ class Ledger {
   enum class Cause : std::uint8_t { kObjects, kOutage };
   void release(const BatchPlan& plan, const std::string& error, Cause cause, int max_attempts,
                std::int64_t now_ms);
+  // release() on `db`, inside the caller's transaction, for the objects of `batch_id` still
+  // claimed by it: all of them, or only `object` when given (a batch committing without one
+  // object it could not read). Returns how many objects were given back or failed.
+  static std::int64_t release_claimed(warehouse::SqlConnection& db, std::string_view batch_id,
+                                      const ClaimedObject* object, const std::string& error,
+                                      Cause cause, int max_attempts, std::int64_t now_ms);
 
   // Counts of objects by status.
   LedgerCounts counts();

@@ -30,6 +30,11 @@ class ForwardingStore : public ObjectStore {
  protected:
   // Only a decorator is built on it: a bare ForwardingStore would change nothing.
   explicit ForwardingStore(ObjectStore& wrapped) : wrapped_(wrapped) {}
+  // Not copyable. A copy constructor would win the overload when one decorator wraps another and
+  // wrap the inner decorator's store instead, silently skipping the inner decorator; deleted, it
+  // makes that a compile error: pass the inner decorator as ObjectStore&.
+  ForwardingStore(const ForwardingStore&) = delete;
+  ForwardingStore& operator=(const ForwardingStore&) = delete;
 
   ObjectStore& wrapped() const { return wrapped_; }
 

@@ -1,6 +1,8 @@
 // BatchCommitter on a file:// source and lake and a SQLite state database: objects larger than
-// decode.max_object_bytes are refused unread (memory stays bounded by the configuration) while
-// the rest of their batch commits.
+// decode.max_object_bytes are refused unread (memory stays bounded by the configuration), and an
+// object the source refuses while it answers costs that object an attempt alone, while the rest
+// of their batch commits. The failing source is a decorator over a real file store, standing in
+// for an S3 server with one damaged object, which cannot be made to happen on s3rver.
 #include "ingest/batch_committer.h"
 
 #include <gtest/gtest.h>
@@ -45,6 +47,34 @@ class ReadRecordingStore final : public store::ForwardingStore {
 
   std::mutex mutex_;  // the committer fetches on several threads
   std::set<std::string> reads_;
+};
+
+// Forwards to a store, failing every read of the keys in `refused` with `code`, and every request
+// at all while `down` is set.
+class RefusingStore final : public store::ForwardingStore {
+ public:
+  RefusingStore(store::ObjectStore& inner, std::set<std::string> refused,
+                store::StoreErrorCode code)
+      : ForwardingStore(inner), refused_(std::move(refused)), code_(code) {}
+
+  bool down = false;
+
+  store::ListPage list(std::string_view prefix, std::string_view start_after,
+                       std::size_t max_keys) override {
+    if (down) throw store::StoreError(store::StoreErrorCode::kNetwork, "connection refused");
+    return wrapped().list(prefix, start_after, max_keys);
+  }
+  store::GetResult get(std::string_view key) override {
+    if (down) throw store::StoreError(store::StoreErrorCode::kNetwork, "connection refused");
+    if (refused_.contains(std::string(key))) {
+      throw store::StoreError(code_, "GET " + std::string(key) + ": refused");
+    }
+    return wrapped().get(key);
+  }
+
+ private:
+  std::set<std::string> refused_;
+  store::StoreErrorCode code_;
 };
 
 const std::string kListen =
@@ -98,6 +128,124 @@ TEST(BatchCommitter, ObjectsLargerThanMaxObjectBytesFailUnreadAndTheirBatchCommi
   EXPECT_EQ(ledger.unpublished_batches(), 0u);
   // Failed is final: nothing is left to claim.
   EXPECT_FALSE(ledger.claim(event::Stream::kListen, {}, 3));
+}
+
+// Two listen objects, the second refused by the source with `code`, listed and claimed as one
+// batch in a SQLite state database.
+struct RefusedObjectCase {
+  explicit RefusedObjectCase(store::StoreErrorCode code)
+      : source_files((dir.path() / "source").string()),
+        lake((dir.path() / "lake").string()),
+        source(source_files, {bad_key}, code),
+        state(warehouse::Warehouse::open("sqlite://" + (dir.path() / "state.db").string())),
+        ledger(*state, "test-worker") {
+    source.put(good_key, kListen + "\n", {});
+    source.put(bad_key, kListen + "\n", {});
+    std::vector<ListedObject> listed;
+    for (const store::ObjectInfo& o : source_files.list("Raw/").objects) {
+      listed.push_back({event::Stream::kListen, o});
+    }
+    const std::vector<std::string> extensions = {"json"};
+    ledger.record_listing(listed, extensions, 1);
+  }
+
+  // Claims what is claimable and processes it with ingest.max_attempts 2.
+  BatchOutcome process_next(std::int64_t now_ms) {
+    const std::optional<BatchPlan> plan = ledger.claim(event::Stream::kListen, {}, now_ms);
+    if (!plan) throw std::runtime_error("nothing to claim");
+    CommitOptions options;
+    options.max_attempts = 2;
+    return BatchCommitter(source, lake, *state, options).process(*plan);
+  }
+
+  // status, attempts and last_error of the refused object.
+  std::vector<std::string> bad_row() {
+    const warehouse::SqlValue key[] = {bad_key};
+    const auto row = state->connection().query(
+        "SELECT status, attempts, coalesce(last_error, ''), coalesce(batch_id, '')"
+        " FROM ingest_object WHERE object_key = $1",
+        key)[0];
+    return {*row[0], *row[1], *row[2], *row[3]};
+  }
+
+  const testing::TempDir dir;
+  const std::string good_key = "Raw/listen_events/2024010100_0.json";
+  const std::string bad_key = "Raw/listen_events/2024010100_1.json";
+  store::FileStore source_files;
+  store::FileStore lake;
+  RefusingStore source;
+  std::unique_ptr<warehouse::Warehouse> state;
+  Ledger ledger;
+};
+
+TEST(BatchCommitter, AnObjectTheSourceRefusesWhileItAnswersCostsItselfAnAttemptAndItsBatchCommits) {
+  RefusedObjectCase c(store::StoreErrorCode::kServer);
+  const BatchOutcome first = c.process_next(2);
+  EXPECT_EQ(first.objects, 1u);
+  EXPECT_EQ(first.events, 1u);
+  ASSERT_EQ(first.unreadable.size(), 1u);
+  EXPECT_EQ(first.unreadable[0].key, c.bad_key);
+  EXPECT_EQ(first.unreadable[0].why, "GET " + c.bad_key + ": refused");
+  // Given back, with its attempt counted and no batch: the next claim takes it alone.
+  EXPECT_EQ(c.bad_row(),
+            (std::vector<std::string>{"seen", "1", "GET " + c.bad_key + ": refused", ""}));
+  EXPECT_EQ(c.ledger.counts().committed, 1u);
+  EXPECT_EQ(c.ledger.unpublished_batches(), 0u);
+
+  // At ingest.max_attempts it fails for an operator, and nothing is left to claim.
+  const BatchOutcome second = c.process_next(3);
+  EXPECT_EQ(second.objects, 0u);
+  EXPECT_EQ(second.unreadable.size(), 1u);
+  EXPECT_EQ(c.bad_row()[0], "failed");
+  EXPECT_EQ(c.bad_row()[1], "2");
+  EXPECT_FALSE(c.ledger.claim(event::Stream::kListen, {}, 4));
+  EXPECT_EQ(c.ledger.counts().failed, 1u);
+}
+
+TEST(BatchCommitter, AnObjectRefusedOutrightNeedsNoProbe) {
+  RefusedObjectCase c(store::StoreErrorCode::kAccessDenied);
+  const BatchOutcome out = c.process_next(2);
+  EXPECT_EQ(out.objects, 1u);
+  EXPECT_EQ(out.unreadable.size(), 1u);
+  EXPECT_EQ(c.bad_row()[0], "seen");
+}
+
+TEST(BatchCommitter, ThrottlingIsNeverOneObjectsFaultTheWholeBatchFails) {
+  RefusedObjectCase c(store::StoreErrorCode::kThrottled);
+  EXPECT_THROW(c.process_next(2), store::StoreError);
+  // Nothing committed: the ingester releases the claim as an outage.
+  EXPECT_EQ(c.ledger.counts().committed, 0u);
+  EXPECT_EQ(c.ledger.counts().claimed, 2u);
+}
+
+TEST(BatchCommitter, AStoreThatStopsAnsweringIsAnOutageNotTheObjectsFault) {
+  // The refused read comes first; by the time the probe lists the key, the store is down.
+  struct DownAfterRefusal final : store::ForwardingStore {
+    explicit DownAfterRefusal(RefusingStore& inner)
+        : ForwardingStore(static_cast<store::ObjectStore&>(inner)), refusing(inner) {}
+    store::GetResult get(std::string_view key) override {
+      try {
+        return wrapped().get(key);
+      } catch (const store::StoreError&) {
+        refusing.down = true;
+        throw;
+      }
+    }
+    RefusingStore& refusing;
+  };
+  RefusedObjectCase c(store::StoreErrorCode::kServer);
+  DownAfterRefusal source(c.source);
+  const std::optional<BatchPlan> plan = c.ledger.claim(event::Stream::kListen, {}, 2);
+  ASSERT_TRUE(plan);
+  CommitOptions options;
+  options.fetch_concurrency = 1;  // the good object first, then the refused one
+  try {
+    BatchCommitter(source, c.lake, *c.state, options).process(*plan);
+    FAIL() << "the batch committed";
+  } catch (const store::StoreError& e) {
+    EXPECT_EQ(e.code(), store::StoreErrorCode::kServer);  // the read's own error, for the outage
+  }
+  EXPECT_EQ(c.ledger.counts().committed, 0u);
 }
 
 }  // namespace
