@@ -127,9 +127,9 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
   for (std::thread& t : pool) t.join();
   if (error) std::rethrow_exception(error);
   if (refused.empty()) return out;
-  // An object the store refuses while it answers costs that object an attempt alone; the rest
-  // of the batch goes on. Throttling is the store asking every client to slow down, never one
-  // object's fault. After any other error the store client gave up retrying, one listing, once
+  // An object the store refuses while it answers counts a refusal against that object alone;
+  // the rest of the batch goes on. Throttling is the store asking every client to slow down, never
+  // one object's fault. After any other error the store client gave up retrying, one listing, once
   // every read was tried, tells whether the store still answers (a refusal such as access denied
   // is itself an answer).
   const auto first = [&](auto&& pred) {
@@ -320,8 +320,8 @@ BatchOutcome BatchCommitter::commit(DecodedBatch decoded) {
     if (f.read == FetchedObject::Read::kUnreadable) {
       outcome.unreadable.push_back({o.key, f.why});
       util::log_error("object.unreadable", {{"key", o.key}, {"error", f.why}});
-      changed = Ledger::release_claimed(db, plan.batch_id, &o, f.why, Ledger::Cause::kObjects,
-                                        options_.max_attempts, now);
+      changed = Ledger::release_claimed(db, plan.batch_id, &o, f.why, Ledger::Cause::kRefused,
+                                        options_.max_refusals, now);
     } else if (f.read != FetchedObject::Read::kOk) {
       // Neither is retried: a vanished object is gone, and another attempt at one too large
       // would refuse it again (after raising the limit, an operator gives it back:

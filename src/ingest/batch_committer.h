@@ -5,7 +5,7 @@
 //              ETag changed since it was listed, is recorded as vanished; one listed larger than
 //              decode.max_object_bytes is not read and is recorded as failed (object_too_large);
 //              one the source refuses while the source still answers is unreadable: it leaves
-//              the batch with its attempt counted, and the rest of the batch goes on
+//              the batch, counting a refusal (Ledger::Cause::kRefused), and the rest goes on
 //   2. archive each fetched object to bronze (deterministic key: a retry overwrites)
 //   3. decode  in plan order into one EventBatch and the batch's quarantine records
 //   4. commit  one database transaction: insert the batch's event keys (the ones already there
@@ -51,8 +51,8 @@ struct CommitOptions {
   // Whether step 2 writes the bronze copy; false only when replaying in place (the copy is
   // already where it would be written).
   bool write_archive = true;
-  // ingest.max_attempts: an unreadable object is failed once its claims have counted this many.
-  int max_attempts = 5;
+  // ingest.max_refusals: an unreadable object is failed once the source has refused it this often.
+  int max_refusals = 5;
 };
 
 struct BatchOutcome {
@@ -61,7 +61,7 @@ struct BatchOutcome {
   // Objects larger than decode.max_object_bytes: never read, marked failed with the reason.
   std::size_t too_large = 0;
   // Objects the source refused (FetchedObject::Read::kUnreadable), with why: given back to be
-  // claimed again, or failed once they reach max_attempts.
+  // claimed again, or failed once refused max_refusals times.
   struct Unreadable {
     std::string key;
     std::string why;
@@ -100,8 +100,9 @@ struct FetchedObject {
     kTooLarge,  // not read: larger than decode.max_object_bytes
     // The source would not give this object (an error other than not-found, after the store
     // client's own retries) while it still answered: a listing right after the failure worked,
-    // or the error itself was an answer (access denied). The fault is the object's, so it costs
-    // the object an attempt instead of stalling its whole batch, and the batch after, forever.
+    // or the error itself was an answer (access denied). The fault is the object's, so it counts
+    // a refusal against the object instead of stalling its whole batch, and the batch after,
+    // forever. Not an attempt: a store's random errors must not fail objects at max_attempts.
     kUnreadable,
   };
   Read read = Read::kOk;

@@ -62,7 +62,7 @@ void load_config_file(const std::string& path, IngestConfig& c) {
   check_keys(in,
              {"raw_prefix", "streams", "extensions", "poll_interval_ms", "lookback_hours",
               "full_sweep_interval_s", "batch_max_objects", "batch_max_bytes", "lease_ms",
-              "max_attempts", "fetch_concurrency", "worker_id", "sqs_queue_url"},
+              "max_attempts", "max_refusals", "fetch_concurrency", "worker_id", "sqs_queue_url"},
              where + " ingest");
   if (in) {
     read(in, "raw_prefix", c.raw_prefix, where);
@@ -90,6 +90,7 @@ void load_config_file(const std::string& path, IngestConfig& c) {
     read(in, "batch_max_bytes", c.batch.max_bytes, where);
     read(in, "lease_ms", c.batch.lease_ms, where);
     read(in, "max_attempts", c.max_attempts, where);
+    read(in, "max_refusals", c.max_refusals, where);
     read(in, "fetch_concurrency", c.fetch_concurrency, where);
     read(in, "worker_id", c.worker_id, where);
     read(in, "sqs_queue_url", c.sqs_queue_url, where);
@@ -182,6 +183,7 @@ void finalize_config(IngestConfig& c) {
   if (c.batch.max_objects == 0) throw std::invalid_argument("ingest.batch_max_objects must be > 0");
   if (c.batch.lease_ms <= 0) throw std::invalid_argument("ingest.lease_ms must be > 0");
   if (c.max_attempts < 1) throw std::invalid_argument("ingest.max_attempts must be >= 1");
+  if (c.max_refusals < 1) throw std::invalid_argument("ingest.max_refusals must be >= 1");
   if (c.fetch_concurrency == 0) throw std::invalid_argument("ingest.fetch_concurrency must be > 0");
   if (c.worker_id.empty()) {
     char host[256] = "host";

@@ -32,6 +32,8 @@ struct IngestConfig {
   std::chrono::seconds full_sweep_interval{300};
   ClaimLimits batch;
   int max_attempts = 5;
+  // Reads of one object the source refused while it answered otherwise, before it is failed.
+  int max_refusals = 5;
   std::size_t fetch_concurrency = 4;
   std::string worker_id;  // default: <hostname>-<pid>
   // Amazon SQS queue receiving the raw bucket's S3 event notifications (sqs_consumer.h); empty:

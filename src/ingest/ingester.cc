@@ -83,7 +83,7 @@ Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics, Replay
   commit.decode = config_.decode;
   commit.silver = config_.silver;
   commit.fetch_concurrency = config_.fetch_concurrency;
-  commit.max_attempts = config_.max_attempts;
+  commit.max_refusals = config_.max_refusals;
   commit.load_warehouse = !config_.warehouse.empty();
   commit.replay_source = bronze;
   commit.write_archive = replay.write_archive;

@@ -132,20 +132,25 @@ void Ledger::release(const BatchPlan& plan, const std::string& error, Cause caus
 
 std::int64_t Ledger::release_claimed(warehouse::SqlConnection& db, std::string_view batch_id,
                                      const ClaimedObject* object, const std::string& error,
-                                     Cause cause, int max_attempts, std::int64_t now_ms) {
-  // claim() counted this attempt (attempts >= 1 while claimed); an outage takes it back.
-  const bool counted = cause == Cause::kObjects;
+                                     Cause cause, int limit, std::int64_t now_ms) {
+  // claim() counted this attempt (attempts >= 1 while claimed); an outage or a refusal takes it
+  // back. Only the count that `cause` raises can fail the object.
+  const bool attempt = cause == Cause::kObjects;
+  const bool refusal = cause == Cause::kRefused;
   const SqlValue params[] = {error,
-                             static_cast<std::int64_t>(counted ? max_attempts : 0),
+                             static_cast<std::int64_t>(attempt ? limit : 0),
                              now_ms,
                              std::string(batch_id),
-                             std::int64_t{counted ? 0 : 1},
+                             std::int64_t{attempt ? 0 : 1},
                              std::int64_t{object != nullptr ? 1 : 0},
                              object != nullptr ? object->key : std::string(),
-                             object != nullptr ? object->etag : std::string()};
+                             object != nullptr ? object->etag : std::string(),
+                             std::int64_t{refusal ? 1 : 0},
+                             static_cast<std::int64_t>(refusal ? limit : 0)};
   return db.execute(
-      "UPDATE ingest_object SET status = CASE WHEN $2 > 0 AND attempts >= $2 THEN 'failed'"
-      " ELSE 'seen' END, attempts = attempts - $5, last_error = $1, batch_id = NULL,"
+      "UPDATE ingest_object SET status = CASE WHEN ($2 > 0 AND attempts >= $2)"
+      " OR ($10 > 0 AND refusals + $9 >= $10) THEN 'failed' ELSE 'seen' END,"
+      " attempts = attempts - $5, refusals = refusals + $9, last_error = $1, batch_id = NULL,"
       " lease_until_ms = NULL, updated_ms = $3 WHERE batch_id = $4 AND status = 'claimed'"
       " AND ($6 = 0 OR (object_key = $7 AND etag = $8))",
       params);

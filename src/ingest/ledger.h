@@ -8,7 +8,8 @@
 //   claimed -> failed                     after max_attempts failures, or at once for an object
 //                                         over decode.max_object_bytes; needs an operator
 //                                         (an object the source refuses while it answers
-//                                         fails alone: the rest of its batch commits)
+//                                         leaves its batch alone, counting refusals, not
+//                                         attempts, and fails after max_refusals)
 //   seen|claimed -> vanished              deleted (or overwritten) before it could be read
 //   ignored                               an extension the configuration does not ingest
 // A claim is a lease: a claimed object whose lease expired (its worker died) is claimable again,
@@ -74,15 +75,22 @@ class Ledger {
   // the claim's attempt: at `max_attempts` they are marked failed. An outage (outage.h: the
   // store or the database out of reach) takes the claim's attempt back instead, so no outage,
   // however long, ever marks an object failed.
-  enum class Cause : std::uint8_t { kObjects, kOutage };
+  enum class Cause : std::uint8_t {
+    kObjects,
+    kOutage,
+    // The source refused to give the object while it answered otherwise: the claim's attempt is
+    // taken back and a refusal counted instead; at `max_refusals` the object is failed.
+    kRefused,
+  };
   void release(const BatchPlan& plan, const std::string& error, Cause cause, int max_attempts,
                std::int64_t now_ms);
   // release() on `db`, inside the caller's transaction, for the objects of `batch_id` still
   // claimed by it: all of them, or only `object` when given (a batch committing without one
-  // object it could not read). Returns how many objects were given back or failed.
+  // object it could not read). `limit` is max_attempts, or max_refusals for kRefused. Returns how
+  // many objects were given back or failed.
   static std::int64_t release_claimed(warehouse::SqlConnection& db, std::string_view batch_id,
                                       const ClaimedObject* object, const std::string& error,
-                                      Cause cause, int max_attempts, std::int64_t now_ms);
+                                      Cause cause, int limit, std::int64_t now_ms);
 
   // Counts of objects by status.
   LedgerCounts counts();

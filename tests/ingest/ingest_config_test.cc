@@ -31,6 +31,7 @@ TEST(IngestConfig, TheExampleFileIsCompleteAndMatchesTheDefaults) {
   EXPECT_EQ(loaded.batch.max_bytes, defaults.batch.max_bytes);
   EXPECT_EQ(loaded.batch.lease_ms, defaults.batch.lease_ms);
   EXPECT_EQ(loaded.max_attempts, defaults.max_attempts);
+  EXPECT_EQ(loaded.max_refusals, defaults.max_refusals);
   EXPECT_EQ(loaded.fetch_concurrency, defaults.fetch_concurrency);
   EXPECT_EQ(loaded.decode.max_line_bytes, defaults.decode.max_line_bytes);
   EXPECT_EQ(loaded.decode.quarantine_line_cap, defaults.decode.quarantine_line_cap);
@@ -45,11 +46,12 @@ TEST(IngestConfig, FileOverridesDefaultsAndUnknownKeysAreErrors) {
   tributary::testing::TempDir dir;
   IngestConfig c;
   load_config_file(write(dir,
-                         "ingest:\n  streams: [auth_events]\n  lease_ms: 500\n"
+                         "ingest:\n  streams: [auth_events]\n  lease_ms: 500\n  max_refusals: 3\n"
                          "silver:\n  codec: snappy\n"),
                    c);
   EXPECT_EQ(c.streams, std::vector<event::Stream>{event::Stream::kAuth});
   EXPECT_EQ(c.batch.lease_ms, 500);
+  EXPECT_EQ(c.max_refusals, 3);
   EXPECT_EQ(c.silver.parquet.codec, lake::parquet::CompressionCodec::kSnappy);
 
   IngestConfig bad;
@@ -76,6 +78,9 @@ TEST(IngestConfig, FinalizeChecksRequiredSettings) {
   finalize_config(c);
   EXPECT_FALSE(c.worker_id.empty());
   c.max_attempts = 0;
+  EXPECT_THROW(finalize_config(c), std::invalid_argument);
+  c.max_attempts = 1;
+  c.max_refusals = 0;
   EXPECT_THROW(finalize_config(c), std::invalid_argument);
 }
 
