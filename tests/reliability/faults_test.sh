@@ -14,6 +14,11 @@
 #                                       uncommitted batch may become visible
 #   faults_test.sh postgres-restart     a PostgreSQL server of the test's own is stopped (crash,
 #                                       then fast shutdown) and started again under the run
+#   faults_test.sh poison-object        one raw object's GETs always fail (500) on s3rver through
+#                                       the proxy, everything else is served: the rest commits
+#                                       around it, it ends failed after ingest.max_refusals (no
+#                                       attempt spent, no outage), and once the store serves it
+#                                       again, the runbook's UPDATE gives it back
 #   faults_test.sh soak                 all of it at once, rounds of: the next part of the bucket
 #                                       arrives, then at a random moment the worker is killed
 #                                       (SIGKILL; restarted next round), or PostgreSQL stops and
@@ -29,7 +34,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/ingest/e2e_lib.sh
 source "$here/../ingest/e2e_lib.sh"
 : "${FAULT_PROXY:?}"
-scenario=${1:?usage: faults_test.sh s3-faults|lake-write-failures|postgres-restart}
+scenario=${1:?usage: faults_test.sh s3-faults|lake-write-failures|postgres-restart|poison-object|soak}
 seed=${E2E_SEED:-$(date +%s)}
 RANDOM=$seed
 echo "faults test ($scenario): seed $seed (replay with E2E_SEED=$seed)"
@@ -302,6 +307,49 @@ case $scenario in
     stop_worker
     ((db_outages >= 6)) || fail "only $db_outages database outages seen"
     injected="2 server stops (immediate, fast), down $down_ms ms in all"
+    ;;
+
+  poison-object)
+    use_s3rver
+    prefix="faults-poison-$$-$RANDOM"
+    source_uri="s3://tributary-test/$prefix/raw"
+    lake_uri="s3://tributary-test/$prefix/lake"
+    state=$(new_database postgres)
+    echo "  max_refusals: 2" >>"$work/config.yaml"
+    # A listen object with events, uploaded first: the oldest, so claimed with the first batch.
+    poison=$(printf '%s\n' "${keys[@]}" | grep -vxF "$vanish" | grep -m1 '^Raw/listen_events/.*\.json$')
+    mapfile -t keys < <(echo "$vanish"; echo "$poison"; printf '%s\n' "${keys[@]}" | grep -vxF -e "$vanish" -e "$poison")
+    start_proxy --rate 1 --mix server_error=1 --method GET --path-prefix "/tributary-test/$prefix/raw/$poison"
+    upload_range 0 "${#keys[@]}"
+    start_worker AWS_MAX_ATTEMPTS=2
+    poison_status() {
+      sql "$state" "SELECT status || ' ' || attempts || ' ' || refusals FROM ingest_object
+        WHERE object_key = '$poison'"
+    }
+    # Everything else final, the poison failed by its refusals: the stream did not stall on it.
+    others_done_poison_failed() {
+      [[ $(sql "$state" "SELECT count(*) FROM ingest_object
+            WHERE status IN ('committed', 'vanished', 'ignored')") == $((uploaded - 1)) &&
+        $(poison_status) == "failed 0 2" &&
+        $(sql "$state" "SELECT count(*) FROM ingest_batch WHERE status <> 'published'") == 0 ]]
+    }
+    wait_for 60 others_done_poison_failed ||
+      fail "the rest did not commit around the refused object: $(poison_status)"
+    refusals_logged=$(log_count object.unreadable)
+    ((refusals_logged == 2)) || fail "$refusals_logged object.unreadable lines, expected 2"
+    read_worker_figures
+    ((outages == 0 && batches_failed == 0)) ||
+      fail "the refused object failed batches ($batches_failed) or counted as an outage ($outages)"
+    note "the rest committed around $poison, failed after 2 refusals, no attempt, no outage"
+    # The store serves it again; the operator gives it back (docs/operations.md, poison object).
+    proxy_rate 0
+    sql "$state" "UPDATE ingest_object SET status = 'seen', attempts = 0, refusals = 0
+      WHERE status = 'failed'" >/dev/null
+    wait_for 60 caught_up || fail "the object given back was not ingested"
+    read_worker_figures
+    stop_worker
+    stop_proxy
+    read_proxy_figures
     ;;
 
   soak)
