@@ -63,6 +63,16 @@ for name, s in services.items():
         want = "service_completed_successfully" if dep in one_shot else "service_healthy"
         check(cond.get("condition") == want, f"{name} -> {dep}: condition {cond} (want {want})")
 
+# Third-party images are pinned to a release: `docker compose pull` months apart must bring the
+# same stack (our own images are built locally, tagged :local).
+for name, s in services.items():
+    image = s.get("image", "")
+    tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
+    if tag == "local":
+        continue
+    check(tag and tag != "latest" and any(c.isdigit() for c in tag),
+          f"{name}: image {image!r} is not pinned to a release")
+
 t = services["tributary"]
 check(t["depends_on"]["minio-init"]["condition"] == "service_completed_successfully", "tributary waits for minio-init")
 check(t["command"][0] == "run" and "--source" in t["command"] and "--lake" in t["command"], "tributary run --source --lake")
