@@ -1,42 +1,16 @@
 #include "ingest/archive.h"
 
 #include <openssl/evp.h>
-#include <simdjson.h>
 
 #include <stdexcept>
 
 #include "util/base64.h"
 #include "util/gzip.h"
 #include "util/json_writer.h"
+#include "util/utf8.h"
 #include "util/zstd_frame.h"
 
 namespace tributary::ingest {
-namespace {
-
-// `in` with every maximal invalid UTF-8 sequence replaced by U+FFFD.
-std::string utf8_lossy(std::string_view in) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < in.size()) {
-    const auto c = static_cast<unsigned char>(in[i]);
-    std::size_t len = c < 0x80         ? 1
-                      : (c >> 5) == 6  ? 2
-                      : (c >> 4) == 14 ? 3
-                      : (c >> 3) == 30 ? 4
-                                       : 0;
-    if (len > 0 && i + len <= in.size() && simdjson::validate_utf8(in.data() + i, len)) {
-      out.append(in.substr(i, len));
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 BronzeCopy bronze_copy(event::Stream stream, std::string_view ingest_date,
                        std::string_view source_key, std::string_view etag, std::string_view raw) {
   std::string_view file = source_key.substr(source_key.rfind('/') + 1);  // npos + 1 == 0
@@ -76,7 +50,7 @@ std::string quarantine_key(event::Stream stream, std::string_view ingest_date,
 std::string quarantine_jsonl(std::span<const event::QuarantineRecord> records) {
   std::string out;
   for (const event::QuarantineRecord& r : records) {
-    const bool valid = simdjson::validate_utf8(r.line.data(), r.line.size());
+    const bool valid = util::is_valid_utf8(r.line);
     util::JsonWriter w(out);
     w.begin_object()
         .key("source_key")
@@ -90,7 +64,7 @@ std::string quarantine_jsonl(std::span<const event::QuarantineRecord> records) {
         .key("line_bytes")
         .value(r.line_bytes)
         .key("line")
-        .value(valid ? r.line : utf8_lossy(r.line));
+        .value(valid ? r.line : util::utf8_lossy(r.line));
     if (!valid) w.key("line_base64").value(util::base64(r.line));
     w.end_object();
     out.push_back('\n');

@@ -5,6 +5,7 @@
 
 #include "util/clock.h"
 #include "util/json_writer.h"
+#include "util/utf8.h"
 
 namespace tributary::server {
 namespace {
@@ -35,43 +36,6 @@ void write_counts(util::JsonWriter& w, const BatchRecord& r) {
 }
 
 }  // namespace
-
-std::string valid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      len = 1, cp = c;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      len = 2, cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3, cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4, cp = c & 0x07;
-    }
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      ok = (cc & 0xC0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF are invalid too.
-    ok = ok && !(len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) &&
-         !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF));
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out.append("\xEF\xBF\xBD");
-      ++i;
-    }
-  }
-  return out;
-}
 
 StatusBoard::StatusBoard(Clock clock)
     : clock_(clock ? std::move(clock) : Clock(util::unix_time_ms)), started_ms_(clock_()) {}
@@ -139,7 +103,11 @@ std::string StatusBoard::top_lists_json(std::uint64_t batches) {
       }
     } catch (const std::exception& e) {
       std::string err;
-      util::JsonWriter(err).begin_object().key("error").value(valid_utf8(e.what())).end_object();
+      util::JsonWriter(err)
+          .begin_object()
+          .key("error")
+          .value(util::utf8_lossy(e.what()))
+          .end_object();
       top_lists_cache_ = err;
     }
     top_lists_at_ms_ = now;
@@ -243,15 +211,15 @@ std::string StatusBoard::counters_json(std::uint64_t& batches) {
   w.key("quarantine").begin_array();
   for (const auto& [name, r] : reasons) {
     w.begin_object().key("reason").value(name).key("count").value(r->count);
-    w.key("where").value(valid_utf8(r->sample.where));
-    w.key("sample").value(valid_utf8(r->sample.line)).end_object();
+    w.key("where").value(util::utf8_lossy(r->sample.where));
+    w.key("sample").value(util::utf8_lossy(r->sample.line)).end_object();
   }
   w.end_array();
 
   w.key("errors").begin_array();
   for (const Failure& f : failures_) {
-    w.begin_object().key("at_ms").value(f.at_ms).key("where").value(valid_utf8(f.where));
-    w.key("message").value(valid_utf8(f.message)).end_object();
+    w.begin_object().key("at_ms").value(f.at_ms).key("where").value(util::utf8_lossy(f.where));
+    w.key("message").value(util::utf8_lossy(f.message)).end_object();
   }
   w.end_array();
   return out;

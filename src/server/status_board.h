@@ -97,7 +97,4 @@ class StatusBoard {
   std::string report_link_;
 };
 
-// Copies `s`, replacing each invalid UTF-8 sequence by U+FFFD.
-std::string valid_utf8(std::string_view s);
-
 }  // namespace tributary::server

@@ -14,7 +14,4 @@ inline constexpr std::size_t kMaxKeyBytes = 1024;
 // cannot represent every S3 key as a path; see file_store.h).
 void check_object_key(std::string_view key);
 
-// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-bool is_valid_utf8(std::string_view s);
-
 }  // namespace tributary::store

@@ -13,6 +13,7 @@
 #include "store/s3_error.h"
 #include "store/sigv4.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 namespace tributary::store {
 
@@ -650,7 +651,7 @@ std::unique_ptr<S3Store> open_s3_store(std::string_view uri, const StoreConfig& 
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   if (!prefix.empty()) {
     if (prefix.front() == '/') bad("the prefix must not start with '/'");
-    if (!is_valid_utf8(prefix)) bad("the prefix is not valid UTF-8");
+    if (!util::is_valid_utf8(prefix)) bad("the prefix is not valid UTF-8");
     prefix += '/';
   }
   return std::make_unique<S3Store>(bucket, prefix, config, std::move(env));

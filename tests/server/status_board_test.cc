@@ -118,12 +118,5 @@ TEST_F(BoardTest, AFailingProviderShowsItsError) {
   EXPECT_NE(board.json().find(R"("warehouse":{"error":"no such table"}})"), std::string::npos);
 }
 
-TEST(ValidUtf8, KeepsValidTextAndReplacesEachBadByte) {
-  EXPECT_EQ(valid_utf8("h\xC3\xA9llo \xF0\x9F\x8E\xB5"), "h\xC3\xA9llo \xF0\x9F\x8E\xB5");
-  EXPECT_EQ(valid_utf8("a\xC3"), "a\xEF\xBF\xBD");                // truncated sequence
-  EXPECT_EQ(valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
-  EXPECT_EQ(valid_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-}
-
 }  // namespace
 }  // namespace tributary::server
