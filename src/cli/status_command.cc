@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "cli/commands.h"
+#include "ingest/ledger.h"
 #include "util/clock.h"
 #include "util/json_writer.h"
 #include "warehouse/warehouse.h"
@@ -35,11 +36,18 @@ void run_status(const StatusFlags& flags) {
         c.query("SELECT count(*) FROM ingest_batch WHERE status = $1", p)[0][0]));
   }
   w.end_object();
-  const auto oldest = c.query(
-      "SELECT min(first_seen_ms) FROM ingest_object WHERE status IN ('seen', 'claimed')")[0][0];
+  // The lag as `run` reports it (tributary_lag_seconds): since the oldest unprocessed object
+  // landed in the source. Status claims nothing, so the ledger's worker id goes unused.
+  const ingest::Ledger::Backlog backlog = ingest::Ledger(*db, "status").backlog();
   w.key("oldest_unprocessed_age_s");
-  if (oldest) {
-    w.value(static_cast<double>(now - std::stoll(*oldest)) / 1000.0);
+  if (backlog.objects > 0) {
+    w.value(backlog.lag_seconds(now));
+  } else {
+    w.null();
+  }
+  w.key("oldest_unprocessed_landed_ms");
+  if (backlog.objects > 0) {
+    w.value(backlog.oldest_landed_ms);
   } else {
     w.null();
   }
@@ -80,7 +88,8 @@ void add_status_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "status",
       "Print the ingestion ledger as JSON: objects and batches by status, lag (age of the "
-      "oldest unprocessed object, newest committed event), event totals and recent errors.");
+      "oldest unprocessed object since it landed in the source, by its LastModified; newest "
+      "committed event), event totals and recent errors.");
   cmd->add_option("--warehouse", flags->warehouse, "The warehouse `run` used");
   cmd->add_option("--state", flags->state, "The state database `run` used without a warehouse")
       ->capture_default_str();

@@ -321,14 +321,13 @@ bool Ingester::pass(bool until_idle, bool first, IngestTotals& totals) {
   // a worker that keeps up would always read 0 while every object waited up to a poll interval
   // and a batch (the soak benchmark saw 45 s waits under a gauge reading 0).
   const Ledger::Backlog backlog = ledger_->backlog();
-  const double lag_seconds =
-      backlog.objects == 0
-          ? 0.0
-          : static_cast<double>(util::unix_time_ms() - backlog.oldest_first_seen_ms) / 1000.0;
+  const double lag_seconds = backlog.lag_seconds(util::unix_time_ms());
   metrics_.gauge("tributary_objects_pending", "Raw objects seen or claimed, not yet committed")
       .set(static_cast<double>(backlog.objects));
   metrics_
-      .gauge("tributary_lag_seconds", "Age of the oldest raw object not yet committed (0: none)")
+      .gauge("tributary_lag_seconds",
+             "Seconds since the oldest raw object not yet committed landed in the source (its "
+             "LastModified, or when first listed if unknown; 0: none)")
       .set(lag_seconds);
   if (board_ != nullptr) board_->record_backlog(backlog.objects, lag_seconds);
   bool claimed_any = false;

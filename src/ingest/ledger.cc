@@ -50,6 +50,7 @@ std::size_t Ledger::record_listing(std::span<const ListedObject> objects,
       extension = file.substr(dot + 1);
     const bool wanted =
         std::find(extensions.begin(), extensions.end(), extension) != extensions.end();
+    // $8: the stores give 0 when a listing or HEAD had no readable LastModified: unknown (NULL).
     const SqlValue params[] = {
         o.info.key,
         o.info.etag,
@@ -57,10 +58,11 @@ std::size_t Ledger::record_listing(std::span<const ListedObject> objects,
         static_cast<std::int64_t>(o.info.size),
         std::string(wanted ? "seen" : "ignored"),
         wanted ? SqlValue{} : SqlValue{std::string("extension not in ingest.extensions")},
-        now_ms};
+        now_ms,
+        o.info.last_modified_ms > 0 ? SqlValue{o.info.last_modified_ms} : SqlValue{}};
     added += static_cast<std::size_t>(txn.connection().execute(
         "INSERT INTO ingest_object (object_key, etag, stream, size_bytes, status, last_error,"
-        " first_seen_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+        " first_seen_ms, updated_ms, last_modified_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)"
         " ON CONFLICT (object_key, etag) DO NOTHING",
         params));
   }
@@ -157,11 +159,21 @@ std::int64_t Ledger::release_claimed(warehouse::SqlConnection& db, std::string_v
 }
 
 Ledger::Backlog Ledger::backlog() {
+  // One pass over the pending index, which carries both times (migration 0015).
   const SqlRow row = state_.connection().query(
-      "SELECT count(*), min(first_seen_ms) FROM ingest_object"
+      "SELECT count(*), min(coalesce(last_modified_ms, first_seen_ms)) FROM ingest_object"
       " WHERE status IN ('seen', 'claimed')")[0];
   return Backlog{static_cast<std::uint64_t>(warehouse::sql_int(row[0])),
                  warehouse::sql_int(row[1])};
+}
+
+double Ledger::Backlog::lag_seconds(std::int64_t now_ms) const {
+  if (objects == 0) return 0.0;
+  // LastModified is stamped by the store's clock, now_ms by ours: with the store's clock ahead,
+  // an object that just landed seems to have landed in the future. Its negative age reads 0 (no
+  // lag) rather than a negative lag, which no alarm threshold could make sense of. A store clock
+  // behind ours adds its skew to the lag instead; only synchronised clocks (NTP) remove either.
+  return static_cast<double>(std::max<std::int64_t>(0, now_ms - oldest_landed_ms)) / 1000.0;
 }
 
 LedgerCounts Ledger::counts() {

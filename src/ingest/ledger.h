@@ -60,8 +60,9 @@ class Ledger {
  public:
   Ledger(warehouse::Warehouse& state, std::string worker_id);
 
-  // Records listed objects the ledger does not know yet (by key and ETag); objects whose extension
-  // is not in `extensions` are recorded as ignored. Returns how many rows were added.
+  // Records listed objects the ledger does not know yet (by key and ETag), with their
+  // LastModified when the store gave one; objects whose extension is not in `extensions` are
+  // recorded as ignored. Returns how many rows were added.
   std::size_t record_listing(std::span<const ListedObject> objects,
                              std::span<const std::string> extensions, std::int64_t now_ms);
 
@@ -97,10 +98,16 @@ class Ledger {
   // Batches committed but not yet published (their files are not all in the lake yet).
   std::uint64_t unpublished_batches();
 
-  // Objects waiting (seen or claimed), and when the oldest of them was first seen (0: none).
+  // Objects waiting (seen or claimed), and when the oldest of them landed in the source.
   struct Backlog {
     std::uint64_t objects = 0;
-    std::int64_t oldest_first_seen_ms = 0;
+    // The earliest LastModified among the waiting objects (epoch ms, the store's clock), an
+    // object's first_seen_ms standing in for it where the ledger has none (rows recorded before
+    // migration 0015, or a store that sent none). 0 when nothing waits.
+    std::int64_t oldest_landed_ms = 0;
+
+    // Seconds from oldest_landed_ms to `now_ms`, never negative; 0 when nothing waits.
+    double lag_seconds(std::int64_t now_ms) const;
   };
   Backlog backlog();
 

@@ -58,6 +58,8 @@ class StatusBoard {
   void record_discovered(std::uint64_t objects);
   void record_batch(const BatchRecord& batch);
   void record_failure(std::string_view where, std::string message);
+  // `lag_seconds`: since the oldest pending object landed in the source (its LastModified), as
+  // Ledger::Backlog::lag_seconds reads it; not since tributary first listed it.
   void record_backlog(std::uint64_t pending_objects, double lag_seconds);
   void set_top_lists(TopListsProvider provider);
   void set_report_link(std::string href);

@@ -55,7 +55,7 @@ svg text { font:11px system-ui, sans-serif; fill:var(--muted); }
     <h2>Backlog and freshness</h2>
     <div class="kpis">
       <div class="kpi"><div class="v" data-testid="pending-objects" id="pending">–</div><div class="l">objects pending</div></div>
-      <div class="kpi"><div class="v" data-testid="lag" id="lag">–</div><div class="l">lag (oldest pending object)</div></div>
+      <div class="kpi"><div class="v" data-testid="lag" id="lag">–</div><div class="l">lag (oldest pending object, since it landed)</div></div>
       <div class="kpi"><div class="v" id="newest">–</div><div class="l">newest event time (UTC)</div></div>
       <div class="kpi"><div class="v" data-testid="batches" id="batches">–</div><div class="l">batches (<span id="failed">0</span> failed)</div></div>
     </div>

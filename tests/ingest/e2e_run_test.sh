@@ -42,7 +42,21 @@ make_bucket 2
 upload_bucket "$source_uri"
 # The ledger sees an object (as a listing would), then it is deleted before any run claims it.
 vanish=$(expected_value vanish_key)
+if [[ $source_uri == file://* ]]; then
+  # It landed an hour before the ledger saw it (a file's mtime is its LastModified).
+  touch -d '1 hour ago' "${source_uri#file://}/$vanish"
+fi
 "$E2E_TOOL" see "$source_uri" "$state" "$vanish"
+# The ledger keeps the LastModified the source gave (HEAD, as for a notification), and `status`
+# counts the lag from it, not from when the object was seen; s3rver's objects landed just now.
+[[ $(sql "$state" "SELECT count(*) FROM ingest_object WHERE last_modified_ms > 0") == 1 ]] ||
+  fail "the ledger has no LastModified for $vanish"
+age=$(status_value "$state" oldest_unprocessed_age_s "$mode")
+if [[ $source_uri == file://* ]]; then
+  ((${age%.*} >= 3600 && ${age%.*} < 3900)) || fail "status: lag $age s, not the hour since it landed"
+else
+  ((${age%.*} < 300)) || fail "status: lag $age s for an object put moments ago"
+fi
 "$E2E_TOOL" remove "$source_uri" "$vanish"
 
 "$TRIBUTARY" run --source "$source_uri" --lake "$lake_uri" "${target[@]}" --until-idle \

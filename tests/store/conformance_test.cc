@@ -87,6 +87,16 @@ TEST_P(Conformance, EtagsAgreeAcrossPutHeadGetAndList) {
   EXPECT_EQ(store().list("").objects.at(0).etag, put.etag);
 }
 
+// The ledger records an object's LastModified from a listing or, for a notification, a HEAD (the
+// lag counts from it): both give it. S3 listings carry milliseconds, its headers whole seconds.
+TEST_P(Conformance, LastModifiedAgreesAcrossHeadGetAndList) {
+  store().put("k.json", "{\"a\":1}\n");
+  const auto got = static_cast<double>(store().get("k.json").info.last_modified_ms);
+  EXPECT_GT(got, 1.6e12);
+  EXPECT_NEAR(static_cast<double>(store().head("k.json")->last_modified_ms), got, 1000.0);
+  EXPECT_NEAR(static_cast<double>(store().list("").objects.at(0).last_modified_ms), got, 1000.0);
+}
+
 TEST_P(Conformance, EmptyObjects) {
   const ObjectInfo put = store().put("empty", "");
   EXPECT_EQ(put.size, 0u);
