@@ -77,10 +77,14 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
   const bool postgres = db.dialect() == warehouse::Dialect::kPostgres;
   const std::string name(event::stream_name(stream));
   const SqlValue pick_params[] = {name, now_ms, static_cast<std::int64_t>(limits.max_objects)};
+  // `status IN (...)` is implied by the OR after it, but written out: it is the pending index's
+  // own predicate, and SQLite uses a partial index only when the query states its predicate as
+  // a term of its own. Without it, SQLite scanned the whole ledger for every claim (0.13 s
+  // against 0.01 s at a million committed rows).
   const std::vector<SqlRow> picked =
       db.query(std::string("SELECT object_key, etag, size_bytes, batch_id FROM ingest_object"
-                           " WHERE stream = $1 AND (status = 'seen' OR"
-                           " (status = 'claimed' AND lease_until_ms < $2))"
+                           " WHERE stream = $1 AND status IN ('seen', 'claimed') AND"
+                           " (status = 'seen' OR (status = 'claimed' AND lease_until_ms < $2))"
                            " ORDER BY first_seen_ms, object_key LIMIT $3") +
                    (postgres ? " FOR UPDATE SKIP LOCKED" : ""),
                pick_params);
