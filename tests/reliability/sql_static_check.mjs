@@ -289,6 +289,9 @@ function selfTest() {
     'db.query(R"(SELECT "a", \'b\' FROM t)");',
     '// db.query("x" + name);  a comment is no call',
     'insert_else(db, pg ? "INSERT INTO t SELECT 1" : "INSERT INTO t SELECT 2", p, [&] { return 0; });',
+    // Brackets, commas, quotes and separators inside literals are text, not structure.
+    'db.query("SELECT f(a, \'[\') FROM t WHERE b IN (\')\', \';\')", p);',
+    'db->execute_script(pg ? "SET x = \'a:b\'" : "PRAGMA x = \'?\'");',
   ];
   const refused = [
     'db.query("SELECT * FROM t WHERE name = \'" + name + "\'");',
@@ -302,6 +305,10 @@ function selfTest() {
     'conn.prepare("INSERT INTO t VALUES (" + value + ")");',
     'pg.copy_in("COPY " + table + " FROM STDIN", data);',
     'db.query(std::string("SELECT ") + std::string(column));',
+    // Ending the argument, or the constant's initialiser, at the ')' or ';' inside a literal
+    // would leave a lone literal, which passes.
+    'db.query("SELECT f(x)) " + name);',
+    'constexpr std::string_view kBad = "SELECT 1;" + suffix(); db.query(kBad);',
   ];
   const failures = [];
   for (const snippet of accepted) {
