@@ -71,33 +71,39 @@ function stripComments(text) {
   return out;
 }
 
-// Splits `expr` at top-level occurrences of any character in `separators` (outside brackets and
-// literals); returns the parts and the separators found.
-function splitTopLevel(expr, separators) {
-  const parts = [];
-  const found = [];
+// The top-level positions of `text` from `start` on: those outside literals and at bracket depth
+// 0, the one scan behind splitting an expression, ending an argument and ending a statement.
+// Brackets are counted from `start`, and the closing bracket that leaves depth 0 is yielded too,
+// so that a caller inside a call can stop at the call's end; past it nothing is top level.
+function* topLevel(text, start = 0) {
   let depth = 0;
-  let start = 0;
-  for (let i = 0; i < expr.length;) {
-    const n = literalLength(expr, i);
+  for (let i = start; i < text.length;) {
+    const n = literalLength(text, i);
     if (n > 0) {
       i += n;
       continue;
     }
-    const c = expr[i];
-    if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) depth--;
-    else if (depth === 0 && separators.includes(c)) {
-      // `::` is scope resolution, not a ternary's ':'.
-      if (c === ':' && (expr[i + 1] === ':' || expr[i - 1] === ':')) {
-        i++;
-        continue;
-      }
-      parts.push(expr.slice(start, i));
-      found.push(c);
-      start = i + 1;
-    }
+    if (depth === 0) yield i;
+    if ('([{'.includes(text[i])) depth++;
+    else if (')]}'.includes(text[i])) depth--;
     i++;
+  }
+}
+
+// Splits `expr` at top-level occurrences of any character in `separators`; returns the parts and
+// the separators found.
+function splitTopLevel(expr, separators) {
+  const parts = [];
+  const found = [];
+  let start = 0;
+  for (const i of topLevel(expr)) {
+    const c = expr[i];
+    if (!separators.includes(c)) continue;
+    // `::` is scope resolution, not a ternary's ':'.
+    if (c === ':' && (expr[i + 1] === ':' || expr[i - 1] === ':')) continue;
+    parts.push(expr.slice(start, i));
+    found.push(c);
+    start = i + 1;
   }
   parts.push(expr.slice(start));
   return { parts, found };
@@ -105,20 +111,8 @@ function splitTopLevel(expr, separators) {
 
 // The first argument of the call whose '(' is at text[open]; and where it ends.
 function firstArgument(text, open) {
-  let depth = 0;
-  for (let i = open + 1; i < text.length;) {
-    const n = literalLength(text, i);
-    if (n > 0) {
-      i += n;
-      continue;
-    }
-    const c = text[i];
-    if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) {
-      if (depth === 0) return text.slice(open + 1, i);
-      depth--;
-    } else if (c === ',' && depth === 0) return text.slice(open + 1, i);
-    i++;
+  for (const i of topLevel(text, open + 1)) {
+    if (')]},'.includes(text[i])) return text.slice(open + 1, i);
   }
   return text.slice(open + 1);
 }
@@ -132,20 +126,10 @@ function unwrap(expr, name) {
   return rest.length === inner.length + 2 && rest.endsWith(')') ? inner : null;
 }
 
-// The text from `start` up to the first `;` outside brackets and literals.
+// The text from `start` up to the first top-level `;`.
 function statementRest(text, start) {
-  let depth = 0;
-  for (let i = start; i < text.length;) {
-    const n = literalLength(text, i);
-    if (n > 0) {
-      i += n;
-      continue;
-    }
-    const c = text[i];
-    if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) depth--;
-    else if (c === ';' && depth === 0) return text.slice(start, i);
-    i++;
+  for (const i of topLevel(text, start)) {
+    if (text[i] === ';') return text.slice(start, i);
   }
   return text.slice(start);
 }
@@ -289,6 +273,9 @@ function selfTest() {
     'db.query(R"(SELECT "a", \'b\' FROM t)");',
     '// db.query("x" + name);  a comment is no call',
     'insert_else(db, pg ? "INSERT INTO t SELECT 1" : "INSERT INTO t SELECT 2", p, [&] { return 0; });',
+    // Brackets, commas, quotes and separators inside literals are text, not structure.
+    'db.query("SELECT f(a, \'[\') FROM t WHERE b IN (\')\', \';\')", p);',
+    'db->execute_script(pg ? "SET x = \'a:b\'" : "PRAGMA x = \'?\'");',
   ];
   const refused = [
     'db.query("SELECT * FROM t WHERE name = \'" + name + "\'");',
@@ -302,6 +289,10 @@ function selfTest() {
     'conn.prepare("INSERT INTO t VALUES (" + value + ")");',
     'pg.copy_in("COPY " + table + " FROM STDIN", data);',
     'db.query(std::string("SELECT ") + std::string(column));',
+    // Ending the argument, or the constant's initialiser, at the ')' or ';' inside a literal
+    // would leave a lone literal, which passes.
+    'db.query("SELECT f(x)) " + name);',
+    'constexpr std::string_view kBad = "SELECT 1;" + suffix(); db.query(kBad);',
   ];
   const failures = [];
   for (const snippet of accepted) {
