@@ -1,6 +1,8 @@
 // Helpers shared by the unit tests.
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -18,5 +20,20 @@ inline std::string test_data(std::string_view name) {
 inline std::string gzip(std::string_view plain) {
   return util::gzip_compress(plain, 6);
 }
+
+// A FILE* whose output a test reads back (the progress writers' tests).
+struct Captured {
+  char* buf = nullptr;
+  std::size_t size = 0;
+  std::FILE* file = open_memstream(&buf, &size);
+  ~Captured() {
+    std::fclose(file);
+    std::free(buf);
+  }
+  std::string text() {
+    std::fflush(file);
+    return std::string(buf, size);
+  }
+};
 
 }  // namespace tributary::testing

@@ -27,7 +27,6 @@
 #include "cli/counting_store.h"
 #include "cli/demo_guide.h"
 #include "cli/demo_state.h"
-#include "cli/progress_line.h"
 #include "gen/generate_run.h"
 #include "gen/site_model.h"
 #include "ingest/ingester.h"
@@ -37,6 +36,7 @@
 #include "store/open_store.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/progress_line.h"
 #include "warehouse/report.h"
 #include "warehouse/report_format.h"
 #include "warehouse/warehouse.h"
@@ -191,19 +191,22 @@ class ProgressTicker {
   }
 
   void show(const std::string& warehouse_uri, ingest::Ingester& ingester) {
-    ProgressLine line(stdout, is_terminal(stdout));
+    util::ProgressLineOptions options;
+    options.out = stdout;
+    options.line_interval = std::chrono::seconds(5);
+    util::ProgressLine line(options);
     const auto db = warehouse::Warehouse::open(warehouse_uri);
-    auto text = [&] {
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    auto text = [&](std::chrono::steady_clock::time_point now) {
+      const double seconds = std::chrono::duration<double>(now - started_).count();
       return progress_text(raw_, read_progress(db->connection()), seconds);
     };
     std::unique_lock lock(mutex_);
     while (!changed_.wait_for(lock, std::chrono::milliseconds(500), [&] { return done_; })) {
       if (g_interrupted.load()) ingester.stop();
-      line.update(text());
+      const auto now = std::chrono::steady_clock::now();
+      line.update(text(now), now);
     }
-    line.finish(text());
+    line.finish(text(std::chrono::steady_clock::now()));
   }
 
   const CountingStore* raw_;

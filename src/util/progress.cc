@@ -1,9 +1,8 @@
 #include "util/progress.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace tributary::util {
 namespace {
@@ -79,11 +78,7 @@ std::string format_progress(const ProgressSnapshot& s, int bar_width) {
 }
 
 Progress::Progress(ProgressOptions options, std::uint64_t total)
-    : options_(std::move(options)),
-      terminal_(options_.terminal.value_or(isatty(fileno(options_.out)) == 1)),
-      total_(total),
-      started_(now()),
-      last_write_(started_) {}
+    : options_(std::move(options)), started_(now()), line_(options_, started_), total_(total) {}
 
 namespace {
 ProgressOptions labelled(std::string label, std::string unit) {
@@ -108,45 +103,39 @@ std::chrono::steady_clock::time_point Progress::now() const {
 void Progress::add(std::uint64_t n) {
   std::lock_guard lock(mutex_);
   done_ += n;
-  maybe_write(false);
+  show();
 }
 
 void Progress::set_done(std::uint64_t done) {
   std::lock_guard lock(mutex_);
   done_ = done;
-  maybe_write(false);
+  show();
 }
 
 void Progress::set_total(std::uint64_t total) {
   std::lock_guard lock(mutex_);
   total_ = total;
-  maybe_write(false);
+  show();
 }
 
 void Progress::finish() {
   std::lock_guard lock(mutex_);
   if (finished_) return;
-  maybe_write(true);
   finished_ = true;
-  if (terminal_) std::fputc('\n', options_.out);
-  std::fflush(options_.out);
+  line_.finish(text(now()));
 }
 
-void Progress::maybe_write(bool force) {
+void Progress::show() {
   if (finished_) return;
   const auto t = now();
-  const auto interval = terminal_ ? options_.tty_interval : options_.line_interval;
-  if (!force && t - last_write_ < interval) return;
-  last_write_ = t;
+  // Checked here too so that an add() between redraws does not format a line.
+  if (line_.due(t)) line_.update(text(t), t);
+}
+
+std::string Progress::text(std::chrono::steady_clock::time_point t) const {
   const ProgressSnapshot snap{options_.label, options_.unit, done_, total_,
                               std::chrono::duration<double>(t - started_).count()};
-  const std::string line = format_progress(snap, terminal_ ? options_.bar_width : 0);
-  if (terminal_) {
-    std::fprintf(options_.out, "\r%s\x1b[K", line.c_str());
-  } else {
-    std::fprintf(options_.out, "%s\n", line.c_str());
-  }
-  std::fflush(options_.out);
+  return format_progress(snap, line_.terminal() ? options_.bar_width : 0);
 }
 
 }  // namespace tributary::util

@@ -1,5 +1,6 @@
 // Progress reporting for long commands: a bar with rate and ETA redrawn in place on a terminal,
-// and plain periodic lines when the output is not a terminal (logs, CI, pipes).
+// and plain periodic lines when the output is not a terminal (logs, CI, pipes). Progress counts
+// and formats; util::ProgressLine decides when and how a line is written.
 //
 //   util::Progress progress("generate", "events", total_events);  // total 0: unknown
 //   for (...) { ...; progress.add(n); }   // cheap: redraws at most every tty_interval
@@ -14,29 +15,28 @@
 //    under one mutex, one whole line (or one redraw) at a time.
 //  - Output goes to `out` (stderr by default) and never to stdout, so a command's result on
 //    stdout stays machine-readable.
-//  - Plain mode writes at most one line per line_interval plus the final line from finish(); the
-//    terminal mode redraws at most once per tty_interval and ends with a newline at finish().
+//  - Plain mode writes at most one line per line_interval plus the final line from finish()
+//    (unless it equals the line last written); the terminal mode redraws at most once per
+//    tty_interval and ends with a newline at finish(). Both intervals run from construction, so
+//    a short command shows its final line only.
 //  - Rate is the average since construction; ETA = (total - done) / rate, shown only when both
 //    are known and positive.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <functional>
 #include <mutex>
-#include <optional>
 #include <string>
+
+#include "util/progress_line.h"
 
 namespace tributary::util {
 
-struct ProgressOptions {
+// Where and how often to write (ProgressLineOptions), and what.
+struct ProgressOptions : ProgressLineOptions {
   std::string label = "progress";
   std::string unit = "items";
-  std::FILE* out = stderr;
-  std::optional<bool> terminal;  // default: whether `out` is a terminal
-  std::chrono::milliseconds tty_interval{100};
-  std::chrono::milliseconds line_interval{10000};
   int bar_width = 30;
   // For tests; default std::chrono::steady_clock::now.
   std::function<std::chrono::steady_clock::time_point()> clock;
@@ -71,14 +71,15 @@ class Progress {
   void finish();
 
  private:
-  void maybe_write(bool force);  // mutex held
+  void show();  // mutex held
   std::chrono::steady_clock::time_point now() const;
+  std::string text(std::chrono::steady_clock::time_point t) const;  // mutex held
 
   ProgressOptions options_;
-  bool terminal_;
+  std::chrono::steady_clock::time_point started_;
   std::mutex mutex_;
+  ProgressLine line_;  // guarded by mutex_
   std::uint64_t done_ = 0, total_ = 0;
-  std::chrono::steady_clock::time_point started_, last_write_;
   bool finished_ = false;
 };
 

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <memory>
 #include <string>
+
+#include "test_support.h"
 
 namespace tributary::util {
 namespace {
@@ -37,19 +37,7 @@ TEST(GroupThousands, Groups) {
   EXPECT_EQ(group_thousands(1234567), "1,234,567");
 }
 
-struct Captured {
-  char* buf = nullptr;
-  std::size_t size = 0;
-  std::FILE* file = open_memstream(&buf, &size);
-  ~Captured() {
-    std::fclose(file);
-    std::free(buf);
-  }
-  std::string text() {
-    std::fflush(file);
-    return std::string(buf, size);
-  }
-};
+using tributary::testing::Captured;
 
 TEST(Progress, PlainModeWritesAtMostOneLinePerIntervalAndAFinalLine) {
   Captured out;
