@@ -39,39 +39,41 @@ Sequence sequence_at(std::string_view s, std::size_t i) {
   return {size, true};
 }
 
-}  // namespace
+// The first ill-formed subpart at or after s[from]: where it starts and its size; `at` is
+// s.size() when there is none.
+struct IllFormed {
+  std::size_t at;
+  std::size_t size;
+};
 
-bool is_valid_utf8(std::string_view s) {
-  std::size_t i = 0;
+IllFormed next_ill_formed(std::string_view s, std::size_t from) {
+  std::size_t i = from;
   while (i < s.size()) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII, the common case, without a call
       ++i;
       continue;
     }
     const Sequence q = sequence_at(s, i);
-    if (!q.valid) return false;
+    if (!q.valid) return {i, q.size};
     i += q.size;
   }
-  return true;
+  return {s.size(), 0};
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  return next_ill_formed(s, 0).at == s.size();
 }
 
 std::string utf8_lossy(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  std::size_t kept = 0;  // s[kept, i) is valid and not yet copied
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    const Sequence q = sequence_at(s, i);
-    if (!q.valid) {
-      out.append(s.substr(kept, i - kept));
-      out.append("\xEF\xBF\xBD");
-      kept = i + q.size;
-    }
-    i += q.size;
+  std::size_t kept = 0;  // s[0, kept) is in `out`, repaired
+  for (IllFormed bad = next_ill_formed(s, 0); bad.at < s.size(); bad = next_ill_formed(s, kept)) {
+    out.append(s.substr(kept, bad.at - kept));
+    out.append("\xEF\xBF\xBD");
+    kept = bad.at + bad.size;
   }
   out.append(s.substr(kept));
   return out;
