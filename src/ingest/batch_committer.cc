@@ -44,8 +44,8 @@ FetchedObject fetch_from_bronze(BronzeSource& bronze, store::ObjectStore& lake,
 }
 
 // Whether the source answers a listing of `key`: asked after a read of `key` failed with an error
-// the store client gave up retrying (5xx, throttling, network, integrity), it tells the object's
-// own fault (the store works) from an outage (it fails too).
+// the store client gave up retrying (5xx, network, integrity; never throttling, always an
+// outage), it tells the object's own fault (the store works) from an outage (it fails too).
 bool source_lists(store::ObjectStore& source, std::string_view key) {
   try {
     source.list(key, {}, 1);
