@@ -12,6 +12,8 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,6 +22,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -371,18 +374,37 @@ export class TributaryStack extends cdk.Stack {
       },
     });
     const lakeUri = `s3://${this.lakeBucket.bucketName}/`;
+    // The password of the workers' status page, /status.json and /report (user `tributary`). The
+    // workers have no inbound rule, so only someone given a route into the VPC reaches the page;
+    // the token guards it then, and spares every worker the http.status_unprotected warning.
+    const statusToken = new secretsmanager.Secret(this, 'StatusToken', {
+      description: 'tributary status page password (TRIBUTARY_STATUS_TOKEN, user tributary)',
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+    });
+    acknowledge(statusToken, 'AwsSolutions-SMG4',
+      'A bearer token read once at task start; rotating it is an operator step (put a new value, then ' +
+      'force a new deployment, docs/aws.md), not a Lambda rotation of a database password.');
+    // Both task definitions (workers, daily compaction) read the warehouse as the loader, the URI
+    // assembled at start so that the password never appears in a task definition or command line.
+    const warehouseSecrets = {
+      DB_USER: ecs.Secret.fromSecretsManager(loaderSecret, 'username'),
+      DB_PASSWORD: ecs.Secret.fromSecretsManager(loaderSecret, 'password'),
+      DB_HOST: ecs.Secret.fromSecretsManager(loaderSecret, 'host'),
+      DB_PORT: ecs.Secret.fromSecretsManager(loaderSecret, 'port'),
+    };
+    const withWarehouse = (command: string) =>
+      'export TRIBUTARY_WAREHOUSE="postgresql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/tributary"; ' +
+      `unset DB_PASSWORD; exec ${command}`;
+    const image = ecs.ContainerImage.fromEcrRepository(repository, props.imageTag);
     const container = taskDefinition.addContainer('tributary', {
-      image: ecs.ContainerImage.fromEcrRepository(repository, props.imageTag),
+      image,
       essential: true,
       readonlyRootFilesystem: true,
       user: '10001:10001',
-      // The warehouse URI is assembled at start from the loader secret, so the password never
-      // appears in the task definition. Passwords exclude URI-special characters (URI_UNSAFE).
+      // Passwords exclude URI-special characters (URI_UNSAFE), so the URI needs no escaping.
       entryPoint: ['/bin/sh', '-c'],
-      command: [
-        'export TRIBUTARY_WAREHOUSE="postgresql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/tributary"; ' +
-          'unset DB_PASSWORD; exec tributary run',
-      ],
+      command: [withWarehouse('tributary run')],
       environment: {
         TRIBUTARY_SOURCE: `s3://${this.rawBucket.bucketName}`,
         TRIBUTARY_LAKE: lakeUri,
@@ -392,10 +414,8 @@ export class TributaryStack extends cdk.Stack {
         AWS_REGION: this.region,
       },
       secrets: {
-        DB_USER: ecs.Secret.fromSecretsManager(loaderSecret, 'username'),
-        DB_PASSWORD: ecs.Secret.fromSecretsManager(loaderSecret, 'password'),
-        DB_HOST: ecs.Secret.fromSecretsManager(loaderSecret, 'host'),
-        DB_PORT: ecs.Secret.fromSecretsManager(loaderSecret, 'port'),
+        ...warehouseSecrets,
+        TRIBUTARY_STATUS_TOKEN: ecs.Secret.fromSecretsManager(statusToken),
       },
       portMappings: [{ containerPort: 8080, name: 'http' }],
       healthCheck: {
@@ -413,7 +433,7 @@ export class TributaryStack extends cdk.Stack {
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'scratch', readOnly: false });
     acknowledge(taskDefinition.obtainExecutionRole(), 'AwsSolutions-IAM5[Resource::*]',
       'ecr:GetAuthorizationToken has no resource type; every other execution-role action is scoped to the ' +
-      'repository, the log group and the loader secret.');
+      'repository, the log group, the loader secret and the status token.');
     acknowledge(taskDefinition, 'AwsSolutions-ECS2',
       'Only non-secret settings (bucket URIs, queue URL, listen address) are environment variables; ' +
       'credentials come from Secrets Manager through `secrets`.');
@@ -451,6 +471,65 @@ export class TributaryStack extends cdk.Stack {
       adjustmentType: cdk.aws_applicationautoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
       cooldown: Duration.minutes(3),
     });
+
+    // ---- daily compaction --------------------------------------------------------------------
+    // Late and backfilled events keep adding small files to old partitions (ADR 0002); once a day,
+    // off-peak, `tributary compact` merges them and collects the garbage of crashed batches
+    // (docs/lake.md). A task definition of its own: it serves no status page (no port, no health
+    // check), and it holds a merge group decoded, about --target-mb of Parquet uncompressed, so it
+    // gets more memory than a worker. Same image, role, network and warehouse user as the workers:
+    // it rewrites their manifest (lake_file) under the same rules.
+    const compactionTask = new ecs.FargateTaskDefinition(this, 'CompactionTask', {
+      family: 'tributary-compact',
+      cpu: 1024,
+      memoryLimitMiB: 4096,
+      taskRole,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    const compactor = compactionTask.addContainer('tributary', {
+      image,
+      essential: true,
+      readonlyRootFilesystem: true,
+      user: '10001:10001',
+      entryPoint: ['/bin/sh', '-c'],
+      command: [withWarehouse('tributary compact')],
+      environment: {
+        TRIBUTARY_LAKE: lakeUri,
+        TRIBUTARY_LOG_FORMAT: 'json',
+        AWS_REGION: this.region,
+      },
+      secrets: warehouseSecrets,
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'compact' }),
+    });
+    compactionTask.addVolume({ name: 'scratch' });
+    compactor.addMountPoints({ containerPath: '/tmp', sourceVolume: 'scratch', readOnly: false });
+    acknowledge(compactionTask.obtainExecutionRole(), 'AwsSolutions-IAM5[Resource::*]',
+      'ecr:GetAuthorizationToken has no resource type; every other execution-role action is scoped to the ' +
+      'repository, the log group and the loader secret.');
+    acknowledge(compactionTask, 'AwsSolutions-ECS2',
+      'Only non-secret settings (the lake URI, log format, region) are environment variables; ' +
+      'credentials come from Secrets Manager through `secrets`.');
+    const compactionSchedule = new events.Rule(this, 'DailyCompaction', {
+      description: 'tributary compact: merge small silver files, collect garbage (docs/operations.md)',
+      schedule: events.Schedule.cron({ minute: '30', hour: '3' }),
+      targets: [new eventTargets.EcsTask({
+        cluster,
+        taskDefinition: compactionTask,
+        taskCount: 1,
+        launchType: ecs.LaunchType.FARGATE,
+        subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        securityGroups: [workerSecurityGroup],
+        assignPublicIp: false,
+      })],
+    });
+    const clusterRef = `<${this.getLogicalId(cluster.node.defaultChild as ecs.CfnCluster)}>`;
+    acknowledge(compactionTask,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${this.region}:*:task/${clusterRef}/*]`,
+      'The schedule\'s role may tag only tasks of this cluster; their ids are generated at RunTask, so the ' +
+      'resource cannot name them (RunTask itself is limited to this task definition and cluster).');
 
     // ---- Glue catalog and Athena -------------------------------------------------------------
     const database = new glue.CfnDatabase(this, 'LakeDatabase', {
@@ -592,6 +671,43 @@ export class TributaryStack extends cdk.Stack {
       period: Duration.minutes(1),
       statistic: 'Minimum',
     });
+    // A schedule whose RunTask fails (no capacity, a deleted task definition) starts nothing.
+    const compactionNotStarted = new cloudwatch.Metric({
+      namespace: 'AWS/Events',
+      metricName: 'FailedInvocations',
+      dimensionsMap: { RuleName: compactionSchedule.ruleName },
+      period: Duration.hours(1),
+      statistic: 'Sum',
+    });
+    // A compaction task that started and then failed: it could not start its container, or
+    // `tributary compact` exited non-zero (its one-line reason is in the log group, prefix compact/).
+    const compactionFailed = new events.Rule(this, 'CompactionFailed', {
+      description: 'tributary daily compaction task stopped with a failure',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: {
+          clusterArn: [cluster.clusterArn],
+          group: [`family:${compactionTask.family}`],
+          lastStatus: ['STOPPED'],
+          $or: [
+            { stopCode: ['TaskFailedToStart'] },
+            { containers: { exitCode: [{ 'anything-but': 0 }] } },
+          ],
+        },
+      },
+      // Through a role of its own: publishing as the events service principal would need an
+      // unconditioned grant on the data key.
+      targets: [new eventTargets.SnsTopic(alarms, {
+        authorizeUsingRole: true,
+        message: events.RuleTargetInput.fromText(
+          `tributary daily compaction failed: ${events.EventField.fromPath('$.detail.stoppedReason')} ` +
+          `(task ${events.EventField.fromPath('$.detail.taskArn')}; log group /tributary/workers, ` +
+          'streams compact/; docs/operations.md, "Compaction")'),
+      })],
+    });
+    acknowledge(compactionFailed, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'Granted by the topic\'s grantPublish on the one data key only (resource is that key): SNS encryption needs it.');
     const dbCpu = this.database.metricCPUUtilization({ period: Duration.minutes(5) });
     const dbStorage = this.database.metricFreeStorageSpace({ period: Duration.minutes(5) });
 
@@ -604,6 +720,8 @@ export class TributaryStack extends cdk.Stack {
         'More than 10 error log lines in 5 minutes.'],
       ['NoWorkers', running, { threshold: 1, evaluationPeriods: 3, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING }, 'No tributary worker running.'],
+      ['CompactionNotStarted', compactionNotStarted, { threshold: 0, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
+        'The daily compaction schedule could not start its task (docs/operations.md, "Compaction").'],
       ['WarehouseCpu', dbCpu, { threshold: 80, evaluationPeriods: 6, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
         'Warehouse CPU above 80% for 30 minutes: consider the next instance size (docs/aws.md).'],
       ['WarehouseStorage', dbStorage, { threshold: 2 * 1024 ** 3, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD },

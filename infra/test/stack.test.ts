@@ -178,8 +178,12 @@ describe('warehouse', () => {
 
   it('keeps credentials in Secrets Manager, rotating the master secret', () => {
     const secrets = ofType('AWS::SecretsManager::Secret');
-    const users = secrets.map(([, s]) => JSON.parse(s.Properties.GenerateSecretString.SecretStringTemplate).username).sort();
+    const users = secrets.filter(([, s]) => s.Properties.GenerateSecretString.SecretStringTemplate)
+      .map(([, s]) => JSON.parse(s.Properties.GenerateSecretString.SecretStringTemplate).username).sort();
     assert.deepEqual(users, ['tributary_admin', 'tributary_bi', 'tributary_loader']);
+    assert.equal(secrets.length, 4, 'the three database users and the status token');
+    const [, token] = secrets.find(([id]) => id.startsWith('StatusToken'))!;
+    assert.ok(token.Properties.KmsKeyId, 'the status token is encrypted with the data key');
     assert.equal(ofType('AWS::SecretsManager::RotationSchedule').length, 1);
     const db = ofType('AWS::RDS::DBInstance')[0][1].Properties;
     assert.match(JSON.stringify(db.MasterUserPassword), /resolve:secretsmanager/);
@@ -189,17 +193,55 @@ describe('warehouse', () => {
 describe('workers', () => {
   it('runs tributary on Fargate with the queue, bucket URIs and secrets it needs', () => {
     template.hasResourceProperties('AWS::ECS::Service', { LaunchType: 'FARGATE' });
-    const [, task] = ofType('AWS::ECS::TaskDefinition')[0];
+    const [, task] = ofType('AWS::ECS::TaskDefinition').find(([id]) => id.startsWith('WorkerTask'))!;
     const c = task.Properties.ContainerDefinitions[0];
     const env = Object.fromEntries(c.Environment.map((e: any) => [e.Name, e.Value]));
     for (const k of ['TRIBUTARY_SOURCE', 'TRIBUTARY_LAKE', 'TRIBUTARY_SQS_QUEUE_URL', 'TRIBUTARY_LISTEN', 'AWS_REGION']) {
       assert.ok(k in env, `env ${k}`);
     }
     assert.ok(!JSON.stringify(c.Environment).match(/PASSWORD/), 'no password in plain environment');
-    assert.deepEqual(c.Secrets.map((s: any) => s.Name).sort(), ['DB_HOST', 'DB_PASSWORD', 'DB_PORT', 'DB_USER']);
+    assert.deepEqual(c.Secrets.map((s: any) => s.Name).sort(),
+      ['DB_HOST', 'DB_PASSWORD', 'DB_PORT', 'DB_USER', 'TRIBUTARY_STATUS_TOKEN']);
+    const token = c.Secrets.find((s: any) => s.Name === 'TRIBUTARY_STATUS_TOKEN');
+    const [tokenId] = ofType('AWS::SecretsManager::Secret').find(([id]) => id.startsWith('StatusToken'))!;
+    assert.equal(token.ValueFrom.Ref, tokenId, 'the status token comes from its own secret');
     assert.ok(c.HealthCheck.Command.join(' ').includes('/healthz'));
     assert.equal(c.ReadonlyRootFilesystem, true);
     assert.equal(c.User, '10001:10001');
+  });
+
+  it('compacts the lake daily with its own task, from the workers\' image, role and secrets', () => {
+    const tasks = ofType('AWS::ECS::TaskDefinition');
+    const [, worker] = tasks.find(([id]) => id.startsWith('WorkerTask'))!;
+    const [compactionId, compaction] = tasks.find(([id]) => id.startsWith('CompactionTask'))!;
+    const c = compaction.Properties.ContainerDefinitions[0];
+    const w = worker.Properties.ContainerDefinitions[0];
+    assert.match(c.Command.join(' '), /exec tributary compact$/);
+    assert.match(c.Command.join(' '), /unset DB_PASSWORD/);
+    assert.deepEqual(c.Image, w.Image);
+    assert.deepEqual(compaction.Properties.TaskRoleArn, worker.Properties.TaskRoleArn);
+    assert.deepEqual(c.Secrets.map((s: any) => s.Name).sort(), ['DB_HOST', 'DB_PASSWORD', 'DB_PORT', 'DB_USER']);
+    const env = Object.fromEntries(c.Environment.map((e: any) => [e.Name, e.Value]));
+    assert.deepEqual(env.TRIBUTARY_LAKE, Object.fromEntries(w.Environment.map((e: any) => [e.Name, e.Value])).TRIBUTARY_LAKE);
+    assert.equal(c.HealthCheck, undefined, 'compact serves no health endpoint');
+    assert.equal(c.ReadonlyRootFilesystem, true);
+
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const schedule = rules.find((r) => r.ScheduleExpression);
+    assert.equal(schedule?.ScheduleExpression, 'cron(30 3 * * ? *)');
+    const target = schedule.Targets[0];
+    assert.equal(target.EcsParameters.TaskDefinitionArn.Ref, compactionId);
+    assert.equal(target.EcsParameters.LaunchType, 'FARGATE');
+    assert.equal(target.EcsParameters.NetworkConfiguration.AwsVpcConfiguration.AssignPublicIp, 'DISABLED');
+
+    const failed = rules.find((r) => r.EventPattern?.['detail-type']?.includes('ECS Task State Change'));
+    assert.ok(failed, 'a rule on the compaction task stopping');
+    assert.deepEqual(failed.EventPattern.detail.group, ['family:tributary-compact']);
+    assert.deepEqual(failed.EventPattern.detail.lastStatus, ['STOPPED']);
+    assert.match(JSON.stringify(failed.EventPattern.detail.$or), /anything-but/);
+    const [topicId] = ofType('AWS::SNS::Topic')[0];
+    assert.equal(failed.Targets[0].Arn.Ref, topicId, 'failures go to the alarms topic');
+    assert.ok(failed.Targets[0].RoleArn, 'published through a role (the key policy grants no service)');
   });
 
   it('scales on the SQS backlog', () => {
@@ -247,7 +289,9 @@ describe('catalog and monitoring', () => {
     const named = (n: string) => alarms.find((a) => a.AlarmName === `tributary-${n}`);
     assert.equal(named('IngestLag')?.MetricName, 'ApproximateAgeOfOldestMessage');
     assert.equal(named('ErrorLogs')?.MetricName, 'ErrorLogLines');
-    for (const n of ['DeadLetters', 'NoWorkers', 'WarehouseCpu', 'WarehouseStorage']) assert.ok(named(n), n);
+    for (const n of ['DeadLetters', 'NoWorkers', 'WarehouseCpu', 'WarehouseStorage', 'CompactionNotStarted']) {
+      assert.ok(named(n), n);
+    }
     for (const a of alarms.filter((a) => a.AlarmName)) assert.ok(a.AlarmActions?.length, `${a.AlarmName} notifies`);
     assert.equal(ofType('AWS::CloudWatch::Dashboard').length, 1);
     assert.ok(ofType('AWS::Logs::LogGroup').every(([, g]) => g.Properties.RetentionInDays), 'log retention everywhere');

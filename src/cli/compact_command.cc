@@ -1,7 +1,8 @@
-// `tributary compact --lake URI [--stream S] [--partition DATE]`: merges small silver files into
-// files near the target size and swaps them in the manifest (see lake/compaction.h), then
-// collects garbage: silver objects no manifest entry names, older than --gc-grace-minutes (files
-// of crashed batches, replaced files a crash left behind). Prints
+// `tributary compact --lake URI [--warehouse URI | --state URI] [--stream S] [--partition DATE]`
+// (the URIs also from TRIBUTARY_LAKE, TRIBUTARY_WAREHOUSE, TRIBUTARY_STATE, as `run` reads them):
+// merges small silver files into files near the target size and swaps them in the manifest (see
+// lake/compaction.h), then collects garbage: silver objects no manifest entry names, older than
+// --gc-grace-minutes (files of crashed batches, replaced files a crash left behind). Prints
 // {"partitions":n,"removed":n,"added":[{"key","rows","bytes"}...],"garbage_collected":n}.
 #include <chrono>
 #include <cstdio>
@@ -120,13 +121,18 @@ void add_compact_command(CLI::App& app) {
       "Merge each partition's small silver files into files near the target size, swap them in "
       "the lake manifest in one commit, delete the replaced files, then delete silver files no "
       "manifest entry names (older than the grace period).");
+  // The same variables as `run`'s, so that a scheduled task shares the workers' environment and
+  // no password has to be put on a command line.
   cmd->add_option("--lake", opts->lake, "Lake URI (file:///abs/dir or s3://bucket/prefix)")
       ->required()
+      ->envname("TRIBUTARY_LAKE")
       ->type_name("URI");
   cmd->add_option("--warehouse", opts->warehouse,
-                  "For a lake built by `run`: the warehouse holding its manifest (lake_file)");
+                  "For a lake built by `run`: the warehouse holding its manifest (lake_file)")
+      ->envname("TRIBUTARY_WAREHOUSE");
   cmd->add_option("--state", opts->state,
-                  "For a lake built by `run` without a warehouse: its state database");
+                  "For a lake built by `run` without a warehouse: its state database")
+      ->envname("TRIBUTARY_STATE");
   cmd->add_option("--stream", opts->stream, "Only this table (listen_events, ...)");
   cmd->add_option("--partition", opts->partition, "Only this event date")->type_name("YYYY-MM-DD");
   cmd->add_option("--target-mb", opts->target_mb, "Size of the merged files")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `tributary compact` on a lake built by `tributary run`: the manifest lives in the state
 # database, so compact refuses to work on the lake's copy alone, and with --warehouse it merges a
-# partition's files, keeps every row, and leaves the database and the lake's copy in agreement.
+# partition's files, keeps every row, and leaves the database and the lake's copy in agreement;
+# it takes its URIs from the environment as `run` does.
 set -euo pipefail
 bin=$1
 data=$2
@@ -39,4 +40,13 @@ sqlite3 "$work/wh.db" "SELECT file_key FROM lake_file WHERE kind = 'silver' ORDE
 diff "$work/db" "$work/files" || fail "lake_file and silver/ differ"
 [[ $(grep -o '"key"' "$work/lake/_tributary/manifest.json" | wc -l) == "$(wc -l < "$work/db")" ]] \
   || fail "the lake's manifest copy is stale"
+
+# A scheduled task passes its URIs the way `run` takes them, in the environment (no password on
+# a command line): a third object adds a file to the merged partition, and compact merges it.
+sed 's/"sessionId":\([0-9]*\)/"sessionId":8\1/' "$data/listen_events.jsonl" > "$raw/2023061721_0.json"
+run
+out=$(TRIBUTARY_LAKE="file://$work/lake" TRIBUTARY_WAREHOUSE="sqlite://$work/wh.db" \
+  "$bin" compact --gc-grace-minutes 0)
+[[ $out == *'"removed":2'* ]] || fail "compact from the environment merged nothing: $out"
+(( $(files) == after )) || fail "files after the environment's compaction: $(files), want $after"
 echo "compact on a run-built lake: ok ($before -> $after files, $rows_after rows)"
