@@ -7,6 +7,8 @@
 // throughput: --objects objects of --events events each (listen and page-view samples replicated
 //   with fresh sessionIds, so every event is new), half per stream, all present when the run
 //   starts; events/s = new events committed and published / wall time of Ingester::run(until_idle).
+//   Also "lake-only": no warehouse, the ledger and dedup keys in a SQLite state file (`run`
+//   without --warehouse), the ingester's own ceiling.
 // freshness: a producer PUTs one object of 1,000 events every --interval-ms while the ingester
 // runs;
 //   freshness of an object = its batch's published_ms (lake and warehouse both visible) minus the
@@ -87,11 +89,13 @@ std::string time_slice() {
   return buf;
 }
 
+// `warehouse` empty: the lake alone, with the ledger and dedup keys in a SQLite state file.
 ingest::IngestConfig config_for(const std::string& dir, const std::string& warehouse) {
   ingest::IngestConfig c;
   c.source = "file://" + dir + "/raw";
   c.lake = "file://" + dir + "/lake";
   c.warehouse = warehouse;
+  c.state = "sqlite://" + dir + "/state.db";
   c.streams = {event::Stream::kListen, event::Stream::kPageView};
   c.http_enabled = false;
   c.worker_id = "bench";
@@ -111,8 +115,14 @@ std::string fresh_dir(const Options& o, const std::string& name) {
   return dir;
 }
 
-void throughput(const Options& o, const std::string& label, const std::string& warehouse_uri,
-                const std::vector<std::string>& listens, const std::vector<std::string>& views) {
+// The warehouse of a throughput run.
+enum class Target { kSqlite, kPostgres, kLakeOnly };
+
+void throughput(const Options& o, Target target, const std::vector<std::string>& listens,
+                const std::vector<std::string>& views) {
+  const std::string label = target == Target::kSqlite     ? "sqlite"
+                            : target == Target::kPostgres ? "postgresql"
+                                                          : "lake-only";
   const std::string dir = fresh_dir(o, "throughput-" + label);
   auto raw = store::open_store("file://" + dir + "/raw", {});
   std::int64_t session = 0;
@@ -126,9 +136,12 @@ void throughput(const Options& o, const std::string& label, const std::string& w
                  std::to_string(i) + ".json",
              body);
   }
-  const std::string wh =
-      warehouse_uri.empty() ? "sqlite://" + dir + "/warehouse.db" : warehouse_uri;
-  if (!warehouse_uri.empty()) reset_postgres(warehouse_uri);
+  std::string wh;
+  if (target == Target::kSqlite) wh = "sqlite://" + dir + "/warehouse.db";
+  if (target == Target::kPostgres) {
+    wh = o.postgres;
+    reset_postgres(wh);
+  }
   server::MetricsRegistry metrics;
   ingest::Ingester ingester(config_for(dir, wh), metrics);
   const auto started = Clock::now();
@@ -243,10 +256,10 @@ int main(int argc, char** argv) {
   try {
     const auto listens = read_lines(o.data + "/listen_events.jsonl");
     const auto views = read_lines(o.data + "/page_view_events.jsonl");
-    throughput(o, "sqlite", "", listens, views);
-    if (!o.postgres.empty()) throughput(o, "postgresql", o.postgres, listens, views);
+    throughput(o, Target::kLakeOnly, listens, views);
+    throughput(o, Target::kSqlite, listens, views);
+    if (!o.postgres.empty()) throughput(o, Target::kPostgres, listens, views);
     for (bool webhook : {true, false}) {
-      if (o.fresh_objects <= 0) break;
       if (o.fresh_objects <= 0) break;
       freshness(o, "sqlite", "", webhook, listens);
       if (!o.postgres.empty()) freshness(o, "postgresql", o.postgres, webhook, listens);
