@@ -5,6 +5,8 @@
 #include <array>
 #include <cstring>
 
+#include "util/hex.h"
+
 namespace tributary::event {
 namespace {
 
@@ -30,6 +32,18 @@ std::string EventKey::hex() const {
     out[31 - i] = kHex[(lo >> (4 * i)) & 0xf];
   }
   return out;
+}
+
+std::optional<EventKey> EventKey::from_hex(std::string_view text) {
+  if (text.size() != 32) return std::nullopt;
+  EventKey key;
+  for (std::size_t i = 0; i < 32; ++i) {
+    const int digit = util::hex_digit(text[i]);
+    if (digit < 0) return std::nullopt;
+    std::uint64_t& half = i < 16 ? key.hi : key.lo;
+    half = half << 4 | static_cast<std::uint64_t>(digit);
+  }
+  return key;
 }
 
 EventKey compute_event_key(Stream stream, std::int64_t ts, std::int64_t session_id,

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "event/schema.h"
 
@@ -27,6 +28,8 @@ struct EventKey {
 
   friend auto operator<=>(const EventKey&, const EventKey&) = default;
   std::string hex() const;
+  // The key whose hex() is `text` (either case); nullopt unless it is exactly 32 hex digits.
+  static std::optional<EventKey> from_hex(std::string_view text);
 };
 
 EventKey compute_event_key(Stream stream, std::int64_t ts, std::int64_t session_id,

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <unordered_set>
 
@@ -152,22 +153,35 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
   return out;
 }
 
+using KeySet = std::unordered_set<event::EventKey, event::EventKeyHash>;
+
+// `text` as an event key; the state database holds only keys tributary wrote, so anything else
+// there is damage, not input.
+event::EventKey stored_key(std::string_view text) {
+  const std::optional<event::EventKey> key = event::EventKey::from_hex(text);
+  if (!key) {
+    throw std::runtime_error("the state database holds a malformed event key \"" +
+                             std::string(text) + "\"");
+  }
+  return *key;
+}
+
 // Inserts the batch's event keys; returns the ones that were not there yet (the new events).
 // The keys are stored as 16 bytes (migration 0011) and travel as hex text both ways.
-std::unordered_set<std::string> insert_event_keys(warehouse::SqlConnection& db,
-                                                  const event::EventBatch& batch) {
-  std::unordered_set<std::string> fresh;
+KeySet insert_event_keys(warehouse::SqlConnection& db, const event::EventBatch& batch) {
+  KeySet fresh;
   if (batch.empty()) return fresh;
   fresh.reserve(batch.size());
-  for (const event::EventKey& key : batch.keys()) fresh.insert(key.hex());
+  for (const event::EventKey& key : batch.keys()) fresh.insert(key);
   const bool postgres = db.dialect() == warehouse::Dialect::kPostgres;
   // One statement for the whole batch: a uuid array (PostgreSQL) or a JSON array (SQLite) of
   // the distinct hex keys, bound as one parameter.
   std::string keys = postgres ? "{" : "[";
-  for (const std::string& key : fresh) {
+  keys.reserve(fresh.size() * 35 + 2);
+  for (const event::EventKey& key : fresh) {
     if (keys.size() > 1) keys.push_back(',');
     if (!postgres) keys.push_back('"');
-    keys += key;
+    keys += key.hex();
     if (!postgres) keys.push_back('"');
   }
   keys += postgres ? "}" : "]";
@@ -193,7 +207,7 @@ std::unordered_set<std::string> insert_event_keys(warehouse::SqlConnection& db,
                        " ON CONFLICT (event_key) DO NOTHING RETURNING lower(hex(event_key))",
             params);
         fresh.clear();
-        for (const SqlRow& row : rows) fresh.insert(*row[0]);
+        for (const SqlRow& row : rows) fresh.insert(stored_key(*row[0]));
         return static_cast<std::int64_t>(rows.size());
       });
   return fresh;
@@ -209,18 +223,22 @@ std::string concatenated_keys(const event::EventBatch& fresh) {
 }
 
 // The inverse of concatenated_keys.
-std::unordered_set<std::string> split_keys(std::string_view keys) {
-  std::unordered_set<std::string> out;
-  for (std::size_t at = 0; at + 32 <= keys.size(); at += 32) out.emplace(keys.substr(at, 32));
+KeySet split_keys(std::string_view keys) {
+  if (keys.size() % 32 != 0) {
+    throw std::runtime_error("the state database holds a batch's new event keys cut short (" +
+                             std::to_string(keys.size()) + " hex digits)");
+  }
+  KeySet out;
+  out.reserve(keys.size() / 32);
+  for (std::size_t at = 0; at < keys.size(); at += 32) out.insert(stored_key(keys.substr(at, 32)));
   return out;
 }
 
 // The first occurrence of every row of `batch` whose key is in `fresh`, in batch order.
-event::EventBatch select_new(const event::EventBatch& batch,
-                             std::unordered_set<std::string> fresh) {
+event::EventBatch select_new(const event::EventBatch& batch, KeySet fresh) {
   event::EventBatch out(batch.stream());
   for (std::size_t row = 0; row < batch.size() && !fresh.empty(); ++row) {
-    if (fresh.erase(batch.keys()[row].hex()) > 0) out.append_row(batch, row);
+    if (fresh.erase(batch.keys()[row]) > 0) out.append_row(batch, row);
   }
   return out;
 }
@@ -412,7 +430,7 @@ std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms,
              id)) {
       decoder.decode(*o[0], lake_.get(*o[1]).body, batch, rejects);
     }
-    const std::unordered_set<std::string> fresh = split_keys(batch_row[3].value_or(""));
+    const KeySet fresh = split_keys(batch_row[3].value_or(""));
     StagedWrites staged(lake_);
     stage_files(staged, plan, select_new(batch, fresh), rejects, options_.silver);
     staged.publish();

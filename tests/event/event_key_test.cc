@@ -33,5 +33,16 @@ TEST(EventKey, HexIsHighHalfThenLowHalf) {
             "0123456789abcdeffedcba9876543210");
 }
 
+TEST(EventKey, FromHexInvertsHex) {
+  const EventKey k = compute_event_key(Stream::kListen, 1687031000000, 42, 7, 1001);
+  EXPECT_EQ(EventKey::from_hex(k.hex()), k);
+  EXPECT_EQ(EventKey::from_hex("0123456789ABCDEFfedcba9876543210"),
+            (EventKey{0x0123456789abcdefULL, 0xfedcba9876543210ULL}));
+  EXPECT_EQ(EventKey::from_hex("0123456789abcdeffedcba987654321"), std::nullopt);    // 31 digits
+  EXPECT_EQ(EventKey::from_hex("0123456789abcdeffedcba98765432100"), std::nullopt);  // 33 digits
+  EXPECT_EQ(EventKey::from_hex("0123456789abcdeffedcba987654321g"), std::nullopt);
+  EXPECT_EQ(EventKey::from_hex("01234567-89ab-cdef-fedc-ba9876543210"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace tributary::event
