@@ -178,6 +178,13 @@ void finalize_config(IngestConfig& c) {
   if (c.lake.empty()) throw std::invalid_argument("no lake: pass --lake or TRIBUTARY_LAKE");
   if (c.streams.empty()) throw std::invalid_argument("ingest.streams is empty");
   if (c.extensions.empty()) throw std::invalid_argument("ingest.extensions is empty");
+  // Store keys never start with '/' (object_store.h): under such a prefix nothing is ever found.
+  if (c.raw_prefix.starts_with('/')) {
+    throw std::invalid_argument("ingest.raw_prefix '" + c.raw_prefix +
+                                "' must not start with '/' (keys are relative to the source)");
+  }
+  // The poller lists from the slice `lookback` hours ago; a negative one names a future slice.
+  if (c.lookback.count() < 0) throw std::invalid_argument("ingest.lookback_hours must be >= 0");
   if (c.poll_interval.count() <= 0)
     throw std::invalid_argument("ingest.poll_interval_ms must be > 0");
   if (c.batch.max_objects == 0) throw std::invalid_argument("ingest.batch_max_objects must be > 0");

@@ -145,6 +145,9 @@ HttpClient::Outcome HttpClient::perform(const HttpRequest& request) {
   add_header("Accept:");
 
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  // The path goes out as given: curl would otherwise remove "." and ".." segments, which are
+  // ordinary characters of an S3 key, and send the request (signed for the key) to another key.
+  curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));

@@ -26,7 +26,7 @@ namespace tributary::store {
 
 struct HttpRequest {
   std::string method = "GET";  // GET, HEAD, PUT, POST, DELETE
-  std::string url;
+  std::string url;             // sent as it is: no dot-segment removal (S3 keys may contain "/../")
   std::vector<std::pair<std::string, std::string>> headers;
   std::string_view body;
   // When set and it becomes true, the exchange is abandoned within about a second (a transport

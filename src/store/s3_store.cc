@@ -333,7 +333,10 @@ ListPage S3Store::list(std::string_view prefix, std::string_view start_after,
     pugi::xml_document doc;
     req.validate = [&](const HttpResponse& r) {
       doc.reset();
-      if (!doc.load_buffer(r.body.data(), r.body.size()) || !doc.child("ListBucketResult")) {
+      // Without parse_eol: a key's "\r" or "\r\n" (S3 keys may hold any character) stays as it
+      // is instead of becoming "\n", which would list the object under a key it does not have.
+      if (!doc.load_buffer(r.body.data(), r.body.size(), pugi::parse_default & ~pugi::parse_eol) ||
+          !doc.child("ListBucketResult")) {
         throw IntegrityFailure{"the listing is not a ListBucketResult XML document"};
       }
     };

@@ -82,6 +82,16 @@ TEST(IngestConfig, FinalizeChecksRequiredSettings) {
   c.max_attempts = 1;
   c.max_refusals = 0;
   EXPECT_THROW(finalize_config(c), std::invalid_argument);
+  c.max_refusals = 1;
+  // No key starts with '/': such a prefix would find nothing, silently, for ever.
+  c.raw_prefix = "/Raw/";
+  EXPECT_THROW(finalize_config(c), std::invalid_argument);
+  c.raw_prefix = "Raw/";
+  // A negative lookback lists from a slice in the future: only the full sweeps would find objects.
+  c.lookback = std::chrono::hours(-1);
+  EXPECT_THROW(finalize_config(c), std::invalid_argument);
+  c.lookback = std::chrono::hours(0);
+  finalize_config(c);
 }
 
 TEST(IngestConfig, RegisteredSecretsAreRedacted) {
