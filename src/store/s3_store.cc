@@ -177,7 +177,7 @@ S3Store::S3Store(std::string bucket, std::string prefix, StoreConfig config, Env
                      "S3 endpoint '" + util::redact_userinfo(endpoint) +
                          "' must be scheme://host[:port], without path, query or user info");
   }
-  if (*config_.addressing == S3Addressing::kPathStyle) {
+  if (addressing_for_bucket(*config_.addressing, bucket_, scheme_) == S3Addressing::kPathStyle) {
     authority_ = authority;
     base_path_ = "/" + bucket_;
   } else {

@@ -65,6 +65,15 @@ EnvLookup process_env() {
   };
 }
 
+S3Addressing addressing_for_bucket(S3Addressing configured, std::string_view bucket,
+                                   std::string_view scheme) {
+  if (configured == S3Addressing::kVirtualHosted && scheme == "https" &&
+      bucket.find('.') != std::string_view::npos) {
+    return S3Addressing::kPathStyle;
+  }
+  return configured;
+}
+
 StoreConfig resolve_store_config(StoreConfig c, const EnvLookup& env) {
   fill_string(c.endpoint, env, {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}, "");
   fill_string(c.region, env, {"AWS_REGION", "AWS_DEFAULT_REGION"}, "us-east-1");

@@ -82,6 +82,14 @@ EnvLookup process_env();
 // when an environment value is malformed (never echoing a credential).
 StoreConfig resolve_store_config(StoreConfig config, const EnvLookup& env = process_env());
 
+// The addressing requests to `bucket` use when `configured` is asked for over `scheme` ("http" or
+// "https"). Virtual-hosted puts the bucket in the host name, which over TLS must match the
+// endpoint's wildcard certificate (*.s3.<region>.amazonaws.com covers one DNS label): a bucket
+// name with a dot cannot, so it is addressed path-style over https instead, as the AWS SDKs do.
+// Anything else keeps `configured`.
+S3Addressing addressing_for_bucket(S3Addressing configured, std::string_view bucket,
+                                   std::string_view scheme);
+
 // S3's lower bound on every part but the last.
 inline constexpr std::uint64_t kMinPartSize = 5ULL << 20;
 

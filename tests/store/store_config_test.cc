@@ -69,6 +69,19 @@ TEST(StoreConfig, ExplicitFieldsWinOverTheEnvironment) {
   EXPECT_EQ(c.addressing, S3Addressing::kVirtualHosted);
 }
 
+// A bucket name with a dot cannot be a host name label under AWS's wildcard certificate: over
+// TLS it is addressed path-style (every request would otherwise fail the certificate check).
+TEST(StoreConfig, DottedBucketsAreAddressedPathStyleOverTls) {
+  EXPECT_EQ(addressing_for_bucket(S3Addressing::kVirtualHosted, "logs.example.com", "https"),
+            S3Addressing::kPathStyle);
+  EXPECT_EQ(addressing_for_bucket(S3Addressing::kVirtualHosted, "de-streaming-test", "https"),
+            S3Addressing::kVirtualHosted);
+  EXPECT_EQ(addressing_for_bucket(S3Addressing::kVirtualHosted, "logs.example.com", "http"),
+            S3Addressing::kVirtualHosted);
+  EXPECT_EQ(addressing_for_bucket(S3Addressing::kPathStyle, "de-streaming-test", "https"),
+            S3Addressing::kPathStyle);
+}
+
 TEST(StoreConfig, MalformedEnvironmentValuesNameTheVariable) {
   const std::pair<const char*, const char*> cases[] = {
       {"AWS_MAX_ATTEMPTS", "many"},
