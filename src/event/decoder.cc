@@ -286,7 +286,13 @@ class ObjectDecoder::LineParser {
   static LineError read_value(const FieldInfo& info, od::value value, FieldValue& out) {
     od::json_type type;
     if (auto e = value.type().get(type)) return {from_simdjson(e)};
-    if (type == od::json_type::null) return {};  // null is absence; required fields catch it later
+    if (type == od::json_type::null) {
+      // type() looks at the first byte only, and a value left unread is skipped unchecked: "nope"
+      // would pass as null. is_null() checks the whole atom.
+      bool is_null = false;
+      if (value.is_null().get(is_null) != sj::SUCCESS || !is_null) return {Failure::kInvalidJson};
+      return {};  // null is absence; required fields catch it later
+    }
     switch (info.type) {
       case FieldType::kString: {
         if (type != od::json_type::string) return {Failure::kWrongType, info.json_name};

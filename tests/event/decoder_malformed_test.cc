@@ -134,6 +134,14 @@ std::vector<Case> cases() {
       {"nul_in_string", Stream::kListen, with(kListen, "Alhambra", R"(Alh\u0000mbra)"),
        "nul_character:city"},
       {"leading_zero", Stream::kListen, with(kListen, "34.074736", "034.07"), "invalid_json"},
+      // A token starting with 'n' is no null unless it is exactly `null`: a guest's userId must
+      // not come from garbage (the identity would silently change).
+      {"bad_null_optional", Stream::kListen, with(kListen, R"("userId":875)", R"("userId":nope)"),
+       "invalid_json"},
+      {"truncated_null", Stream::kListen, with(kListen, R"("userId":875)", R"("userId":nul)"),
+       "invalid_json"},
+      {"null_with_suffix", Stream::kListen,
+       with(kListen, R"("sessionId":20213)", R"("sessionId":nullx)"), "invalid_json"},
   };
 }
 
