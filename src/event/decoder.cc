@@ -369,6 +369,14 @@ class ObjectDecoder::LineParser {
       if (!e) e = a.raw_json().get(raw);
     } else {
       raw = value.raw_json_token();
+      // raw_json_token() does not move past the value, and On-Demand skips a string left unread
+      // as a key when ':' follows it: "a":"b":{"c":1}} would pass as "a":"b". Reading the string
+      // moves past it, so the object then needs ',' or '}' next. (Other scalars are skipped as
+      // values, and what follows them is checked.)
+      if (type == od::json_type::string) {
+        od::raw_json_string unread;
+        e = value.get_raw_json_string().get(unread);
+      }
     }
     if (e) return {from_simdjson(e)};
     minified_.resize(raw.size());

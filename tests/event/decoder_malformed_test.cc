@@ -105,6 +105,10 @@ std::vector<Case> cases() {
        with(kPageView, R"("page")", R"("a":1,"a":2,"page")"), "duplicate_field:a"},
       {"bad_unknown_value", Stream::kPageView, with(kPageView, R"("page")", R"("a":[1,,2],"page")"),
        "invalid_json"},
+      // A string followed by ':' is no member value (here the '{' after "a": is lost); the rest
+      // must not be skipped as if "b" were a key.
+      {"unknown_string_then_colon", Stream::kPageView,
+       with(kPageView, R"("page")", R"("a":"b":{"c":1}},"page")"), "invalid_json"},
       // Escapes of unpaired UTF-16 surrogates name no character: invalid UTF-8, not bad JSON.
       {"lone_high_surrogate", Stream::kListen, with(kListen, "Alhambra", R"(Alh\ud800mbra)"),
        "invalid_utf8"},
