@@ -379,20 +379,22 @@ class ObjectDecoder::LineParser {
       }
     }
     if (e) return {from_simdjson(e)};
+    // Validated as written, before minifying: minify() drops the whitespace between tokens, so
+    // invalid text such as [1 2] or [tr ue] would come out valid ([12], [true]) and pass.
+    sj::dom::element element;
+    if (auto de = dom_.parse(raw.data(), raw.size(), /*realloc_if_needed=*/true).get(element)) {
+      // A lone number beyond what a double or a 64-bit integer holds is well-formed JSON.
+      if (de == sj::NUMBER_ERROR && type == od::json_type::number && is_json_number(raw)) {
+        return {Failure::kOutOfRange, unknown_keys_.back()};
+      }
+      return {from_simdjson(de)};
+    }
     minified_.resize(raw.size());
     std::size_t minified_len = 0;
     if (sj::minify(raw.data(), raw.size(), minified_.data(), minified_len)) {
       return {Failure::kInvalidJson};
     }
     minified_.resize(minified_len);
-    sj::dom::element element;
-    if (auto de = dom_.parse(minified_).get(element)) {
-      // A lone number beyond what a double or a 64-bit integer holds is well-formed JSON.
-      if (de == sj::NUMBER_ERROR && type == od::json_type::number && is_json_number(minified_)) {
-        return {Failure::kOutOfRange, unknown_keys_.back()};
-      }
-      return {from_simdjson(de)};
-    }
     extra_.push_back(extra_.empty() ? '{' : ',');
     util::append_json_string(extra_, key);
     extra_.push_back(':');

@@ -107,6 +107,11 @@ std::vector<Case> cases() {
        "invalid_json"},
       // A string followed by ':' is no member value (here the '{' after "a": is lost); the rest
       // must not be skipped as if "b" were a key.
+      // Whitespace splitting a token stays invalid: minifying must not join [1 2] into [12].
+      {"split_unknown_number", Stream::kPageView,
+       with(kPageView, R"("page")", R"("a":[1 2],"page")"), "invalid_json"},
+      {"split_unknown_literal", Stream::kPageView,
+       with(kPageView, R"("page")", R"("a":{"b":tr ue},"page")"), "invalid_json"},
       {"unknown_string_then_colon", Stream::kPageView,
        with(kPageView, R"("page")", R"("a":"b":{"c":1}},"page")"), "invalid_json"},
       // Escapes of unpaired UTF-16 surrogates name no character: invalid UTF-8, not bad JSON.
