@@ -24,13 +24,16 @@ void run_catalog(const CatalogOptions& opts) {
     throw std::invalid_argument("--dialect must be athena or duckdb, not \"" + opts.dialect + "\"");
   }
   std::vector<lake::ManifestEntry> committed;
+  std::string lake_uri = opts.lake;
   // Athena's DDL does not depend on the files present; DuckDB's views exist only for tables that
-  // have committed files.
+  // have committed files, and read the directory the store reads: its URI has the percent-escapes
+  // of a file:// lake decoded ("my%20lake" is the directory "my lake").
   if (*dialect == lake::CatalogDialect::kDuckDB) {
     auto store = store::open_store(opts.lake);
     committed = lake::StoreManifest(*store).entries();
+    lake_uri = store->uri();
   }
-  const std::string ddl = lake::catalog_ddl(*dialect, opts.lake, committed);
+  const std::string ddl = lake::catalog_ddl(*dialect, lake_uri, committed);
   std::fwrite(ddl.data(), 1, ddl.size(), stdout);
   std::fflush(stdout);
 }

@@ -286,7 +286,13 @@ class ObjectDecoder::LineParser {
   static LineError read_value(const FieldInfo& info, od::value value, FieldValue& out) {
     od::json_type type;
     if (auto e = value.type().get(type)) return {from_simdjson(e)};
-    if (type == od::json_type::null) return {};  // null is absence; required fields catch it later
+    if (type == od::json_type::null) {
+      // type() looks at the first byte only, and a value left unread is skipped unchecked: "nope"
+      // would pass as null. is_null() checks the whole atom.
+      bool is_null = false;
+      if (value.is_null().get(is_null) != sj::SUCCESS || !is_null) return {Failure::kInvalidJson};
+      return {};  // null is absence; required fields catch it later
+    }
     switch (info.type) {
       case FieldType::kString: {
         if (type != od::json_type::string) return {Failure::kWrongType, info.json_name};
@@ -363,22 +369,32 @@ class ObjectDecoder::LineParser {
       if (!e) e = a.raw_json().get(raw);
     } else {
       raw = value.raw_json_token();
+      // raw_json_token() does not move past the value, and On-Demand skips a string left unread
+      // as a key when ':' follows it: "a":"b":{"c":1}} would pass as "a":"b". Reading the string
+      // moves past it, so the object then needs ',' or '}' next. (Other scalars are skipped as
+      // values, and what follows them is checked.)
+      if (type == od::json_type::string) {
+        od::raw_json_string unread;
+        e = value.get_raw_json_string().get(unread);
+      }
     }
     if (e) return {from_simdjson(e)};
+    // Validated as written, before minifying: minify() drops the whitespace between tokens, so
+    // invalid text such as [1 2] or [tr ue] would come out valid ([12], [true]) and pass.
+    sj::dom::element element;
+    if (auto de = dom_.parse(raw.data(), raw.size(), /*realloc_if_needed=*/true).get(element)) {
+      // A lone number beyond what a double or a 64-bit integer holds is well-formed JSON.
+      if (de == sj::NUMBER_ERROR && type == od::json_type::number && is_json_number(raw)) {
+        return {Failure::kOutOfRange, unknown_keys_.back()};
+      }
+      return {from_simdjson(de)};
+    }
     minified_.resize(raw.size());
     std::size_t minified_len = 0;
     if (sj::minify(raw.data(), raw.size(), minified_.data(), minified_len)) {
       return {Failure::kInvalidJson};
     }
     minified_.resize(minified_len);
-    sj::dom::element element;
-    if (auto de = dom_.parse(minified_).get(element)) {
-      // A lone number beyond what a double or a 64-bit integer holds is well-formed JSON.
-      if (de == sj::NUMBER_ERROR && type == od::json_type::number && is_json_number(minified_)) {
-        return {Failure::kOutOfRange, unknown_keys_.back()};
-      }
-      return {from_simdjson(de)};
-    }
     extra_.push_back(extra_.empty() ? '{' : ',');
     util::append_json_string(extra_, key);
     extra_.push_back(':');

@@ -23,8 +23,9 @@ enum class CatalogDialect { kAthena, kDuckDB };
 // "athena", "duckdb"; nullopt otherwise.
 std::optional<CatalogDialect> catalog_dialect_from_name(std::string_view name);
 
-// The DDL for the lake at `lake_uri` (file:///abs/dir or s3://bucket/prefix). `committed` picks
-// the DuckDB views to create (a view over a table without files would fail to bind). Throws
+// The DDL for the lake at `lake_uri` (file:///abs/dir or s3://bucket/prefix; a file:// path is
+// used as it stands, so pass the store's uri(), whose percent-escapes are decoded). `committed`
+// picks the DuckDB views to create (a view over a table without files would fail to bind). Throws
 // std::invalid_argument for a URI the dialect cannot read.
 std::string catalog_ddl(CatalogDialect dialect, std::string_view lake_uri,
                         const std::vector<ManifestEntry>& committed);

@@ -105,6 +105,15 @@ std::vector<Case> cases() {
        with(kPageView, R"("page")", R"("a":1,"a":2,"page")"), "duplicate_field:a"},
       {"bad_unknown_value", Stream::kPageView, with(kPageView, R"("page")", R"("a":[1,,2],"page")"),
        "invalid_json"},
+      // A string followed by ':' is no member value (here the '{' after "a": is lost); the rest
+      // must not be skipped as if "b" were a key.
+      // Whitespace splitting a token stays invalid: minifying must not join [1 2] into [12].
+      {"split_unknown_number", Stream::kPageView,
+       with(kPageView, R"("page")", R"("a":[1 2],"page")"), "invalid_json"},
+      {"split_unknown_literal", Stream::kPageView,
+       with(kPageView, R"("page")", R"("a":{"b":tr ue},"page")"), "invalid_json"},
+      {"unknown_string_then_colon", Stream::kPageView,
+       with(kPageView, R"("page")", R"("a":"b":{"c":1}},"page")"), "invalid_json"},
       // Escapes of unpaired UTF-16 surrogates name no character: invalid UTF-8, not bad JSON.
       {"lone_high_surrogate", Stream::kListen, with(kListen, "Alhambra", R"(Alh\ud800mbra)"),
        "invalid_utf8"},
@@ -134,6 +143,14 @@ std::vector<Case> cases() {
       {"nul_in_string", Stream::kListen, with(kListen, "Alhambra", R"(Alh\u0000mbra)"),
        "nul_character:city"},
       {"leading_zero", Stream::kListen, with(kListen, "34.074736", "034.07"), "invalid_json"},
+      // A token starting with 'n' is no null unless it is exactly `null`: a guest's userId must
+      // not come from garbage (the identity would silently change).
+      {"bad_null_optional", Stream::kListen, with(kListen, R"("userId":875)", R"("userId":nope)"),
+       "invalid_json"},
+      {"truncated_null", Stream::kListen, with(kListen, R"("userId":875)", R"("userId":nul)"),
+       "invalid_json"},
+      {"null_with_suffix", Stream::kListen,
+       with(kListen, R"("sessionId":20213)", R"("sessionId":nullx)"), "invalid_json"},
   };
 }
 

@@ -58,6 +58,14 @@ out=$("$bin" compact --lake "$lake" --stream listen_events --gc-grace-minutes 0)
 out=$(duckdb "$ddl" "$count_sql")
 [[ $out == "[{\"n\":\"$((2 * listens))\"}]" ]] || fail "listen count after gc: $out"
 
+# A lake URI with a percent-escape names the decoded directory, and so must the views.
+spaced="file://$work/my%20lake"
+"$write_lake" "$spaced" b1 "${raw[@]}"
+[[ -d "$work/my lake/silver" ]] || fail "the store did not decode %20"
+ddl=$("$bin" catalog --lake "$spaced" --dialect duckdb)
+out=$(duckdb "$ddl" "$count_sql")
+[[ $out == "[{\"n\":\"$listens\"}]" ]] || fail "listen count through an escaped URI: $out"
+
 # Athena DDL over S3; no store access is needed to print it.
 out=$("$bin" catalog --lake s3://bucket/lake --dialect athena)
 [[ $(grep -c 'CREATE EXTERNAL TABLE' <<<"$out") == 4 ]] || fail "athena: $out"

@@ -125,6 +125,58 @@ TEST(ParquetRoundTrip, DictionaryFallsBackToPlainAndValuesSurvive) {
   EXPECT_EQ(pages["event_key"], "DATA_PAGE:PLAINx40 ");
 }
 
+TEST(ParquetRoundTrip, FallbackAtTheDictionarySizeLimitKeepsFullPages) {
+  // Each page repeats 10 values that no earlier page held: the dictionary pays off page by page
+  // (the first-page rule keeps it) until its size passes the limit, in the 13th page or so. The
+  // rest of the chunk is PLAIN in pages of page_rows values, not one page per value.
+  constexpr std::uint32_t kRows = 4000;
+  constexpr std::uint32_t kPageRows = 100;
+  std::vector<std::uint64_t> offsets{0};
+  std::string bytes;
+  for (std::uint32_t r = 0; r < kRows; ++r) {
+    bytes += "value-" + std::to_string(r / kPageRows) + "-" + std::to_string(r % 10);
+    offsets.push_back(bytes.size());
+  }
+  WriterOptions options;
+  options.page_rows = kPageRows;
+  options.dictionary_bytes_limit = 2048;
+  ParquetFileWriter writer(
+      {{"s", parquet::PhysicalType::kByteArray, parquet::LogicalType::kString}}, options);
+  parquet::ColumnInput in;
+  in.offsets = offsets.data();
+  in.bytes = bytes.data();
+  std::vector<std::uint32_t> rows(kRows);
+  for (std::uint32_t r = 0; r < kRows; ++r) rows[r] = r;
+  const parquet::ColumnInput inputs[] = {in};
+  writer.write_rows(inputs, rows);
+  const std::string path = testing::temp_dir("dictlimit") + "/dictlimit.parquet";
+  testing::write_file(path, writer.finish({}));
+
+  for (const std::string reader : {"duckdb", "hyparquet"}) {
+    const testing::Table table = read_parquet(reader, path);
+    ASSERT_EQ(table.rows.size(), kRows) << reader;
+    for (std::uint32_t r = 0; r < kRows; ++r) {
+      ASSERT_EQ(table.rows[r][0], bytes.substr(offsets[r], offsets[r + 1] - offsets[r]))
+          << reader << " row " << r;
+    }
+  }
+  simdjson::dom::parser parser;
+  const std::string metadata = testing::parquet_metadata_json(path);
+  simdjson::dom::element doc = parser.parse(metadata);
+  std::int64_t dictionary_pages = 0;
+  std::int64_t plain_pages = 0;
+  for (simdjson::dom::element e :
+       doc["row_groups"].at(0)["columns"].at(0)["meta_data"]["encoding_stats"].get_array()) {
+    const std::string_view kind = e["encoding"];
+    if (std::string_view(e["page_type"]) != "DATA_PAGE") continue;
+    (kind == "PLAIN" ? plain_pages : dictionary_pages) += int64_t(e["count"]);
+  }
+  EXPECT_GT(dictionary_pages, 1);
+  EXPECT_GT(plain_pages, 0);
+  // The page that crossed the limit closes early; every later page is full.
+  EXPECT_LE(dictionary_pages + plain_pages, kRows / kPageRows + 1);
+}
+
 TEST(ParquetRoundTrip, EmptyFileHasSchemaAndNoRows) {
   const event::EventBatch batch(event::Stream::kAuth);
   const std::string path = testing::temp_dir("empty") + "/empty.parquet";

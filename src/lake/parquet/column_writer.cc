@@ -355,12 +355,15 @@ class TypedColumnWriter final : public ParquetColumnWriter {
 
     // The dictionary stops paying off when it grows past its limit, or when the first page shows
     // mostly distinct values; the rest of the chunk is PLAIN.
+    // fall_back_after_page_ asks for this one early close only: left set, it would close a page
+    // after every later value of the chunk.
     if (dict && (fall_back_after_page_ ||
                  (page_infos_.size() == 1 &&
                   dictionary_values_.size() * 2 >
                       page_values_ - static_cast<std::size_t>(page_stats_.nulls)))) {
       fallen_back_ = true;
     }
+    fall_back_after_page_ = false;
     ++page_serial_;
     chunk_values_ += static_cast<std::int64_t>(page_values_);
     chunk_stats_.merge(page_stats_);
