@@ -1,5 +1,7 @@
 #include "cli/demo_guide.h"
 
+#include "store/open_store.h"
+
 namespace tributary::cli {
 
 DemoPaths::DemoPaths(const std::string& dir_option) {
@@ -8,8 +10,8 @@ DemoPaths::DemoPaths(const std::string& dir_option) {
   raw = dir / "raw";
   lake = dir / "lake";
   warehouse_db = dir / "warehouse.db";
-  raw_uri = "file://" + raw.string();
-  lake_uri = "file://" + lake.string();
+  raw_uri = store::file_store_uri(raw);
+  lake_uri = store::file_store_uri(lake);
   warehouse_uri = "sqlite://" + warehouse_db.string();
 }
 

@@ -4,6 +4,7 @@
 
 #include "store/file_store.h"
 #include "store/s3_store.h"
+#include "util/hex.h"
 #include "util/log.h"
 
 namespace tributary::store {
@@ -16,13 +17,6 @@ namespace {
                    "invalid store URI '" + util::redact_userinfo(uri) + "': " + why);
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string percent_decode(std::string_view uri, std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -30,8 +24,8 @@ std::string percent_decode(std::string_view uri, std::string_view s) {
       out += s[i];
       continue;
     }
-    const int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
-    const int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+    const int hi = i + 2 < s.size() ? util::hex_digit(s[i + 1]) : -1;
+    const int lo = i + 2 < s.size() ? util::hex_digit(s[i + 2]) : -1;
     if (hi < 0 || lo < 0) bad_uri(uri, "'%' must be followed by two hex digits");
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
@@ -41,6 +35,21 @@ std::string percent_decode(std::string_view uri, std::string_view s) {
 }
 
 }  // namespace
+
+std::string file_store_uri(const std::filesystem::path& dir) {
+  std::string uri = "file://";
+  for (const char c : dir.string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[static_cast<unsigned char>(c) >> 4];
+      uri += kHex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      uri += c;
+    }
+  }
+  return uri;
+}
 
 std::unique_ptr<ObjectStore> open_store(std::string_view uri, const StoreConfig& config) {
   constexpr std::string_view kFile = "file://";

@@ -7,7 +7,9 @@
 // Anything else throws StoreError{kInvalidArgument} saying what is wrong with the URI.
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "store/object_store.h"
@@ -17,5 +19,9 @@ namespace tributary::store {
 
 // `config` is resolved against the environment (resolve_store_config) before use.
 std::unique_ptr<ObjectStore> open_store(std::string_view uri, const StoreConfig& config = {});
+
+// The file:// URI that open_store() reads as the directory `dir` (absolute): the characters a
+// file URI gives a meaning to ('%', '?', '#') are percent-escaped, so any path round-trips.
+std::string file_store_uri(const std::filesystem::path& dir);
 
 }  // namespace tributary::store

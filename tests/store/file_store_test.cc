@@ -235,6 +235,14 @@ TEST(OpenStore, FileUris) {
   EXPECT_EQ(slurp(dir.path() / "with space" / "k"), "v");
 }
 
+TEST(OpenStore, FileStoreUrisRoundTripAnyDirectory) {
+  TempDir dir;
+  const std::filesystem::path odd = dir.path() / "50% off?#1 a";
+  EXPECT_EQ(file_store_uri(odd), "file://" + dir.path().string() + "/50%25 off%3F%231 a");
+  open_store(file_store_uri(odd))->put("k", "v");
+  EXPECT_EQ(slurp(odd / "k"), "v");
+}
+
 TEST(OpenStore, BadUrisSayWhatIsWrong) {
   const std::pair<const char*, const char*> cases[] = {
       {"file://relative/dir", "absolute path and no host"},
