@@ -2,7 +2,6 @@
 // [--format table|json|csv|html] [--out FILE]`: the three BI answers for the half-open UTC period
 // [from, to), on stdout or in FILE.
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -13,7 +12,6 @@
 #include "warehouse/report_format.h"
 #include "warehouse/report_html.h"
 #include "warehouse/warehouse.h"
-#include "warehouse/warehouse_uri.h"
 
 namespace tributary::cli {
 namespace {
@@ -34,11 +32,7 @@ void run_report(const ReportCommandOptions& opts) {
   options.top = opts.top;
   if (opts.user >= 0) options.user_id = opts.user;
   // A report never creates a warehouse: a mistyped SQLite path is an error, not an empty answer.
-  const warehouse::WarehouseUri uri = warehouse::parse_warehouse_uri(opts.warehouse);
-  if (uri.dialect == warehouse::Dialect::kSqlite && !std::filesystem::exists(uri.target)) {
-    throw std::runtime_error("no SQLite warehouse at " + uri.target);
-  }
-  const auto wh = warehouse::Warehouse::open(opts.warehouse);
+  const auto wh = warehouse::Warehouse::open_existing(opts.warehouse);
   const warehouse::Report report = warehouse::run_report(wh->connection(), options);
   std::string out;
   if (opts.format == "json") {
