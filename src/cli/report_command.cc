@@ -1,6 +1,7 @@
 // `tributary report --warehouse URI --from DATE --to DATE [--top N] [--user ID]
 // [--format table|json|csv|html] [--out FILE]`: the three BI answers for the half-open UTC period
 // [from, to), on stdout or in FILE.
+#include <charconv>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -74,7 +75,14 @@ void add_report_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
   cmd->add_option("--user", opts->user, "Only this user id in the hours-per-user list")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            std::int64_t id = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+            if (ec == std::errc() && end == text.data() + text.size() && id >= 0) return "";
+            return "not a user id (an integer >= 0): " + text;
+          },
+          "ID"))
       ->type_name("ID");
   cmd->add_option("--format", opts->format, "Output format")
       ->capture_default_str()

@@ -79,6 +79,14 @@ Report run_report(SqlConnection& connection, const ReportOptions& options) {
   }
   if (options.top < 1) throw std::invalid_argument("--top must be at least 1");
 
+  if (options.user_id) {
+    const SqlValue id[] = {*options.user_id};
+    if (connection.query("SELECT 1 FROM dim_user WHERE user_id = $1 AND is_current", id).empty()) {
+      throw std::invalid_argument("--user " + std::to_string(*options.user_id) +
+                                  ": no such user in the warehouse");
+    }
+  }
+
   const Dialect dialect = connection.dialect();
   const SqlValue user = options.user_id ? SqlValue(*options.user_id) : SqlValue();
   const SqlValue params[] = {std::int64_t{*from}, std::int64_t{*to}, options.top, user};

@@ -64,8 +64,9 @@ struct Report {
   std::vector<UserRow> user_listening;
 };
 
-// Validates the options (dates are real YYYY-MM-DD dates, from < to, top >= 1) and runs the
-// three queries. Throws std::invalid_argument with the specific problem.
+// Validates the options (dates are real YYYY-MM-DD dates, from < to, top >= 1, a user_id the
+// warehouse has seen: a mistyped id is an error, not an empty list) and runs the three queries.
+// Throws std::invalid_argument with the specific problem.
 Report run_report(SqlConnection& connection, const ReportOptions& options);
 
 }  // namespace tributary::warehouse

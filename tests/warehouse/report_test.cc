@@ -116,6 +116,17 @@ TEST_P(ReportTest, TopAndUserLimitTheLists) {
   ASSERT_EQ(r.user_listening.size(), 1u);
   EXPECT_EQ(r.user_listening[0].user_id, 2);
   EXPECT_EQ(r.top_songs.size(), 3u);
+  // A known user who played nothing in the period: an empty list. An id the warehouse never
+  // saw (a typo): an error, not the same empty list.
+  options.period = {"2023-07-01", "2023-08-01"};
+  EXPECT_TRUE(run_report(wh->connection(), options).user_listening.empty());
+  options.user_id = 4;
+  try {
+    run_report(wh->connection(), options);
+    ADD_FAILURE() << "an unknown user was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "--user 4: no such user in the warehouse");
+  }
 }
 
 TEST_P(ReportTest, CsvAndTableRenderEverySection) {
