@@ -8,7 +8,8 @@
 //  - top_songs: per (artist, song title), plays = listen events, listeners = distinct userId;
 //    ranked by plays desc, then song, artist.
 //  - user_listening: per logged-in user, plays and hours of listen events, with the names of the
-//    user's current dim_user version; ranked by hours desc, then first name, last name, user id.
+//    user's current dim_user version; ranked by hours desc, then first name, last name (absent
+//    names last), user id.
 // Names compare bytewise (UTF-8 code point order), identically on both dialects.
 #pragma once
 

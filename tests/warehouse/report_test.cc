@@ -129,6 +129,37 @@ TEST_P(ReportTest, TopAndUserLimitTheLists) {
   }
 }
 
+TEST_P(ReportTest, UsersWithoutNamesRankAfterNamedOnesOnBothDialects) {
+  ScratchDatabase scratch(GetParam());
+  auto wh = scratch.open();
+  // Users 7 and 8 carry a userId but no names (both optional in the schema); each user listens
+  // for one hour, so only the names and then the id order them.
+  std::string text;
+  int item = 0;
+  for (const int user : {8, 1, 7, 2}) {
+    std::string line = listen_json({kJune1 + item, user, "A", "Song", 3600}, item);
+    if (user > 2) {
+      line = R"({"artist":"A","song":"Song","duration":3600,"ts":)" +
+             std::to_string(kJune1 + item) +
+             R"(,"sessionId":1,"auth":"Logged In","level":"free","itemInSession":)" +
+             std::to_string(item) +
+             R"(,"city":"Tampa","zip":"1","state":"FL","userAgent":"UA","lon":1,"lat":2,)"
+             R"("userId":)" +
+             std::to_string(user) + "}\n";
+    }
+    text += line;
+    ++item;
+  }
+  wh->load(decode_text(Stream::kListen, text));
+  ReportOptions options;
+  options.period = {"2023-06-01", "2023-06-02"};
+  const Report r = run_report(wh->connection(), options);
+  std::vector<std::int64_t> order;
+  for (const UserRow& u : r.user_listening) order.push_back(u.user_id);
+  EXPECT_EQ(order, (std::vector<std::int64_t>{1, 2, 7, 8}));
+  EXPECT_EQ(r.user_listening[2].first_name, std::nullopt);
+}
+
 TEST_P(ReportTest, CsvAndTableRenderEverySection) {
   ScratchDatabase scratch(GetParam());
   auto wh = scratch.open();
