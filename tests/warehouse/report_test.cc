@@ -181,6 +181,27 @@ TEST_P(ReportTest, CsvAndTableRenderEverySection) {
       << table;
 }
 
+TEST_P(ReportTest, TheTableShowsControlCharactersEscaped) {
+  ScratchDatabase scratch(GetParam());
+  auto wh = scratch.open();
+  // JSON escapes in the raw event: a newline, a tab, ESC (a terminal escape sequence) and CSI.
+  wh->load(listens({{kJune1, 1, R"(Evil\u001b[2J)", R"(Line\nTwo\tTab\u009b)", 60}}));
+  ReportOptions options;
+  options.period = {"2023-06-01", "2023-06-02"};
+  const Report r = run_report(wh->connection(), options);
+  ASSERT_EQ(r.top_songs.size(), 1u);
+  EXPECT_EQ(r.top_songs[0].song, "Line\nTwo\tTab\u009b");  // stored and in JSON/CSV verbatim
+  const std::string table = report_table(r);
+  EXPECT_NE(table.find("rank  artist       song                  plays  listeners\n"
+                       "----  -----------  --------------------  -----  ---------\n"
+                       "1     Evil\\x1b[2J  Line\\nTwo\\tTab\\u009b      1          1\n"),
+            std::string::npos)
+      << table;
+  for (const char c : table) {
+    EXPECT_TRUE(c == '\n' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f)) << int(c);
+  }
+}
+
 TEST_P(ReportTest, BadPeriodsAreRejectedWithTheReason) {
   ScratchDatabase scratch(GetParam());
   auto wh = scratch.open();
