@@ -28,6 +28,9 @@ void run_catalog(const CatalogOptions& opts) {
   // have committed files.
   if (*dialect == lake::CatalogDialect::kDuckDB) {
     auto store = store::open_store(opts.lake);
+    // The manifest reads a lake that is not there as a fresh, empty one; a mistyped directory or
+    // bucket must be an error, not an empty catalog (listing throws when the root is missing).
+    store->list("", {}, 1);
     committed = lake::StoreManifest(*store).entries();
   }
   const std::string ddl = lake::catalog_ddl(*dialect, opts.lake, committed);
