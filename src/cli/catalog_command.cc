@@ -30,6 +30,9 @@ void run_catalog(const CatalogOptions& opts) {
   // of a file:// lake decoded ("my%20lake" is the directory "my lake").
   if (*dialect == lake::CatalogDialect::kDuckDB) {
     auto store = store::open_store(opts.lake);
+    // The manifest reads a lake that is not there as a fresh, empty one; a mistyped directory or
+    // bucket must be an error, not an empty catalog (listing throws when the root is missing).
+    store->list("", {}, 1);
     committed = lake::StoreManifest(*store).entries();
     lake_uri = store->uri();
   }

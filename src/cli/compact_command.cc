@@ -75,9 +75,21 @@ void run_compact(const CompactOptions& opts) {
   lake::StoreManifest store_manifest(*store);
   lake::LakeManifest* manifest = &store_manifest;
   if (!state_uri.empty()) {
-    state = warehouse::Warehouse::open(state_uri);
+    state = warehouse::Warehouse::open_existing(state_uri);
     sql_manifest = std::make_unique<ingest::SqlLakeManifest>(state->connection());
     manifest = sql_manifest.get();
+    // A database that is not this lake's (a fresh one, another lake's before its first commit)
+    // lists no files, and garbage collection would then delete every silver file of the lake.
+    // The database `run` used lists files as soon as the lake's own copy of the manifest does.
+    if (sql_manifest->entries().empty()) {
+      const std::size_t listed = store_manifest.entries().size();
+      if (listed > 0) {
+        throw std::invalid_argument(
+            state->uri().redacted + " lists no lake files but this lake's manifest lists " +
+            std::to_string(listed) +
+            ": pass the --warehouse (or --state) that `tributary run` used for this lake");
+      }
+    }
   } else if (store->head(ingest::SqlLakeManifest::kMarkerKey)) {
     throw std::invalid_argument(
         "this lake's manifest is in the database `tributary run` uses: pass --warehouse URI (or "

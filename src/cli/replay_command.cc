@@ -9,6 +9,7 @@
 #include "util/json_writer.h"
 #include "util/log.h"
 #include "util/progress.h"
+#include "warehouse/calendar.h"
 
 namespace tributary::cli {
 namespace {
@@ -20,9 +21,9 @@ struct ReplayFlags {
   std::vector<std::string> streams;
 };
 
+// A real calendar date: 2024-02-30 is refused, not compared as a string against ingest dates.
 bool is_date(const std::string& s) {
-  return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
-         s.find_first_not_of("0123456789-") == std::string::npos;
+  return warehouse::parse_date_key(s).has_value();
 }
 
 void run_replay(const ReplayFlags& flags) {

@@ -1,8 +1,8 @@
 // `tributary report --warehouse URI --from DATE --to DATE [--top N] [--user ID]
 // [--format table|json|csv|html] [--out FILE]`: the three BI answers for the half-open UTC period
 // [from, to), on stdout or in FILE.
+#include <charconv>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -13,7 +13,6 @@
 #include "warehouse/report_format.h"
 #include "warehouse/report_html.h"
 #include "warehouse/warehouse.h"
-#include "warehouse/warehouse_uri.h"
 
 namespace tributary::cli {
 namespace {
@@ -34,11 +33,7 @@ void run_report(const ReportCommandOptions& opts) {
   options.top = opts.top;
   if (opts.user >= 0) options.user_id = opts.user;
   // A report never creates a warehouse: a mistyped SQLite path is an error, not an empty answer.
-  const warehouse::WarehouseUri uri = warehouse::parse_warehouse_uri(opts.warehouse);
-  if (uri.dialect == warehouse::Dialect::kSqlite && !std::filesystem::exists(uri.target)) {
-    throw std::runtime_error("no SQLite warehouse at " + uri.target);
-  }
-  const auto wh = warehouse::Warehouse::open(opts.warehouse);
+  const auto wh = warehouse::Warehouse::open_existing(opts.warehouse);
   const warehouse::Report report = warehouse::run_report(wh->connection(), options);
   std::string out;
   if (opts.format == "json") {
@@ -80,7 +75,14 @@ void add_report_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
   cmd->add_option("--user", opts->user, "Only this user id in the hours-per-user list")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            std::int64_t id = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+            if (ec == std::errc() && end == text.data() + text.size() && id >= 0) return "";
+            return "not a user id (an integer >= 0): " + text;
+          },
+          "ID"))
       ->type_name("ID");
   cmd->add_option("--format", opts->format, "Output format")
       ->capture_default_str()

@@ -212,7 +212,8 @@ void add_run_command(CLI::App& app) {
                   "the lake is built and state goes to --state");
   cmd->add_option(
       "--state", flags->state,
-      "State database when there is no warehouse (default sqlite:///./tributary-state.db)");
+      "State database when there is no warehouse: sqlite:///abs/path.db or postgresql://... "
+      "(default tributary-state.db in the working directory)");
   cmd->add_option("--config", flags->config, "YAML configuration file (env TRIBUTARY_CONFIG)");
   cmd->add_option("--listen", flags->listen,
                   "HTTP address for the status page (/), /metrics, /healthz, /readyz and "

@@ -13,12 +13,13 @@ namespace {
 
 struct StatusFlags {
   std::string warehouse;
-  std::string state = "sqlite:///./tributary-state.db";
+  std::string state = warehouse::sqlite_uri_in_working_directory("tributary-state.db");
 };
 
 void run_status(const StatusFlags& flags) {
+  // A mistyped path (or a directory where `run` never ran) is an error, not a ledger of zeros.
   const auto db =
-      warehouse::Warehouse::open(flags.warehouse.empty() ? flags.state : flags.warehouse);
+      warehouse::Warehouse::open_existing(flags.warehouse.empty() ? flags.state : flags.warehouse);
   warehouse::SqlConnection& c = db->connection();
   const std::int64_t now = util::unix_time_ms();
   std::string out;
@@ -91,7 +92,9 @@ void add_status_command(CLI::App& app) {
       "oldest unprocessed object since it landed in the source, by its LastModified; newest "
       "committed event), event totals and recent errors.");
   cmd->add_option("--warehouse", flags->warehouse, "The warehouse `run` used");
-  cmd->add_option("--state", flags->state, "The state database `run` used without a warehouse")
+  cmd->add_option("--state", flags->state,
+                  "The state database `run` used without a warehouse (default: "
+                  "tributary-state.db in the working directory)")
       ->capture_default_str();
   cmd->callback([flags] { run_status(*flags); });
 }

@@ -14,6 +14,7 @@
 #include "ingest/ledger.h"
 #include "lake/silver_table_writer.h"
 #include "store/store_config.h"
+#include "warehouse/warehouse_uri.h"
 
 namespace tributary::ingest {
 
@@ -21,8 +22,9 @@ struct IngestConfig {
   std::string source;     // raw bucket URI                        env TRIBUTARY_SOURCE
   std::string lake;       // lake URI                              env TRIBUTARY_LAKE
   std::string warehouse;  // warehouse URI; empty: lake only       env TRIBUTARY_WAREHOUSE
-  // State database when there is no warehouse (ledger, manifest, event keys).
-  std::string state = "sqlite:///" + std::string("./tributary-state.db");  // env TRIBUTARY_STATE
+  // State database when there is no warehouse (ledger, manifest, event keys); by default
+  // tributary-state.db in the working directory.                 env TRIBUTARY_STATE
+  std::string state = warehouse::sqlite_uri_in_working_directory("tributary-state.db");
 
   std::string raw_prefix = "Raw/";
   std::vector<event::Stream> streams{event::kAllStreams.begin(), event::kAllStreams.end()};

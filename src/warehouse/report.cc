@@ -37,13 +37,16 @@ constexpr std::string_view kSongs =
     " WHERE f.date_key >= $1 AND f.date_key < $2 GROUP BY a.name, s.title"
     " ORDER BY 3 DESC, s.title {collate}, a.name {collate} LIMIT $3";
 
+// Users without names (a userId with no name fields: both optional) rank after named ones of
+// the same hours: NULLs sort last on PostgreSQL but first on SQLite, hence the explicit IS NULL.
 constexpr std::string_view kUsers =
     "SELECT f.user_id, u.first_name, u.last_name, count(*), sum(f.duration_s) / 3600.0"
     " FROM fact_listen f LEFT JOIN dim_user u ON u.user_id = f.user_id AND u.is_current"
     " WHERE f.date_key >= $1 AND f.date_key < $2 AND f.user_id IS NOT NULL"
     " AND (CAST($4 AS BIGINT) IS NULL OR f.user_id = CAST($4 AS BIGINT))"
     " GROUP BY f.user_id, u.first_name, u.last_name"
-    " ORDER BY 5 DESC, u.first_name {collate}, u.last_name {collate}, f.user_id LIMIT $3";
+    " ORDER BY 5 DESC, u.first_name IS NULL, u.first_name {collate}, u.last_name IS NULL,"
+    " u.last_name {collate}, f.user_id LIMIT $3";
 
 std::int64_t to_int(const std::optional<std::string>& s) {
   std::int64_t v = 0;
@@ -78,6 +81,14 @@ Report run_report(SqlConnection& connection, const ReportOptions& options) {
                                 " (the period is [from, to))");
   }
   if (options.top < 1) throw std::invalid_argument("--top must be at least 1");
+
+  if (options.user_id) {
+    const SqlValue id[] = {*options.user_id};
+    if (connection.query("SELECT 1 FROM dim_user WHERE user_id = $1 AND is_current", id).empty()) {
+      throw std::invalid_argument("--user " + std::to_string(*options.user_id) +
+                                  ": no such user in the warehouse");
+    }
+  }
 
   const Dialect dialect = connection.dialect();
   const SqlValue user = options.user_id ? SqlValue(*options.user_id) : SqlValue();

@@ -8,7 +8,8 @@
 //  - top_songs: per (artist, song title), plays = listen events, listeners = distinct userId;
 //    ranked by plays desc, then song, artist.
 //  - user_listening: per logged-in user, plays and hours of listen events, with the names of the
-//    user's current dim_user version; ranked by hours desc, then first name, last name, user id.
+//    user's current dim_user version; ranked by hours desc, then first name, last name (absent
+//    names last), user id.
 // Names compare bytewise (UTF-8 code point order), identically on both dialects.
 #pragma once
 
@@ -64,8 +65,9 @@ struct Report {
   std::vector<UserRow> user_listening;
 };
 
-// Validates the options (dates are real YYYY-MM-DD dates, from < to, top >= 1) and runs the
-// three queries. Throws std::invalid_argument with the specific problem.
+// Validates the options (dates are real YYYY-MM-DD dates, from < to, top >= 1, a user_id the
+// warehouse has seen: a mistyped id is an error, not an empty list) and runs the three queries.
+// Throws std::invalid_argument with the specific problem.
 Report run_report(SqlConnection& connection, const ReportOptions& options);
 
 }  // namespace tributary::warehouse

@@ -31,6 +31,34 @@ std::string csv_field(const std::string& s) {
   return out + '"';
 }
 
+// `s` safe to print on a terminal: C0 controls, DEL and C1 controls (names can hold any of them,
+// JSON-escaped in the raw events) are shown escaped, as \n, \t, \r or \xHH (\u00HH for C1),
+// so that a name can neither break the table's lines and alignment nor send the terminal an
+// escape sequence.
+std::string for_terminal(const std::string& s) {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += {'\\', 'x', kHex[c >> 4], kHex[c & 0xf]};
+    } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {
+      out += {'\\', 'u', '0', '0', kHex[next >> 4], kHex[next & 0xf]};
+      ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 // Display width of UTF-8 text: one column per code point (no East Asian wide forms in eventsim).
 std::size_t width(const std::string& s) {
   std::size_t n = 0;
@@ -49,9 +77,13 @@ void append_csv(std::string& out, const std::string& section, const Table& rows)
 }
 
 // Numbers (every column but the text ones named in `left`) are right-aligned.
-void append_aligned(std::string& out, const std::string& title, const Table& rows,
+void append_aligned(std::string& out, const std::string& title, const Table& raw,
                     std::size_t left_columns) {
   out += title + '\n';
+  Table rows = raw;
+  for (auto& row : rows) {
+    for (std::string& cell : row) cell = for_terminal(cell);
+  }
   std::vector<std::size_t> widths(rows[0].size(), 0);
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], width(row[c]));

@@ -1,5 +1,6 @@
 #include "warehouse/warehouse.h"
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -54,6 +55,14 @@ std::unique_ptr<Warehouse> Warehouse::open(std::string_view uri_text) {
         scrub_secret("warehouse " + uri.redacted + ": " + std::string(e.what()), uri));
   }
   return warehouse;
+}
+
+std::unique_ptr<Warehouse> Warehouse::open_existing(std::string_view uri_text) {
+  const WarehouseUri uri = parse_warehouse_uri(uri_text);
+  if (uri.dialect == Dialect::kSqlite && !std::filesystem::exists(uri.target)) {
+    throw std::runtime_error("no SQLite warehouse at " + uri.target);
+  }
+  return open(uri_text);
 }
 
 Warehouse::Warehouse(WarehouseUri uri, std::unique_ptr<SqlConnection> connection)

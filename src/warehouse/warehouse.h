@@ -38,6 +38,11 @@ class Warehouse {
   // Connects to the warehouse `uri` names (see warehouse_uri.h), creating an SQLite file if
   // needed, and applies pending migrations. Errors name the warehouse by its redacted URI.
   static std::unique_ptr<Warehouse> open(std::string_view uri);
+  // As open(), but an SQLite file that does not exist is an error (std::runtime_error naming the
+  // path) instead of a new, empty database: for the commands that read or change what `run`
+  // built (report, status, compact), where a mistyped path must not become an empty answer, or
+  // an empty lake manifest.
+  static std::unique_ptr<Warehouse> open_existing(std::string_view uri);
 
   virtual ~Warehouse();
   Warehouse(const Warehouse&) = delete;

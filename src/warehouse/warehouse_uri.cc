@@ -1,5 +1,6 @@
 #include "warehouse/warehouse_uri.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "util/hex.h"
@@ -41,6 +42,13 @@ WarehouseUri parse_warehouse_uri(std::string_view uri) {
     if (!path.starts_with('/')) {
       throw std::invalid_argument(
           "warehouse URI sqlite:// needs an absolute path: sqlite:///dir/file.db");
+    }
+    // The path after the scheme's "//" is absolute: "/./x.db" is the root's x.db, not the working
+    // directory's (which is what anyone writing it means).
+    if (path.starts_with("/./") || path.starts_with("/../")) {
+      throw std::invalid_argument(
+          "warehouse URI sqlite:///./ or sqlite:///../ names a file at the filesystem root, not "
+          "in the working directory: write the absolute path, sqlite:///dir/file.db");
     }
     if (path.size() == 1 || path.ends_with('/')) {
       throw std::invalid_argument("warehouse URI sqlite:// names a directory, not a database file");
@@ -110,6 +118,10 @@ WarehouseUri parse_warehouse_uri(std::string_view uri) {
   }
   out.redacted += std::string(uri.substr(copied));
   return out;
+}
+
+std::string sqlite_uri_in_working_directory(std::string_view file) {
+  return "sqlite://" + (std::filesystem::current_path() / file).string();
 }
 
 std::string scrub_secret(std::string message, const WarehouseUri& uri) {

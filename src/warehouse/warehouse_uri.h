@@ -26,10 +26,16 @@ struct WarehouseUri {
 };
 
 // Parses `uri`. Throws std::invalid_argument with a specific reason (never echoing the password)
-// when the scheme is unknown, the SQLite path is not absolute, or a PostgreSQL password holds a
-// character that must be percent-encoded ('@', or a '/' that would end the host part early).
-// User info is split as libpq splits it: up to the first '@' before the first '/'.
+// when the scheme is unknown, the SQLite path is not absolute (`sqlite:///./x.db` and
+// `sqlite:///../x.db` are refused: they are spelt as if relative, but name /x.db), or a PostgreSQL
+// password holds a character that must be percent-encoded ('@', or a '/' that would end the host
+// part early). User info is split as libpq splits it: up to the first '@' before the first '/'.
 WarehouseUri parse_warehouse_uri(std::string_view uri);
+
+// The `sqlite://` URI of `file` in the working directory, as an absolute path (the URI has no
+// relative form): the default state database. Throws std::filesystem::filesystem_error when the
+// working directory is gone.
+std::string sqlite_uri_in_working_directory(std::string_view file);
 
 // `message` with every occurrence of the URI's passwords (raw and decoded) replaced by "***".
 std::string scrub_secret(std::string message, const WarehouseUri& uri);

@@ -28,6 +28,18 @@ rows_before=$(sqlite3 "$work/wh.db" "SELECT sum(rows) FROM lake_file WHERE kind 
 if "$bin" compact --lake "file://$work/lake" 2>"$work/err"; then fail "compact without --warehouse"; fi
 grep -q "pass --warehouse" "$work/err" || fail "message: $(cat "$work/err")"
 
+# A database that is not the lake's has an empty manifest, by which every silver file is garbage:
+# a mistyped path or the wrong database is refused, and nothing is deleted.
+if "$bin" compact --lake "file://$work/lake" --warehouse "sqlite://$work/typo.db" \
+  --gc-grace-minutes 0 >/dev/null 2>"$work/err"; then fail "compact with a missing database"; fi
+[[ $(cat "$work/err") == "tributary: no SQLite warehouse at $work/typo.db" ]] || fail "message: $(cat "$work/err")"
+[[ ! -e $work/typo.db ]] || fail "compact created $work/typo.db"
+sqlite3 "$work/other.db" "CREATE TABLE unrelated (x)"
+if "$bin" compact --lake "file://$work/lake" --warehouse "sqlite://$work/other.db" \
+  --gc-grace-minutes 0 >/dev/null 2>"$work/err"; then fail "compact with another database"; fi
+grep -q "lists no lake files but this lake's manifest lists" "$work/err" || fail "message: $(cat "$work/err")"
+(( $(files) == before )) || fail "a refused compact deleted files: $before -> $(files)"
+
 out=$("$bin" compact --lake "file://$work/lake" --warehouse "sqlite://$work/wh.db" --gc-grace-minutes 0)
 [[ $out == *'"removed":2'* ]] || fail "nothing merged: $out"
 after=$(files)

@@ -111,6 +111,9 @@ diff -r "$work/lake/bronze" "$work/fresh/bronze" >/dev/null || fail "fresh bronz
 if err=$("$bin" replay --from-bronze --lake "file://$work/inplace" --warehouse "$(wh x)" \
   --since 2024-01-01 2>&1); then fail "in place with --since accepted"; fi
 [[ $err == *'--to-lake'* ]] || fail "since without to-lake: $err"
+if err=$("$bin" replay --from-bronze --lake "file://$work/lake" --to-lake "file://$work/never" \
+  --warehouse "$(wh x)" --until 2024-02-30 2>&1); then fail "--until 2024-02-30 accepted"; fi
+[[ $err == "tributary: not a YYYY-MM-DD date: 2024-02-30" ]] || fail "impossible date: $err"
 if err=$("$bin" replay --lake "file://$work/lake" --warehouse "$(wh x)" 2>&1); then
   fail "replay without --from-bronze accepted"
 fi

@@ -81,6 +81,7 @@ expect_error() {
 }
 expect_error 'athena reads only s3:// lakes' "$bin" catalog --lake "$lake" --dialect athena
 expect_error 'must be athena or duckdb' "$bin" catalog --lake "$lake" --dialect hive
+expect_error 'root directory does not exist' "$bin" catalog --lake "file://$work/no-lake" --dialect duckdb
 expect_error 'YYYY-MM-DD' "$bin" compact --lake "$lake" --partition yesterday
 expect_error 'YYYY-MM-DD' "$bin" compact --lake "$lake" --partition 2023-02-30
 expect_error 'unknown table' "$bin" compact --lake "$lake" --stream songs

@@ -61,6 +61,12 @@ if err=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-24T10 2
 if err=$("$bin" report --warehouse "$uri" --from 2023-12-25 --to 2023-12-24 2>&1); then fail "accepted an empty period"; fi
 [[ $err == *"empty period"* ]] || fail "empty period message: $err"
 if err=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-25 --format xml 2>&1); then fail "accepted --format xml"; fi
+for user in abc -5 1.5; do
+  if err=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-25 --user "$user" 2>&1); then fail "accepted --user $user"; fi
+  [[ $(head -n 1 <<<"$err") == "--user: not a user id (an integer >= 0): $user" ]] || fail "--user $user message: $err"
+done
+if err=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-25 --user 999999 2>&1); then fail "accepted an unknown --user"; fi
+[[ $err == "tributary: --user 999999: no such user in the warehouse" ]] || fail "unknown user message: $err"
 if err=$("$bin" report --warehouse "sqlite://$work/missing.db" --from 2023-12-24 --to 2023-12-25 2>&1); then fail "created a warehouse to report on"; fi
 [[ $err == "tributary: no SQLite warehouse at $work/missing.db" ]] || fail "missing warehouse: $err"
 if err=$("$bin" report --warehouse "mysql://u:hunter2@h/db" --from 2023-12-24 --to 2023-12-25 2>&1); then fail "accepted mysql://"; fi

@@ -116,6 +116,48 @@ TEST_P(ReportTest, TopAndUserLimitTheLists) {
   ASSERT_EQ(r.user_listening.size(), 1u);
   EXPECT_EQ(r.user_listening[0].user_id, 2);
   EXPECT_EQ(r.top_songs.size(), 3u);
+  // A known user who played nothing in the period: an empty list. An id the warehouse never
+  // saw (a typo): an error, not the same empty list.
+  options.period = {"2023-07-01", "2023-08-01"};
+  EXPECT_TRUE(run_report(wh->connection(), options).user_listening.empty());
+  options.user_id = 4;
+  try {
+    run_report(wh->connection(), options);
+    ADD_FAILURE() << "an unknown user was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "--user 4: no such user in the warehouse");
+  }
+}
+
+TEST_P(ReportTest, UsersWithoutNamesRankAfterNamedOnesOnBothDialects) {
+  ScratchDatabase scratch(GetParam());
+  auto wh = scratch.open();
+  // Users 7 and 8 carry a userId but no names (both optional in the schema); each user listens
+  // for one hour, so only the names and then the id order them.
+  std::string text;
+  int item = 0;
+  for (const int user : {8, 1, 7, 2}) {
+    std::string line = listen_json({kJune1 + item, user, "A", "Song", 3600}, item);
+    if (user > 2) {
+      line = R"({"artist":"A","song":"Song","duration":3600,"ts":)" +
+             std::to_string(kJune1 + item) +
+             R"(,"sessionId":1,"auth":"Logged In","level":"free","itemInSession":)" +
+             std::to_string(item) +
+             R"(,"city":"Tampa","zip":"1","state":"FL","userAgent":"UA","lon":1,"lat":2,)"
+             R"("userId":)" +
+             std::to_string(user) + "}\n";
+    }
+    text += line;
+    ++item;
+  }
+  wh->load(decode_text(Stream::kListen, text));
+  ReportOptions options;
+  options.period = {"2023-06-01", "2023-06-02"};
+  const Report r = run_report(wh->connection(), options);
+  std::vector<std::int64_t> order;
+  for (const UserRow& u : r.user_listening) order.push_back(u.user_id);
+  EXPECT_EQ(order, (std::vector<std::int64_t>{1, 2, 7, 8}));
+  EXPECT_EQ(r.user_listening[2].first_name, std::nullopt);
 }
 
 TEST_P(ReportTest, CsvAndTableRenderEverySection) {
@@ -137,6 +179,27 @@ TEST_P(ReportTest, CsvAndTableRenderEverySection) {
                        "1     1        Ann         Lee            1   2.00\n"),
             std::string::npos)
       << table;
+}
+
+TEST_P(ReportTest, TheTableShowsControlCharactersEscaped) {
+  ScratchDatabase scratch(GetParam());
+  auto wh = scratch.open();
+  // JSON escapes in the raw event: a newline, a tab, ESC (a terminal escape sequence) and CSI.
+  wh->load(listens({{kJune1, 1, R"(Evil\u001b[2J)", R"(Line\nTwo\tTab\u009b)", 60}}));
+  ReportOptions options;
+  options.period = {"2023-06-01", "2023-06-02"};
+  const Report r = run_report(wh->connection(), options);
+  ASSERT_EQ(r.top_songs.size(), 1u);
+  EXPECT_EQ(r.top_songs[0].song, "Line\nTwo\tTab\u009b");  // stored and in JSON/CSV verbatim
+  const std::string table = report_table(r);
+  EXPECT_NE(table.find("rank  artist       song                  plays  listeners\n"
+                       "----  -----------  --------------------  -----  ---------\n"
+                       "1     Evil\\x1b[2J  Line\\nTwo\\tTab\\u009b      1          1\n"),
+            std::string::npos)
+      << table;
+  for (const char c : table) {
+    EXPECT_TRUE(c == '\n' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f)) << int(c);
+  }
 }
 
 TEST_P(ReportTest, BadPeriodsAreRejectedWithTheReason) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace tributary::warehouse {
 namespace {
 
@@ -11,6 +13,21 @@ TEST(WarehouseUriTest, Sqlite) {
   EXPECT_EQ(uri.target, "/var/lib/tributary/w.db");
   EXPECT_THROW(parse_warehouse_uri("sqlite://relative.db"), std::invalid_argument);
   EXPECT_THROW(parse_warehouse_uri("sqlite:///var/lib/"), std::invalid_argument);
+}
+
+TEST(WarehouseUriTest, SqlitePathsSpeltAsRelativeAreRefused) {
+  // "/./x.db" is the root's x.db: whoever writes sqlite:///./x.db means the working directory.
+  for (const char* relative : {"sqlite:///./tributary-state.db", "sqlite:///../w.db"}) {
+    try {
+      parse_warehouse_uri(relative);
+      ADD_FAILURE() << relative;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("filesystem root"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(parse_warehouse_uri("sqlite:///srv/./w.db").target, "/srv/./w.db");
+  const WarehouseUri here = parse_warehouse_uri(sqlite_uri_in_working_directory("s.db"));
+  EXPECT_EQ(here.target, (std::filesystem::current_path() / "s.db").string());
 }
 
 TEST(WarehouseUriTest, PostgresPasswordIsRedactedAndScrubbed) {

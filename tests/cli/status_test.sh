@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Contract tests for `tributary status`: its default state database is the one `run` uses without
+# a warehouse, tributary-state.db in the working directory, and a database that does not exist is
+# an error (a mistyped path must not read as an empty ledger).
+#   status_test.sh TRIBUTARY DATA_DIR
+set -euo pipefail
+bin=$1
+data=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+cd "$work"
+here=$(pwd -P)
+
+"$bin" status --help | grep -q -- '--state' || fail "--help"
+if out=$("$bin" status 2>&1); then fail "status without a state database: $out"; fi
+[[ $out == "tributary: no SQLite warehouse at $here/tributary-state.db" ]] || fail "message: $out"
+if out=$("$bin" status --warehouse "sqlite://$here/typo.db" 2>&1); then fail "accepted: $out"; fi
+[[ $out == "tributary: no SQLite warehouse at $here/typo.db" ]] || fail "message: $out"
+[[ ! -e $here/tributary-state.db && ! -e $here/typo.db ]] || fail "status created a database"
+
+mkdir -p raw/Raw/listen_events
+cp "$data/listen_events.jsonl" raw/Raw/listen_events/2023061719_0.json
+"$bin" run --source "file://$here/raw" --lake "file://$here/lake" --until-idle >/dev/null 2>run.log \
+  || fail "run: $(tail -3 run.log)"
+[[ -f $here/tributary-state.db ]] || fail "run kept its state elsewhere: $(ls "$here")"
+out=$("$bin" status)
+[[ $out == *'"committed":1,'* ]] || fail "status: $out"
+echo "status contract: ok"
