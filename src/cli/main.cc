@@ -14,6 +14,11 @@ int main(int argc, char** argv) {
       "SQL warehouse, exactly once.",
       "tributary"};
   app.require_subcommand(1);
+  // Every failure is one line, as for the commands' own errors: CLI11's default adds a second
+  // ("Run with --help for more information.").
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "tributary: " + std::string(e.what()) + " (see --help)\n";
+  });
   app.set_version_flag("--version", "tributary 0.1.0");
   tributary::cli::add_validate_command(app);
   tributary::cli::add_report_command(app);

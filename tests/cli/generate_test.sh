@@ -75,10 +75,12 @@ expect_error() {
   local message=$1
   shift
   if "$bin" generate "$@" >/dev/null 2>"$work/err"; then fail "accepted: $*"; fi
-  # The reason is on the first line (CLI11's own parse errors add a --help hint below it).
-  head -n 1 "$work/err" | grep -qF -- "$message" || fail "message for $*: $(cat "$work/err")"
+  [[ $(wc -l <"$work/err") == 1 ]] || fail "more than one line for $*: $(cat "$work/err")"
+  grep -qF -- "$message" "$work/err" || fail "message for $*: $(cat "$work/err")"
 }
 expect_error "--store is required" --users 5
+expect_error "tributary: The following argument was not expected: --bogus (see --help)" \
+  --store "file://$work/x" --bogus
 expect_error "invalid store URI 'relative/dir'" --store relative/dir
 expect_error "--streams: unknown stream 'nope'" --store "file://$work/x" --streams listen_events,nope
 expect_error "--from-days must be greater than --to-days" --store "file://$work/x" --from-days 1 --to-days 2
