@@ -63,7 +63,7 @@ if err=$("$bin" report --warehouse "$uri" --from 2023-12-25 --to 2023-12-24 2>&1
 if err=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-25 --format xml 2>&1); then fail "accepted --format xml"; fi
 for user in abc -5 1.5; do
   if err=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-25 --user "$user" 2>&1); then fail "accepted --user $user"; fi
-  [[ $(head -n 1 <<<"$err") == "--user: not a user id (an integer >= 0): $user" ]] || fail "--user $user message: $err"
+  [[ $err == "tributary: --user: not a user id (an integer >= 0): $user (see --help)" ]] || fail "--user $user message: $err"
 done
 if err=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-25 --user 999999 2>&1); then fail "accepted an unknown --user"; fi
 [[ $err == "tributary: --user 999999: no such user in the warehouse" ]] || fail "unknown user message: $err"
