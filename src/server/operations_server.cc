@@ -388,6 +388,16 @@ class OperationsServer::Impl {
       return admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
                              : httplib::Server::HandlerResponse::Handled;
     });
+    // Every response, refusals and errors included: the pages show raw bucket contents and, with
+    // a status token, what only its holders may see, so none may be sniffed into another type,
+    // framed, cached, or run a script but the status page's own.
+    server_.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Security-Policy", status_page_csp());
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_header("X-Frame-Options", "DENY");
+      res.set_header("Cache-Control", "no-store");
+      res.set_header("Referrer-Policy", "no-referrer");
+    });
     server_.set_error_handler(
         httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
           explain_error(res);
@@ -434,7 +444,6 @@ class OperationsServer::Impl {
       res.set_content(page.data(), page.size(), "text/html; charset=utf-8");
     });
     server_.Get("/status.json", [&board](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Cache-Control", "no-store");
       res.set_content(board.json(), "application/json");
     });
     if (!report_page) return;

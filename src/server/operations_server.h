@@ -20,6 +20,9 @@
 //    credentials `tributary:<token>` (what a browser sends after its login prompt), compared the
 //    same way: the status page shows quarantined raw lines, the report the warehouse's answers.
 //    Serving them beyond loopback without one logs a warning (http.status_unprotected).
+//  - Every response (refusals and errors too) carries status_page_csp() as its
+//    Content-Security-Policy, X-Content-Type-Options: nosniff, X-Frame-Options: DENY,
+//    Cache-Control: no-store and Referrer-Policy: no-referrer.
 //  - Error texts that leave through HTTP are redacted (util::redact); a handler's exception is a
 //    500 whose message is only logged, redacted.
 //  - Handlers run on the server's threads; they must be thread-safe.

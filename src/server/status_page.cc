@@ -1,5 +1,9 @@
 #include "server/status_page.h"
 
+#include <openssl/sha.h>
+
+#include "util/base64.h"
+
 namespace tributary::server {
 namespace {
 
@@ -223,6 +227,23 @@ setInterval(refresh, 2000);
 
 std::string_view status_page_html() {
   return kPage;
+}
+
+const std::string& status_page_csp() {
+  static const std::string policy = [] {
+    // The hash covers the script element's text exactly as served (the page has one).
+    constexpr std::string_view kOpen = "<script>", kClose = "</script>";
+    const std::size_t from = kPage.find(kOpen) + kOpen.size();
+    const std::string_view script = kPage.substr(from, kPage.find(kClose, from) - from);
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(script.data()), script.size(), digest);
+    const std::string hash =
+        util::base64(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+    return "default-src 'none'; script-src 'sha256-" + hash +
+           "'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; base-uri 'none'; "
+           "form-action 'none'; frame-ancestors 'none'";
+  }();
+  return policy;
 }
 
 }  // namespace tributary::server

@@ -6,12 +6,19 @@
 // Invariants: every value from status.json reaches the page through textContent or SVG
 // attributes, never innerHTML, so a quarantined line cannot inject markup. Elements the tests
 // read carry data-testid attributes.
+//
+// status_page_csp() is the Content-Security-Policy the server sends with every response: nothing
+// loads or runs but this page's own inline script (allowed by its SHA-256, so a script injected
+// into any page, the report's included, is refused), inline styles, and fetches to the page's
+// origin; no page may be framed.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace tributary::server {
 
 std::string_view status_page_html();
+const std::string& status_page_csp();
 
 }  // namespace tributary::server

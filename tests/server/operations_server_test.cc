@@ -250,6 +250,44 @@ TEST(OperationsServer, AStatusTokenGuardsThePageItsDataAndTheReportButNotTheProb
   EXPECT_EQ(wrong_bearer.Get("/report")->status, 401);
 }
 
+// The pages show raw bucket contents (quarantined lines, song and user names): every response,
+// errors and refusals included, forbids content sniffing, framing and caching, and its policy
+// lets no script run but the status page's own (by hash, not 'unsafe-inline').
+TEST(OperationsServer, EveryResponseForbidsSniffingFramingCachingAndForeignScripts) {
+  constexpr const char* kToken = "status-token-71aa";
+  MetricsRegistry metrics;
+  StatusBoard board;
+  OperationsServerOptions options{"127.0.0.1:0", "", 1024};
+  options.status_token = kToken;
+  OperationsServer server(options, metrics, {},
+                          [](const std::string&) -> std::size_t { return 1; });
+  server.serve_status(board, [] { return std::string("<!doctype html><p>report</p>"); });
+  server.start();
+  httplib::Client anonymous("127.0.0.1", server.port());
+  httplib::Client browser("127.0.0.1", server.port());
+  browser.set_basic_auth("tributary", kToken);
+  std::vector<std::pair<std::string, httplib::Result>> responses;
+  for (const char* path : {"/", "/status.json", "/report", "/metrics", "/healthz", "/readyz",
+                           "/hooks/minio", "/no-such-page"}) {
+    responses.emplace_back(path, browser.Get(path));
+  }
+  responses.emplace_back("/ without credentials", anonymous.Get("/"));
+  responses.emplace_back("DELETE /", browser.Delete("/"));
+  for (const auto& [what, res] : responses) {
+    ASSERT_TRUE(res) << what;
+    EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff") << what;
+    EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store") << what;
+    EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY") << what;
+    const std::string csp = res->get_header_value("Content-Security-Policy");
+    EXPECT_TRUE(csp.starts_with("default-src 'none'; ")) << what << ": " << csp;
+    EXPECT_NE(csp.find("; frame-ancestors 'none'"), std::string::npos) << what << ": " << csp;
+    const auto script = csp.find("script-src 'sha256-");
+    ASSERT_NE(script, std::string::npos) << what << ": " << csp;
+    EXPECT_EQ(csp.substr(script, csp.find(';', script) - script).find("unsafe"), std::string::npos)
+        << what << ": " << csp;
+  }
+}
+
 // A status page served beyond loopback without a token says so in the log, once, at start.
 TEST(OperationsServer, AnUnprotectedStatusPageBeyondLoopbackIsLogged) {
   MetricsRegistry metrics;
