@@ -6,6 +6,7 @@
 #include <limits>
 #include <set>
 
+#include "event/schema.h"
 #include "ingest/fluentd_key.h"
 #include "ingest/outage.h"
 #include "ingest/replay_source.h"
@@ -43,9 +44,25 @@ store::StoreConfig observed(store::StoreConfig config, const std::string& store_
   return config;
 }
 
-server::BatchRecord status_record(const std::string& stream, const BatchOutcome& out) {
+// A quarantine reason as the metrics and the status board count it. The reason codes of unknown
+// fields name the field (duplicate_field:<key>, out_of_range:<key>), and raw lines choose their
+// keys: counted as is, every new key would be a new series (of any length) kept for the life of
+// the process. So a field the stream's schema does not carry reads as `extra`, the column where
+// unknown fields live; the quarantine records keep the exact reason. Invariant: the result is one
+// of a fixed set per stream.
+std::string counted_reason(event::Stream stream, const std::string& reason) {
+  const auto colon = reason.find(':');
+  if (colon == std::string::npos) return reason;
+  const std::string_view field = std::string_view(reason).substr(colon + 1);
+  for (const event::StreamField& f : event::stream_fields(stream)) {
+    if (f.info().json_name == field) return reason;
+  }
+  return reason.substr(0, colon + 1) + "extra";
+}
+
+server::BatchRecord status_record(event::Stream stream, const BatchOutcome& out) {
   server::BatchRecord r;
-  r.stream = stream;
+  r.stream = event::stream_name(stream);
   r.objects = out.objects;
   r.vanished = out.vanished;
   r.bytes_read = out.bytes;
@@ -56,8 +73,11 @@ server::BatchRecord status_record(const std::string& stream, const BatchOutcome&
   r.files = out.files;
   r.bytes_written = out.bytes_written;
   r.max_event_ts_ms = out.max_event_ts_ms;
-  r.reasons = out.reasons;
-  for (const auto& [reason, sample] : out.samples) r.samples[reason] = {sample.where, sample.line};
+  for (const auto& [reason, n] : out.reasons) r.reasons[counted_reason(stream, reason)] += n;
+  // Of the lines of several unknown fields' reasons, one stays as their shared reason's sample.
+  for (const auto& [reason, sample] : out.samples) {
+    r.samples[counted_reason(stream, reason)] = {sample.where, sample.line};
+  }
   return r;
 }
 
@@ -236,7 +256,7 @@ void Ingester::record_committed(const BatchPlan& plan, const BatchOutcome& out, 
   for (const auto& [reason, n] : out.reasons) {
     metrics_
         .counter("tributary_events_quarantined_total", "Lines quarantined, by reason",
-                 {{"stream", name}, {"reason", reason}})
+                 {{"stream", name}, {"reason", counted_reason(plan.stream, reason)}})
         .inc(n);
   }
   metrics_
@@ -261,7 +281,7 @@ void Ingester::record_committed(const BatchPlan& plan, const BatchOutcome& out, 
                "Event time of the newest committed event", s)
         .set(static_cast<double>(out.max_event_ts_ms) / 1000.0);
   }
-  if (board_ != nullptr) board_->record_batch(status_record(name, out));
+  if (board_ != nullptr) board_->record_batch(status_record(plan.stream, out));
   progress_done_ += out.objects + out.vanished + out.too_large;
   if (progress_ != nullptr) progress_->set_done(progress_done_);
   util::log_info("batch.committed",
