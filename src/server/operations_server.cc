@@ -341,6 +341,38 @@ std::string_view reason(int status) {
 
 constexpr std::size_t kMaxHeaderCount = 100;
 
+// One of the threads that may wait on the source, the lake or the databases, held for the
+// lifetime of the object when taken() (see OperationsServer::Impl::dependency_slots_).
+class DependencySlot {
+ public:
+  DependencySlot(std::atomic<std::size_t>& in_use, std::size_t slots) : in_use_(in_use) {
+    taken_ = in_use_.fetch_add(1) < slots;
+    if (!taken_) in_use_.fetch_sub(1);
+  }
+  ~DependencySlot() {
+    if (taken_) in_use_.fetch_sub(1);
+  }
+  DependencySlot(const DependencySlot&) = delete;
+  DependencySlot& operator=(const DependencySlot&) = delete;
+
+  // False: every slot is taken; the response says so (503, retry in a second).
+  bool taken(httplib::Response& res) const {
+    if (!taken_) {
+      res.status = 503;
+      res.set_header("Retry-After", "1");
+      res.set_content(
+          "busy: every thread that may wait on the source, the lake or the database "
+          "is waiting\n",
+          "text/plain");
+    }
+    return taken_;
+  }
+
+ private:
+  std::atomic<std::size_t>& in_use_;
+  bool taken_;
+};
+
 }  // namespace
 
 class OperationsServer::Impl {
@@ -358,7 +390,7 @@ class OperationsServer::Impl {
                                   "HTTP requests answered by the operations server")),
         webhook_rejected_(
             metrics.counter("tributary_webhook_rejected_total",
-                            "Webhook requests refused (bad token, bad body or too large)")) {
+                            "Webhook requests refused (bad token, bad body, too large or busy)")) {
     // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would let a second
     // tributary bind the same port and silently receive half of the webhooks.
     server_.set_socket_options([](socket_t sock) {
@@ -366,6 +398,7 @@ class OperationsServer::Impl {
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
     const std::size_t threads = std::max<std::size_t>(1, options_.threads);
+    dependency_slots_ = std::max<std::size_t>(1, threads - 1);
     const std::size_t queued = std::max<std::size_t>(1, options_.max_queued);
     server_.new_task_queue = [threads, queued] { return new BoundedTaskQueue(threads, queued); };
     // Socket-level timeouts under the stream's own deadlines, and httplib's own body limit
@@ -419,8 +452,10 @@ class OperationsServer::Impl {
     server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("ok\n", "text/plain");
     });
-    server_.Get("/readyz",
-                [this](const httplib::Request&, httplib::Response& res) { readyz(res); });
+    server_.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+      const DependencySlot slot(dependency_calls_, dependency_slots_);
+      if (slot.taken(res)) readyz(res);
+    });
     server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     });
@@ -443,12 +478,15 @@ class OperationsServer::Impl {
       const std::string_view page = status_page_html();
       res.set_content(page.data(), page.size(), "text/html; charset=utf-8");
     });
-    server_.Get("/status.json", [&board](const httplib::Request&, httplib::Response& res) {
-      res.set_content(board.json(), "application/json");
+    server_.Get("/status.json", [this, &board](const httplib::Request&, httplib::Response& res) {
+      const DependencySlot slot(dependency_calls_, dependency_slots_);  // the top lists
+      if (slot.taken(res)) res.set_content(board.json(), "application/json");
     });
     if (!report_page) return;
     board.set_report_link("report");
-    server_.Get("/report", [report_page](const httplib::Request&, httplib::Response& res) {
+    server_.Get("/report", [this, report_page](const httplib::Request&, httplib::Response& res) {
+      const DependencySlot slot(dependency_calls_, dependency_slots_);
+      if (!slot.taken(res)) return;
       try {
         res.set_content(report_page(), "text/html; charset=utf-8");
       } catch (const std::exception& e) {
@@ -561,6 +599,12 @@ class OperationsServer::Impl {
   }
 
   void hook(httplib::Response& res, const httplib::ContentReader& read) {
+    // Refused unread when busy: the hint is lost, the next listing finds the object anyway.
+    const DependencySlot slot(dependency_calls_, dependency_slots_);
+    if (!slot.taken(res)) {
+      webhook_rejected_.inc();
+      return;
+    }
     // The body is read here, not by httplib, so that a chunked body is held to max_body_bytes
     // too (httplib checks only Content-Length).
     std::string body;
@@ -605,6 +649,12 @@ class OperationsServer::Impl {
   Counter& requests_;
   Counter& webhook_rejected_;
   bool serves_status_ = false;  // serve_status() was called
+  // Handlers that may wait on the source, the lake or the databases (/readyz, /status.json,
+  // /report, the webhook) run on at most dependency_slots_ threads at once, one fewer than the
+  // server has (when it has more than one); the others are answered 503 at once. So however long
+  // an outage makes them hang, a thread stays free for /healthz and /metrics.
+  std::size_t dependency_slots_ = 1;
+  std::atomic<std::size_t> dependency_calls_{0};
 };
 
 OperationsServer::OperationsServer(OperationsServerOptions options, MetricsRegistry& metrics,

@@ -7,6 +7,10 @@
 //  - One request per connection, served by at most `threads` threads; connections beyond those and
 //    `max_queued` wait in the kernel's accept backlog, so a flood of clients costs no memory or
 //    file descriptors beyond those bounds.
+//  - Handlers that may wait on the source, the lake or the databases (/readyz, /status.json,
+//    /report, the webhook) run on at most threads - 1 threads at once (1 with one thread); more
+//    are answered 503 (Retry-After: 1) at once, so however long an outage makes them hang,
+//    /healthz and /metrics are still served.
 //  - Every request is bounded before any handler runs: its request line and headers by
 //    max_header_bytes (431) and its whole arrival by request_timeout (408), however slowly the
 //    client sends; its body by max_body_bytes (413), whether sized by Content-Length or chunked.

@@ -5,6 +5,9 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <thread>
 
 #include "util/log.h"
 
@@ -112,6 +115,78 @@ TEST(OperationsServer, WebhookRequiresTheBearerTokenWhenSet) {
   std::lock_guard lock(f.mutex);
   EXPECT_EQ(f.bodies.size(), 1u);
   EXPECT_EQ(f.metrics.counter("tributary_webhook_rejected_total", "").value(), 2u);
+}
+
+// A database or store that stops answering (a network partition: connects time out) makes every
+// handler that asks it hang: /readyz, the status data, the report, the webhook. They must not take
+// every thread, or /healthz, the liveness probe, times out too and the orchestrator kills a worker
+// that would ride the outage out.
+TEST(OperationsServer, HangingDependenciesLeaveAThreadForTheLivenessProbe) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t inside = 0;  // readiness checks running
+  bool release = false;
+  MetricsRegistry metrics;
+  OperationsServerOptions options{"127.0.0.1:0", "", 1024};
+  options.threads = 3;
+  OperationsServer server(options, metrics,
+                          {{"state",
+                            [&]() -> std::optional<std::string> {
+                              std::unique_lock lock(mutex);
+                              ++inside;
+                              changed.notify_all();
+                              changed.wait(lock, [&] { return release; });
+                              return std::nullopt;
+                            }}},
+                          [](const std::string&) -> std::size_t { return 0; });
+  server.start();
+  // Probes arrive one after another, each held by the check or answered (503, busy) before the
+  // next: far more than there are threads.
+  std::vector<int> statuses(8, 0);
+  std::vector<std::thread> probes;
+  // Whatever fails below, the checks are released and the probes joined.
+  struct Joiner {
+    std::function<void()> done;
+    ~Joiner() { done(); }
+  } joiner{[&] {
+    {
+      std::lock_guard lock(mutex);
+      release = true;
+      changed.notify_all();
+    }
+    for (std::thread& t : probes) t.join();
+  }};
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    const std::size_t before = [&] {
+      std::lock_guard lock(mutex);
+      return inside;
+    }();
+    probes.emplace_back([&, i] {
+      httplib::Client c("127.0.0.1", server.port());
+      c.set_read_timeout(30);
+      auto res = c.Get("/readyz");
+      std::lock_guard lock(mutex);
+      statuses[i] = res ? res->status : -1;
+      changed.notify_all();
+    });
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(5),
+                                 [&] { return inside > before || statuses[i] != 0; }))
+        << "readiness probe " << i + 1 << " neither ran nor was answered: every thread waits";
+  }
+  httplib::Client c("127.0.0.1", server.port());
+  c.set_read_timeout(5);
+  auto live = c.Get("/healthz");
+  ASSERT_TRUE(live) << "/healthz did not answer while the readiness checks hang";
+  EXPECT_EQ(live->status, 200);
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_LT(inside, options.threads);
+  }
+  joiner.done();
+  joiner.done = [] {};
+  for (const int status : statuses) EXPECT_TRUE(status == 200 || status == 503) << status;
+  EXPECT_EQ(c.Get("/readyz")->status, 200);
 }
 
 TEST(OperationsServer, UnknownPathsAre404AndStopIsIdempotent) {
