@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -675,8 +676,15 @@ void OperationsServer::start() {
   if (thread_.joinable()) return;
   const auto [host, port] = parse_listen_address(listen_);
   httplib::Server& s = impl_->server();
+  // httplib reports only failure; errno still holds why the last address would not bind (it
+  // closes that socket after, which leaves errno alone on success).
+  errno = 0;
   port_ = port == 0 ? s.bind_to_any_port(host) : (s.bind_to_port(host, port) ? port : -1);
-  if (port_ <= 0) throw std::runtime_error("cannot listen on " + listen_);
+  if (port_ <= 0) {
+    const int why = errno;
+    throw std::runtime_error("cannot listen on " + listen_ +
+                             (why != 0 ? std::string(": ") + std::strerror(why) : std::string()));
+  }
   thread_ = std::thread([&s] { s.listen_after_bind(); });
   // httplib's stop() does nothing until the accept loop runs, so a stop() right after start()
   // would leave the thread serving forever: return only once the loop is up.

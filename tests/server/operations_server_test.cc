@@ -212,7 +212,23 @@ TEST(OperationsServer, ListenAddressesAreValidated) {
   OperationsServer clash(
       OperationsServerOptions{"127.0.0.1:" + std::to_string(taken.port()), "", 1024}, m, {},
       [](const std::string&) { return std::size_t{0}; });
-  EXPECT_THROW(clash.start(), std::runtime_error);
+  // One line that says which address and why.
+  try {
+    clash.start();
+    ADD_FAILURE() << "a taken port was bound";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(e.what(), "cannot listen on 127.0.0.1:" + std::to_string(taken.port()) +
+                            ": Address already in use");
+  }
+  OperationsServer foreign(OperationsServerOptions{"192.0.2.1:0", "", 1024}, m, {},
+                           [](const std::string&) { return std::size_t{0}; });
+  try {
+    foreign.start();
+    ADD_FAILURE() << "an address of no interface was bound";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "cannot listen on 192.0.2.1:0: Cannot assign requested address");
+  }
 }
 
 }  // namespace
