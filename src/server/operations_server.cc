@@ -1,5 +1,6 @@
 #include "server/operations_server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
 #include <netdb.h>
 #include <openssl/crypto.h>
@@ -314,6 +315,20 @@ bool is_loopback(std::string_view host) {
   return host.starts_with("127.") || host == "localhost" || host == "::1";
 }
 
+// Whether a Host header names this machine's loopback interface: localhost (and its subdomains,
+// which browsers resolve to loopback themselves), 127.0.0.0/8 written as an address, or [::1].
+// A name the attacker's DNS answers (127.example.com included) is not.
+bool is_loopback_host_header(std::string_view host) {
+  std::string name(host.starts_with('[') ? host.substr(0, host.find(']') + 1)
+                                         : host.substr(0, host.rfind(':')));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (name.ends_with('.')) name.pop_back();
+  if (name == "localhost" || name.ends_with(".localhost") || name == "[::1]") return true;
+  in_addr address{};
+  return inet_pton(AF_INET, name.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
+}
+
 bool all_digits(std::string_view s) {
   return !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos;
 }
@@ -473,6 +488,7 @@ class OperationsServer::Impl {
   httplib::Server& server() { return server_; }
   bool serves_status() const { return serves_status_; }
   bool has_status_token() const { return !options_.status_token.empty(); }
+  void set_loopback_only(bool loopback_only) { loopback_only_ = loopback_only; }
   void serve_status(StatusBoard& board, ReportPageProvider report_page) {
     serves_status_ = true;
     server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
@@ -570,6 +586,14 @@ class OperationsServer::Impl {
         return refuse(401, "missing or wrong credentials");
       }
     }
+    if (loopback_only_ && options_.status_token.empty() && !open_without_status_token(req.path) &&
+        req.has_header("Host") && !is_loopback_host_header(req.get_header_value("Host"))) {
+      util::log_warn("http.foreign_host", {{"remote", req.remote_addr}, {"path", req.path}});
+      return refuse(403,
+                    "without a status token the pages answer only at a loopback name "
+                    "(127.0.0.1, localhost); set TRIBUTARY_STATUS_TOKEN to serve them under "
+                    "another name");
+    }
     if (webhook && !options_.webhook_token.empty() &&
         !same_secret(req.get_header_value("Authorization"), "Bearer " + options_.webhook_token)) {
       util::log_warn("webhook.unauthorized", {{"remote", req.remote_addr}});
@@ -650,6 +674,11 @@ class OperationsServer::Impl {
   Counter& requests_;
   Counter& webhook_rejected_;
   bool serves_status_ = false;  // serve_status() was called
+  // Bound to a loopback address (start()). Without a status token the pages are then open
+  // because only this machine reaches them, which DNS rebinding would defeat (a web page whose
+  // name re-resolves to 127.0.0.1 reads them with the browser's help): such requests carry the
+  // page's own name as Host, so the pages answer only loopback names.
+  bool loopback_only_ = false;
   // Handlers that may wait on the source, the lake or the databases (/readyz, /status.json,
   // /report, the webhook) run on at most dependency_slots_ threads at once, one fewer than the
   // server has (when it has more than one); the others are answered 503 at once. So however long
@@ -675,6 +704,7 @@ void OperationsServer::serve_status(StatusBoard& board, ReportPageProvider repor
 void OperationsServer::start() {
   if (thread_.joinable()) return;
   const auto [host, port] = parse_listen_address(listen_);
+  impl_->set_loopback_only(is_loopback(host));
   httplib::Server& s = impl_->server();
   // httplib reports only failure; errno still holds why the last address would not bind (it
   // closes that socket after, which leaves errno alone on success).

@@ -23,7 +23,8 @@
 //    webhook (its own token) answers 401 without `Authorization: Bearer <token>` or HTTP Basic
 //    credentials `tributary:<token>` (what a browser sends after its login prompt), compared the
 //    same way: the status page shows quarantined raw lines, the report the warehouse's answers.
-//    Serving them beyond loopback without one logs a warning (http.status_unprotected).
+//    Serving them beyond loopback without one logs a warning (http.status_unprotected); on
+//    loopback without one they answer 403 to a Host that is not a loopback name (DNS rebinding).
 //  - Every response (refusals and errors too) carries status_page_csp() as its
 //    Content-Security-Policy, X-Content-Type-Options: nosniff, X-Frame-Options: DENY,
 //    Cache-Control: no-store and Referrer-Policy: no-referrer.

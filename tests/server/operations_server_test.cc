@@ -379,6 +379,41 @@ TEST(OperationsServer, EveryResponseForbidsSniffingFramingCachingAndForeignScrip
   }
 }
 
+// Without a token the status page, its data and the report are open because only this machine
+// reaches 127.0.0.1. A web page the operator visits could still read them through DNS rebinding
+// (its own name, re-resolved to 127.0.0.1): the browser then sends that name as Host. So on
+// loopback they answer only requests addressed to a loopback name; the probes, the metrics and
+// the webhook stay open whatever the Host.
+TEST(OperationsServer, OnLoopbackWithoutATokenThePagesAnswerOnlyLoopbackHostNames) {
+  MetricsRegistry metrics;
+  StatusBoard board;
+  OperationsServer server(OperationsServerOptions{"127.0.0.1:0", "", 1024}, metrics, {},
+                          [](const std::string&) -> std::size_t { return 1; });
+  server.serve_status(board, [] { return std::string("<!doctype html><p>report</p>"); });
+  server.start();
+  httplib::Client c("127.0.0.1", server.port());
+  const std::string port = ":" + std::to_string(server.port());
+  const auto status = [&](const char* path, const std::string& host) {
+    auto res = c.Get(path, httplib::Headers{{"Host", host}});
+    return res ? res->status : -1;
+  };
+  for (const char* path : {"/", "/status.json", "/report"}) {
+    for (const std::string& host : std::vector<std::string>{
+             "rebound.example" + port, "rebound.example", "127.rebound.example" + port,
+             "localhost.rebound.example" + port, "127.0.0.1.rebound.example"}) {
+      EXPECT_EQ(status(path, host), 403) << path << " Host: " << host;
+    }
+    for (const std::string& host :
+         std::vector<std::string>{"127.0.0.1" + port, "localhost" + port, "LocalHost",
+                                  "[::1]" + port, "127.1.2.3", "status.localhost" + port}) {
+      EXPECT_EQ(status(path, host), 200) << path << " Host: " << host;
+    }
+  }
+  for (const char* path : {"/healthz", "/readyz", "/metrics", "/hooks/minio"}) {
+    EXPECT_EQ(status(path, "rebound.example" + port), 200) << path;
+  }
+}
+
 // A status page served beyond loopback without a token says so in the log, once, at start.
 TEST(OperationsServer, AnUnprotectedStatusPageBeyondLoopbackIsLogged) {
   MetricsRegistry metrics;
