@@ -1,7 +1,9 @@
 # Shared by the scripts in this folder; sourced, not run.
 # shellcheck shell=bash
 
-repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+# The checkout's absolute path. CDPATH is cleared: with it exported, `cd` of a relative path prints
+# the directory it found, and the result would be two lines.
+repo_root() { CDPATH='' cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
 # Runs a command as root: directly when we are root, through sudo otherwise.
 as_root() {

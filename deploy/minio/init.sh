@@ -47,7 +47,9 @@ JSON
 add_user() { # name access-key secret-key
   mc admin policy create local "$1" "$work/$1.json" >/dev/null
   mc admin user add local "$2" "$3" >/dev/null
-  if ! mc admin user info local "$2" | grep -q "$1"; then
+  # Attaching a policy twice is an error, so look at the PolicyName line (a comma-separated list):
+  # the whole output also holds "AccessKey: <key>", which may contain the policy's name.
+  if ! mc admin user info local "$2" | grep -Eq "^PolicyName: (.*,)?$1(,.*)?\$"; then
     mc admin policy attach local "$1" --user "$2" >/dev/null
   fi
   echo "minio-init: user $2 has policy $1"
@@ -55,7 +57,9 @@ add_user() { # name access-key secret-key
 add_user fluentd "$FLUENTD_S3_ACCESS_KEY" "$FLUENTD_S3_SECRET_KEY"
 add_user tributary "$TRIBUTARY_S3_ACCESS_KEY" "$TRIBUTARY_S3_SECRET_KEY"
 
-arn=arn:minio:sqs::tributary:webhook
+# MinIO names the target after the suffix of MINIO_NOTIFY_WEBHOOK_ENABLE_TRIBUTARY, case kept, and
+# compares ARNs exactly: the id here must be spelled as in deploy/docker-compose.yml.
+arn=arn:minio:sqs::TRIBUTARY:webhook
 if mc event ls "local/$RAW_BUCKET" "$arn" 2>/dev/null | grep -q "$arn"; then
   echo "minio-init: notification to $arn already set"
 else

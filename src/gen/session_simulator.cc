@@ -129,7 +129,10 @@ bool SessionSimulator::next(SimulatedEvent& event) {
   while (!finished_) {
     if (!queue_.empty()) add_arrivals_until(queue_.top().first);
     if (queue_.empty()) {
-      add_arrivals_until(options_.end_ms);
+      // Everyone has churned: only the next newcomer (and any arriving at the same instant) is
+      // created, so users still appear as time reaches them. Creating all arrivals up to end_ms
+      // would never end for an endless run and, with growth compounding, exhaust memory.
+      add_arrivals_until(next_arrival_ms_);
       if (queue_.empty()) break;
     }
     const auto [ts_ms, index] = queue_.top();

@@ -86,6 +86,15 @@ m = services["minio"]["environment"]
 check(m["MINIO_NOTIFY_WEBHOOK_ENDPOINT_TRIBUTARY"] == "http://tributary:8080/hooks/minio", "webhook endpoint")
 check(m["MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_TRIBUTARY"].startswith("Bearer change-me"), "webhook token from .env")
 check(services["fluentd"]["environment"]["FLUENTD_CONF"] in ("fluent.conf", "fluent-gzip.conf"), "fluentd config variant")
+# minio-init subscribes the raw bucket to the ARN MinIO derives from the webhook variables:
+# arn:minio:sqs::<ID>:webhook, <ID> being the suffix of MINIO_NOTIFY_WEBHOOK_ENABLE_<ID> as written
+# (MinIO keeps its case, and compares ARNs exactly: a mismatch makes `mc event add` fail, so
+# minio-init fails and tributary never starts).
+ids = [k[len("MINIO_NOTIFY_WEBHOOK_ENABLE_"):] for k in m if k.startswith("MINIO_NOTIFY_WEBHOOK_ENABLE_")]
+init_sh = open(sys.argv[2].replace("docker-compose.yml", "minio/init.sh")).read()
+arns = re.findall(r"arn:minio:sqs:[^:\s\"']*:([^:\s\"']+):webhook", init_sh)
+check(len(ids) == 1 and arns and all(a == ids[0] for a in arns),
+      f"minio-init's webhook ARN ids {arns} differ from the MinIO target id {ids}")
 details = open(sys.argv[2].replace("docker-compose.yml", "metabase/setup.sh")).read()
 check('"user": "tributary_bi"' in details, "Metabase reads the warehouse as tributary_bi")
 

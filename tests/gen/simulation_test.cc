@@ -153,5 +153,36 @@ TEST(Simulation, NewcomersArriveAsGuestsAndRegister) {
   EXPECT_EQ(identified_guests, 0u);
 }
 
+// A population that churns entirely (here every session is a cancellation) must not make the
+// simulator create the whole future's newcomers at once: with no end (a --realtime run without
+// --duration) that never returned and ate all memory. Newcomers appear as time reaches them.
+TEST(Simulation, NewcomersAreCreatedAsTimeReachesThemWhenEveryoneHasChurned) {
+  const SiteModel model = SiteModel::from_json(R"({
+    "alpha": 60, "beta": 86400, "churned-state": "Cancelled",
+    "new-user-auth": "Cancelled", "new-user-level": "free",
+    "show-user-details": [{"auth": "Cancelled", "show": true}],
+    "levels": [{"level": "free", "weight": 1}], "auths": [{"auth": "Cancelled", "weight": 1}],
+    "transitions": [],
+    "new-session": [{"page": "Cancellation Confirmation", "auth": "Cancelled", "method": "GET",
+                     "status": 200, "level": "free", "weight": 1}]})");
+  SimulationOptions o = options(5, 3, 0);
+  o.growth_rate = 0.5;
+  // Ten years: ~150 times the users by the end, all of them created at the first empty queue
+  // before the fix (an end far enough away never finished).
+  o.end_ms = kStartMs + 3650 * kDayMs;
+  SessionSimulator sim(model, o);
+  SimulatedEvent e;
+  std::int64_t last = 0;
+  std::size_t events = 0;
+  while (events < 20 && sim.next(e)) {
+    ++events;
+    EXPECT_GE(e.ts_ms, last);
+    last = e.ts_ms;
+    // Each user makes one page view and leaves; at most the next arrival waits in the queue.
+    ASSERT_LE(sim.user_count(), o.users + events + 1) << "after " << events << " events";
+  }
+  EXPECT_EQ(events, 20u);
+}
+
 }  // namespace
 }  // namespace tributary::gen
