@@ -2,7 +2,8 @@
 # scripts/install-deps and scripts/lib.sh in a sandbox checkout whose path has a space, started
 # from another directory with an exported CDPATH (both common on developers' machines): the npm
 # step installs from the committed lockfiles without rewriting them (git status stays clean), a
-# second run does nothing, and an unknown option is refused before anything is installed.
+# second run does nothing, and an unknown option or a Node.js older than 20 is refused before
+# anything is installed.
 # Offline: the sandbox's npm projects depend on a local package only (the real npm, no registry),
 # and a stand-in dpkg-query reports every Debian package installed, so apt is never called.
 set -euo pipefail
@@ -46,4 +47,16 @@ done
 (cd "$work" && "check out/repo/scripts/install-deps" 2>"$work/err2") \
   || fail "second install-deps: $(cat "$work/err2")"
 [[ ! -s $work/err2 ]] || fail "a second install-deps was not quiet: $(cat "$work/err2")"
-echo "scripts: install-deps idempotent, lockfiles untouched, unknown options refused"
+
+# A Node.js older than the locked tools need (Debian 12's own 18) is refused with the reason.
+mkdir -p "$work/old-node"
+cat > "$work/old-node/node" <<'SH'
+#!/bin/sh
+if [ "$1" = --version ]; then echo v18.19.0; else echo 18; fi
+SH
+chmod +x "$work/old-node/node"
+if out=$(cd "$repo" && PATH="$work/old-node:$PATH" scripts/install-deps 2>&1); then
+  fail "install-deps accepted Node.js 18"
+fi
+[[ $out == *"Node.js v18.19.0 is too old"* ]] || fail "install-deps with Node.js 18 said: $out"
+echo "scripts: install-deps idempotent, lockfiles untouched, unknown options and old Node.js refused"
