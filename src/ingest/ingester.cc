@@ -399,8 +399,11 @@ bool Ingester::pass(bool until_idle, bool first, IngestTotals& totals) {
   if (until_idle && !claimed_any) {
     // Idle only when nothing is claimed or unpublished either: the claims and the committed
     // batches of a worker that died are this run's to finish once their lease ends (see
-    // above); those of a live worker are finished by it meanwhile.
-    const std::uint64_t claimed = ledger_->counts().claimed;
+    // above); those of a live worker are finished by it meanwhile. Only claims of the streams
+    // this run follows: it never claims another stream's objects, so waiting for them (a
+    // worker following other streams, or one that died holding them) would never end.
+    // Unpublished batches of every stream count, as republish_pending() finishes them all.
+    const std::uint64_t claimed = ledger_->claimed(config_.streams);
     const std::uint64_t unpublished = ledger_->unpublished_batches();
     if (claimed == 0 && unpublished == 0) return true;
     if (!waiting_for_claims_) {

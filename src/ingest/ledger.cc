@@ -196,6 +196,18 @@ LedgerCounts Ledger::counts() {
   return c;
 }
 
+std::uint64_t Ledger::claimed(std::span<const event::Stream> streams) {
+  std::uint64_t n = 0;
+  for (const SqlRow& row : state_.connection().query(
+           "SELECT stream, count(*) FROM ingest_object WHERE status = 'claimed' GROUP BY stream")) {
+    const std::optional<event::Stream> stream = event::stream_from_name(*row[0]);
+    if (stream && std::find(streams.begin(), streams.end(), *stream) != streams.end()) {
+      n += static_cast<std::uint64_t>(warehouse::sql_int(row[1]));
+    }
+  }
+  return n;
+}
+
 std::uint64_t Ledger::unpublished_batches() {
   return static_cast<std::uint64_t>(warehouse::sql_int(state_.connection().query(
       "SELECT count(*) FROM ingest_batch WHERE status = 'committed'")[0][0]));

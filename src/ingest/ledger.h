@@ -95,6 +95,9 @@ class Ledger {
 
   // Counts of objects by status.
   LedgerCounts counts();
+  // Objects of `streams` claimed, by any worker, whether their leases run or expired. A worker
+  // waits only for claims of the streams it follows: no other claim will ever be its to finish.
+  std::uint64_t claimed(std::span<const event::Stream> streams);
   // Batches committed but not yet published (their files are not all in the lake yet).
   std::uint64_t unpublished_batches();
 

@@ -107,7 +107,8 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
   // The archive holds only what was ingested: replay every extension it has, whatever the
   // configuration says now.
   std::set<std::string> extensions(config.extensions.begin(), config.extensions.end());
-  for (const store::ObjectInfo& o : bronze->list("").objects) {
+  const std::vector<store::ObjectInfo> selected = bronze->list("").objects;
+  for (const store::ObjectInfo& o : selected) {
     if (const auto parsed = parse_fluentd_key(o.key, config.raw_prefix)) {
       extensions.insert(parsed->extension);
     }
@@ -124,9 +125,16 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
     result.totals = ingester.run(/*until_idle=*/true);
   }
 
+  // The selected objects that are not committed. Each has a ledger row by now (the run's first
+  // poll lists them all); the target's other rows are not this replay's: another stream's, or,
+  // in the original ingest's warehouse, raw objects that were never archived (vanished ones).
   const auto state = warehouse::Warehouse::open(config.warehouse);
-  const LedgerCounts counts = Ledger(*state, config.worker_id).counts();
-  result.not_committed = counts.seen + counts.claimed + counts.failed + counts.vanished;
+  for (const store::ObjectInfo& o : selected) {
+    const warehouse::SqlValue params[] = {o.key, o.etag};
+    const std::vector<warehouse::SqlRow> rows = state->connection().query(
+        "SELECT status FROM ingest_object WHERE object_key = $1 AND etag = $2", params);
+    if (rows.empty() || rows[0][0] != "committed") ++result.not_committed;
+  }
   if (result.in_place && result.not_committed == 0) {
     std::set<std::string, std::less<>> live;
     for (const warehouse::SqlRow& row :
