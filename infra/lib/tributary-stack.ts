@@ -364,14 +364,29 @@ export class TributaryStack extends cdk.Stack {
     acknowledge(fluentdRole, `AwsSolutions-IAM5[Resource::${rawArn}/Raw/*]`,
       'fluentd writes objects with generated names under Raw/ only; the wildcard is that prefix.');
 
+    // The image is built for x86-64 (x86-64-v3); both task definitions run it.
+    const runtimePlatform = {
+      cpuArchitecture: ecs.CpuArchitecture.X86_64,
+      operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+    };
+    // What both task definitions share once their container is added: /tmp as spill space, the
+    // root filesystem being read-only, and the findings of their execution role and environment.
+    const finishTask = (task: ecs.FargateTaskDefinition, container: ecs.ContainerDefinition,
+      secrets: string, environment: string) => {
+      task.addVolume({ name: 'scratch' });
+      container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'scratch', readOnly: false });
+      acknowledge(task.obtainExecutionRole(), 'AwsSolutions-IAM5[Resource::*]',
+        'ecr:GetAuthorizationToken has no resource type; every other execution-role action is scoped to the ' +
+        `repository, the log group, ${secrets}.`);
+      acknowledge(task, 'AwsSolutions-ECS2',
+        `Only non-secret settings (${environment}) are environment variables; ` +
+        'credentials come from Secrets Manager through `secrets`.');
+    };
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'WorkerTask', {
       cpu: 1024,
       memoryLimitMiB: 2048,
       taskRole,
-      runtimePlatform: {
-        cpuArchitecture: ecs.CpuArchitecture.X86_64,
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      },
+      runtimePlatform,
     });
     const lakeUri = `s3://${this.lakeBucket.bucketName}/`;
     // The password of the workers' status page, /status.json and /report (user `tributary`). The
@@ -428,15 +443,9 @@ export class TributaryStack extends cdk.Stack {
       stopTimeout: Duration.seconds(60),
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'worker' }),
     });
-    // Spill space for batches in flight: the root filesystem is read-only.
-    taskDefinition.addVolume({ name: 'scratch' });
-    container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'scratch', readOnly: false });
-    acknowledge(taskDefinition.obtainExecutionRole(), 'AwsSolutions-IAM5[Resource::*]',
-      'ecr:GetAuthorizationToken has no resource type; every other execution-role action is scoped to the ' +
-      'repository, the log group, the loader secret and the status token.');
-    acknowledge(taskDefinition, 'AwsSolutions-ECS2',
-      'Only non-secret settings (bucket URIs, queue URL, listen address) are environment variables; ' +
-      'credentials come from Secrets Manager through `secrets`.');
+    // /tmp holds batches in flight that spill.
+    finishTask(taskDefinition, container, 'the loader secret and the status token',
+      'bucket URIs, queue URL, listen address');
 
     const workerSecurityGroup = new ec2.SecurityGroup(this, 'WorkerSg', {
       vpc,
@@ -484,10 +493,7 @@ export class TributaryStack extends cdk.Stack {
       cpu: 1024,
       memoryLimitMiB: 4096,
       taskRole,
-      runtimePlatform: {
-        cpuArchitecture: ecs.CpuArchitecture.X86_64,
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      },
+      runtimePlatform,
     });
     const compactor = compactionTask.addContainer('tributary', {
       image,
@@ -504,14 +510,7 @@ export class TributaryStack extends cdk.Stack {
       secrets: warehouseSecrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'compact' }),
     });
-    compactionTask.addVolume({ name: 'scratch' });
-    compactor.addMountPoints({ containerPath: '/tmp', sourceVolume: 'scratch', readOnly: false });
-    acknowledge(compactionTask.obtainExecutionRole(), 'AwsSolutions-IAM5[Resource::*]',
-      'ecr:GetAuthorizationToken has no resource type; every other execution-role action is scoped to the ' +
-      'repository, the log group and the loader secret.');
-    acknowledge(compactionTask, 'AwsSolutions-ECS2',
-      'Only non-secret settings (the lake URI, log format, region) are environment variables; ' +
-      'credentials come from Secrets Manager through `secrets`.');
+    finishTask(compactionTask, compactor, 'the loader secret', 'the lake URI, log format, region');
     const compactionSchedule = new events.Rule(this, 'DailyCompaction', {
       description: 'tributary compact: merge small silver files, collect garbage (docs/operations.md)',
       schedule: events.Schedule.cron({ minute: '30', hour: '3' }),
