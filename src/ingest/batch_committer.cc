@@ -7,6 +7,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 #include <unordered_set>
 
 #include "ingest/archive.h"
@@ -424,12 +425,16 @@ std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms,
     event::ObjectDecoder decoder(plan.stream, options_.decode);
     event::EventBatch batch(plan.stream);
     std::vector<event::QuarantineRecord> rejects;
-    for (const SqlRow& o : state_.connection().query(
-             "SELECT object_key, bronze_key FROM ingest_object"
-             " WHERE batch_id = $1 AND status = 'committed' ORDER BY object_key",
-             id)) {
-      decoder.decode(*o[0], lake_.get(*o[1]).body, batch, rejects);
-    }
+    // In the order the batch was committed in: by key, then ETag, compared bytewise as
+    // Ledger::claim sorts them (not by the database's collation).
+    std::vector<SqlRow> objects = state_.connection().query(
+        "SELECT object_key, etag, bronze_key FROM ingest_object"
+        " WHERE batch_id = $1 AND status = 'committed'",
+        id);
+    std::sort(objects.begin(), objects.end(), [](const SqlRow& a, const SqlRow& b) {
+      return std::tie(*a[0], *a[1]) < std::tie(*b[0], *b[1]);
+    });
+    for (const SqlRow& o : objects) decoder.decode(*o[0], lake_.get(*o[2]).body, batch, rejects);
     const KeySet fresh = split_keys(batch_row[3].value_or(""));
     StagedWrites staged(lake_);
     stage_files(staged, plan, select_new(batch, fresh), rejects, options_.silver);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <set>
+#include <tuple>
 
 namespace tributary::ingest {
 namespace {
@@ -120,8 +121,13 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
         " attempts = attempts + 1, updated_ms = $3 WHERE object_key = $4 AND etag = $5",
         params);
   }
+  // By key, then ETag: two versions of one key in one batch are decoded in an order that does not
+  // depend on the query plan, the same order republish_pending() decodes them in (the first
+  // version holding an event is the one whose row the batch keeps).
   std::sort(plan.objects.begin(), plan.objects.end(),
-            [](const ClaimedObject& a, const ClaimedObject& b) { return a.key < b.key; });
+            [](const ClaimedObject& a, const ClaimedObject& b) {
+              return std::tie(a.key, a.etag) < std::tie(b.key, b.etag);
+            });
   txn.commit();
   return plan;
 }
