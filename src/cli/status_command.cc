@@ -3,23 +3,26 @@
 #include <ctime>
 
 #include "cli/commands.h"
+#include "ingest/ingest_config.h"
 #include "ingest/ledger.h"
 #include "util/clock.h"
 #include "util/json_writer.h"
 #include "warehouse/warehouse.h"
+#include "warehouse/warehouse_uri.h"
 
 namespace tributary::cli {
 namespace {
 
 struct StatusFlags {
   std::string warehouse;
-  std::string state = warehouse::sqlite_uri_in_working_directory("tributary-state.db");
+  std::string state;  // empty: ingest::kDefaultStateFile in the working directory, as `run`
 };
 
 void run_status(const StatusFlags& flags) {
   // A mistyped path (or a directory where `run` never ran) is an error, not a ledger of zeros.
-  const auto db =
-      warehouse::Warehouse::open_existing(flags.warehouse.empty() ? flags.state : flags.warehouse);
+  std::string uri = flags.warehouse.empty() ? flags.state : flags.warehouse;
+  if (uri.empty()) uri = warehouse::sqlite_uri_in_working_directory(ingest::kDefaultStateFile);
+  const auto db = warehouse::Warehouse::open_existing(uri);
   warehouse::SqlConnection& c = db->connection();
   const std::int64_t now = util::unix_time_ms();
   std::string out;
@@ -94,8 +97,7 @@ void add_status_command(CLI::App& app) {
   cmd->add_option("--warehouse", flags->warehouse, "The warehouse `run` used");
   cmd->add_option("--state", flags->state,
                   "The state database `run` used without a warehouse (default: "
-                  "tributary-state.db in the working directory)")
-      ->capture_default_str();
+                  "tributary-state.db in the working directory)");
   cmd->callback([flags] { run_status(*flags); });
 }
 

@@ -192,6 +192,9 @@ void finalize_config(IngestConfig& c) {
   if (c.max_attempts < 1) throw std::invalid_argument("ingest.max_attempts must be >= 1");
   if (c.max_refusals < 1) throw std::invalid_argument("ingest.max_refusals must be >= 1");
   if (c.fetch_concurrency == 0) throw std::invalid_argument("ingest.fetch_concurrency must be > 0");
+  if (c.warehouse.empty() && c.state.empty()) {
+    c.state = warehouse::sqlite_uri_in_working_directory(kDefaultStateFile);
+  }
   if (c.worker_id.empty()) {
     char host[256] = "host";
     gethostname(host, sizeof host - 1);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "event/decoder.h"
@@ -14,17 +15,21 @@
 #include "ingest/ledger.h"
 #include "lake/silver_table_writer.h"
 #include "store/store_config.h"
-#include "warehouse/warehouse_uri.h"
 
 namespace tributary::ingest {
+
+// The state database's file, in the working directory, when neither a warehouse nor a state
+// database is given (`run` and `status` alike).
+inline constexpr std::string_view kDefaultStateFile = "tributary-state.db";
 
 struct IngestConfig {
   std::string source;     // raw bucket URI                        env TRIBUTARY_SOURCE
   std::string lake;       // lake URI                              env TRIBUTARY_LAKE
   std::string warehouse;  // warehouse URI; empty: lake only       env TRIBUTARY_WAREHOUSE
-  // State database when there is no warehouse (ledger, manifest, event keys); by default
-  // tributary-state.db in the working directory.                 env TRIBUTARY_STATE
-  std::string state = warehouse::sqlite_uri_in_working_directory("tributary-state.db");
+  // State database when there is no warehouse (ledger, manifest, event keys); empty:
+  // tributary-state.db in the working directory, resolved by finalize_config (not when the
+  // struct is built, so that commands which never need it do not read the working directory).
+  std::string state;  // env TRIBUTARY_STATE
 
   std::string raw_prefix = "Raw/";
   std::vector<event::Stream> streams{event::kAllStreams.begin(), event::kAllStreams.end()};

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Contract tests for `tributary status`: its default state database is the one `run` uses without
 # a warehouse, tributary-state.db in the working directory, and a database that does not exist is
-# an error (a mistyped path must not read as an empty ledger).
+# an error (a mistyped path must not read as an empty ledger); that default is found only when
+# it is used.
 #   status_test.sh TRIBUTARY DATA_DIR
 set -euo pipefail
 bin=$1
@@ -26,4 +27,14 @@ cp "$data/listen_events.jsonl" raw/Raw/listen_events/2023061719_0.json
 [[ -f $here/tributary-state.db ]] || fail "run kept its state elsewhere: $(ls "$here")"
 out=$("$bin" status)
 [[ $out == *'"committed":1,'* ]] || fail "status: $out"
+
+# The default is resolved only where it is used: from a working directory that was removed, other
+# commands still start, and status says why it cannot in one line (it aborted at start-up).
+mkdir gone
+out=$(cd gone && rmdir "$here/gone" && "$bin" report --help) || fail "report --help from a removed directory"
+[[ $out == *--warehouse* ]] || fail "report --help: $out"
+if out=$(cd "$here" && mkdir gone && cd gone && rmdir "$here/gone" && "$bin" status 2>&1); then
+  fail "status from a removed directory: $out"
+fi
+[[ $out == "tributary: "*"current path"* && $(wc -l <<<"$out") == 1 ]] || fail "status from a removed directory: $out"
 echo "status contract: ok"
