@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "ingest/ingester.h"
+#include "ingest/ledger.h"
 #include "ingest/sqs_consumer.h"
 #include "server/operations_server.h"
 #include "server/status_board.h"
@@ -60,7 +61,8 @@ class WarehousePages {
   warehouse::ReportOptions options(std::int64_t top) {
     warehouse::ReportOptions o;
     const auto now = util::unix_time_ms();
-    o.period = warehouse::recent_period(warehouse_->connection(), kRecentDays, now);
+    o.period = warehouse::recent_period(ingest::Ledger(*warehouse_, {}).newest_committed_event_ms(),
+                                        kRecentDays, now);
     o.top = top;
     return o;
   }
