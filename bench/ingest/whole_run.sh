@@ -7,8 +7,8 @@
 # Input, made here: `tributary generate --loop 2` ships N users over D days to a file:// bucket as
 # fluentd does (<stream>/<hour>_<i>.json, objects of at most B bytes), every event twice as the
 # reference setup's `while true` loop sends it; then every fourth object is gzip-compressed in
-# place (<hour>_<i>.gz), fluentd's store_as gzip. Defaults: 3,000 users over 10 days in 200 KB
-# objects (about 4,800 objects, 2.8 M lines, 950 MB).
+# place (<hour>_<i>.gz), fluentd's store_as gzip. Defaults: 30,000 users over 10 days in 200 KB
+# objects.
 #
 # tributary: `run --until-idle` with a fresh lake and a fresh SQLite state file (no warehouse):
 #   byte-exact bronze with SHA-256, decoding and validation, quarantine, deduplication against
@@ -24,7 +24,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin=$root/build/release/src/cli/tributary
 work=${TMPDIR:-/tmp}/tributary-whole-run
-users=3000
+users=30000
 days=10
 chunk=200000
 rounds=3
@@ -81,7 +81,7 @@ measure() {
 duck_statements=()
 for s in listen_events page_view_events auth_events status_change_events; do
   duck_statements+=("COPY (SELECT *, CAST(to_timestamp(ts / 1000) AS DATE) AS event_date
-    FROM read_json('$raw/$s/*', format = 'newline_delimited', union_by_name = true))
+    FROM read_json('$raw/Raw/$s/*', format = 'newline_delimited', union_by_name = true))
     TO '$work/duck/$s' (FORMAT parquet, PARTITION_BY (event_date), COMPRESSION zstd)")
 done
 
