@@ -411,7 +411,9 @@ TEST(HttpHardening, ProbesAnswerPromptlyBehindClientsThatNeverFinishTheirHeaders
     clients.push_back(std::make_unique<Connection>(s.server.port()));
     ASSERT_TRUE(clients.back()->connected());
     // Half send nothing, half the start of a request.
-    if (i % 2 == 1) ASSERT_TRUE(clients.back()->send("GET /healthz HTTP/1.1\r\nX-Slow: "));
+    if (i % 2 == 1) {
+      ASSERT_TRUE(clients.back()->send("GET /healthz HTTP/1.1\r\nX-Slow: "));
+    }
   }
   ASSERT_TRUE(accepted(before, idle));
   for (const char* probe : {"/healthz", "/metrics", "/readyz"}) {
