@@ -20,11 +20,12 @@ constexpr std::chrono::milliseconds kMaxPoll{100};
 }  // namespace
 
 HeadGate::HeadGate(std::size_t capacity, std::size_t max_head_bytes,
-                   std::chrono::milliseconds timeout, Dispatch dispatch)
+                   std::chrono::milliseconds timeout, Dispatch dispatch, OnEvict on_evict)
     : capacity_(std::max<std::size_t>(1, capacity)),
       max_head_bytes_(max_head_bytes),
       timeout_(timeout),
-      dispatch_(std::move(dispatch)) {
+      dispatch_(std::move(dispatch)),
+      on_evict_(std::move(on_evict)) {
   if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) {
     throw std::system_error(errno, std::generic_category(), "HeadGate: pipe");
   }
@@ -38,6 +39,7 @@ HeadGate::~HeadGate() {
 }
 
 void HeadGate::add(int sock) {
+  bool evicted = false;
   {
     std::lock_guard lock(mu_);
     if (stopped_) {
@@ -47,11 +49,12 @@ void HeadGate::add(int sock) {
     if (waiting_.size() >= capacity_) {
       ::close(waiting_.begin()->second.sock);
       waiting_.erase(waiting_.begin());
-      evicted_.fetch_add(1);
+      evicted = true;
     }
     waiting_.emplace(next_id_++, Waiting{sock, {}, Clock::now() + timeout_});
   }
   wake();
+  if (evicted) on_evict_();
 }
 
 void HeadGate::shutdown() {

@@ -16,7 +16,6 @@
 //  - `dispatch` runs on the gate's thread; while it blocks, no head is read.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -31,6 +30,9 @@ class HeadGate {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // Called (on the thread that added a connection) for each connection evicted.
+  using OnEvict = std::function<void()>;
+
   struct Arrival {
     int sock;
     std::string bytes;  // the head, whole or in part, and possibly the start of the body
@@ -40,7 +42,7 @@ class HeadGate {
 
   // Starts the gate's thread. Throws std::system_error when it cannot.
   HeadGate(std::size_t capacity, std::size_t max_head_bytes, std::chrono::milliseconds timeout,
-           Dispatch dispatch);
+           Dispatch dispatch, OnEvict on_evict);
   ~HeadGate();
   HeadGate(const HeadGate&) = delete;
   HeadGate& operator=(const HeadGate&) = delete;
@@ -49,8 +51,6 @@ class HeadGate {
   void add(int sock);
   // Closes the waiting connections and joins the thread; idempotent.
   void shutdown();
-  // Connections evicted so far.
-  std::uint64_t evicted() const { return evicted_.load(); }
 
  private:
   struct Waiting {
@@ -66,6 +66,7 @@ class HeadGate {
   const std::size_t max_head_bytes_;
   const std::chrono::milliseconds timeout_;
   const Dispatch dispatch_;
+  const OnEvict on_evict_;
   int wake_[2] = {-1, -1};  // a pipe: add() and shutdown() end the thread's poll
   std::mutex mu_;
   // By arrival: ids only grow, so begin() has waited longest. Ids, not descriptors, name the
@@ -73,7 +74,6 @@ class HeadGate {
   std::map<std::uint64_t, Waiting> waiting_;
   std::uint64_t next_id_ = 0;
   bool stopped_ = false;
-  std::atomic<std::uint64_t> evicted_{0};
   std::thread thread_;
 };
 

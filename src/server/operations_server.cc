@@ -276,11 +276,13 @@ class HardenedServer final : public httplib::Server {
   ~HardenedServer() override { stop_serving(); }
 
   // Starts the serving threads and the gate in front of them; once, before listening.
-  void prepare(std::size_t threads, std::size_t max_queued, std::size_t max_waiting_heads) {
+  void prepare(std::size_t threads, std::size_t max_queued, std::size_t max_waiting_heads,
+               Counter& evicted) {
     workers_ = std::make_unique<BoundedTaskQueue>(threads, max_queued);
     gate_ = std::make_unique<HeadGate>(
         max_waiting_heads, limits_.max_header_bytes, limits_.request_timeout,
-        [this](HeadGate::Arrival a) { workers_->enqueue([this, a = std::move(a)] { serve(a); }); });
+        [this](HeadGate::Arrival a) { workers_->enqueue([this, a = std::move(a)] { serve(a); }); },
+        [&evicted] { evicted.inc(); });
     new_task_queue = [this] { return new GateQueue(*this); };
   }
 
@@ -548,8 +550,12 @@ class OperationsServer::Impl {
 
   httplib::Server& server() { return server_; }
   void prepare() {
-    server_.prepare(threads_, std::max<std::size_t>(1, options_.max_queued),
-                    std::max<std::size_t>(1, options_.max_waiting_heads));
+    server_.prepare(
+        threads_, std::max<std::size_t>(1, options_.max_queued),
+        std::max<std::size_t>(1, options_.max_waiting_heads),
+        metrics_.counter("tributary_http_connections_evicted_total",
+                         "Connections closed before their request head arrived, to "
+                         "let a newer one in (more were waiting than the server holds)"));
   }
   bool serves_status() const { return serves_status_; }
   bool has_status_token() const { return !options_.status_token.empty(); }

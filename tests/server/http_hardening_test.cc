@@ -443,9 +443,11 @@ TEST(HttpHardening, AFloodOfIdleConnectionsEvictsTheOldestNotTheProbe) {
   const std::string response = round_trip(s.server.port(), "GET /healthz HTTP/1.1\r\n\r\n");
   EXPECT_EQ(status_of(response), 200) << response;
   EXPECT_LT(Clock::now() - t0, milliseconds(1000));
-  // The first client was evicted: closed without an answer, long before its 10 s deadline.
+  // The first client was evicted: closed without an answer, long before its 10 s deadline, and
+  // counted: the 12 idle clients and the probe passed through a gate of 4.
   EXPECT_EQ(clients.front()->receive_all(), "");
   EXPECT_LT(Clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_EQ(s.metrics.counter("tributary_http_connections_evicted_total", "").value(), 9u);
 }
 
 TEST(HttpHardening, StoppingDoesNotWaitForASlowClient) {
