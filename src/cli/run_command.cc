@@ -209,22 +209,28 @@ void add_run_command(CLI::App& app) {
       "environment variables, then these flags; see docs/operations.md.");
   cmd->add_option("--source", flags->source, "Raw bucket: file:///abs/dir or s3://bucket/prefix");
   cmd->add_option("--lake", flags->lake, "Lake: file:///abs/dir or s3://bucket/prefix");
-  cmd->add_option("--warehouse", flags->warehouse,
-                  "sqlite:///abs/path.db or postgresql://user:pass@host:port/db; without it only "
-                  "the lake is built and state goes to --state");
-  cmd->add_option(
+  CLI::Option* warehouse = cmd->add_option(
+      "--warehouse", flags->warehouse,
+      "sqlite:///abs/path.db or postgresql://user:pass@host:port/db; without it only "
+      "the lake is built and state goes to --state");
+  CLI::Option* state = cmd->add_option(
       "--state", flags->state,
       "State database when there is no warehouse: sqlite:///abs/path.db or postgresql://... "
       "(default tributary-state.db in the working directory)");
   cmd->add_option("--config", flags->config, "YAML configuration file (env TRIBUTARY_CONFIG)");
-  cmd->add_option("--listen", flags->listen,
-                  "HTTP address for the status page (/), /metrics, /healthz, /readyz and "
-                  "/hooks/minio "
-                  "(default 127.0.0.1:8080; port 0 picks a free one)");
+  CLI::Option* listen =
+      cmd->add_option("--listen", flags->listen,
+                      "HTTP address for the status page (/), /metrics, /healthz, /readyz and "
+                      "/hooks/minio "
+                      "(default 127.0.0.1:8080; port 0 picks a free one)");
   cmd->add_option("--worker-id", flags->worker_id, "This worker's name in the ledger");
   cmd->add_flag("--until-idle", flags->until_idle,
                 "Process everything present (waiting for objects other workers hold), then exit 0");
-  cmd->add_flag("--no-http", flags->no_http, "Do not serve HTTP");
+  CLI::Option* no_http = cmd->add_flag("--no-http", flags->no_http, "Do not serve HTTP");
+  // Contradictions are refused rather than one of them silently ignored: with a warehouse the
+  // state is kept in it, and --no-http serves nothing to listen for.
+  no_http->excludes(listen);
+  warehouse->excludes(state);
   cmd->add_flag("--progress", flags->progress,
                 "Show objects committed out of those known on stderr: a bar with rate and ETA on "
                 "a terminal, a line every 10 s otherwise (for --until-idle runs)");
