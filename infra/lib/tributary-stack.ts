@@ -1,9 +1,10 @@
 // tributary on AWS: docs/aws.md explains every choice and its cost.
 //
 //   fluentd ──PutObject──▶ raw bucket ──ObjectCreated(Raw/)──▶ SQS ──▶ ECS Fargate workers (tributary run)
-//                                                              (scale on backlog)   │
+//                                                        (hints; scale on the lag)  │
 //          lake bucket (bronze/ silver/ quarantine/, KMS) ◀───────────────────────────┤
 //          RDS PostgreSQL (private isolated subnets) ◀──────────────────────────────────┘
+//             ▲ analysts as tributary_bi, SSM port forwarding through the BI tunnel
 //          Glue tables over silver/ (partition projection) ──▶ Athena workgroup
 import * as fs from 'node:fs';
 import * as path from 'node:path';
