@@ -164,9 +164,13 @@ env -i PATH="$PATH" HOME="$work" "${gen_env[@]}" "$tributary" "${gen_args[@]}" \
 mapfile -t run_env < "$work/tributary.env"
 mapfile -t run_cmd < "$work/tributary.cmd"
 [[ ${run_cmd[0]} == run ]] || fail "tributary service command: ${run_cmd[*]}"
+# On AWS the workers also write the lag as CloudWatch EMF lines on stdout (infra/lib/tributary-stack.ts).
+extra_env=()
+[[ $mode == rds ]] && extra_env=(TRIBUTARY_CLOUDWATCH_NAMESPACE=Tributary TRIBUTARY_POLL_INTERVAL_MS=60000)
 run_service() {
-  env -i PATH="$PATH" HOME="$work" "${run_env[@]}" TRIBUTARY_WAREHOUSE="$warehouse" \
-    "$tributary" "${run_cmd[@]}" --until-idle 2>"$work/run.err"
+  env -i PATH="$PATH" HOME="$work" "${run_env[@]}" "${extra_env[@]}" TRIBUTARY_WAREHOUSE="$warehouse" \
+    "$tributary" "${run_cmd[@]}" --until-idle 2>"$work/run.err" > "$work/run.out"
+  tail -n 1 "$work/run.out"
 }
 run_env_names=" ${run_env[*]%%=*} "
 for v in TRIBUTARY_WAREHOUSE AWS_ENDPOINT_URL_S3 TRIBUTARY_WEBHOOK_TOKEN TRIBUTARY_STATUS_TOKEN; do
@@ -177,6 +181,23 @@ read -r objects events new_events failed < <(python3 -c '
 import json, sys; r = json.loads(sys.argv[1])
 print(r["objects"], r["events"], r["new_events"], r["failed_batches"])' "$out")
 ((objects > 0 && new_events > 0 && failed == 0)) || fail "run committed nothing: $out"
+if [[ $mode == rds ]]; then
+  # A line at start and one at stop: nothing pending then, and the newest event committed.
+  python3 - "$work/run.out" <<'PY' || fail "EMF lines (above)"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()[:-1]
+assert len(lines) >= 2, f"expected EMF lines at start and stop, got {lines}"
+docs = [json.loads(l) for l in lines]
+for d in docs:
+    spec = d["_aws"]["CloudWatchMetrics"][0]
+    assert spec["Namespace"] == "Tributary", spec
+    for m in spec["Metrics"]:
+        assert isinstance(d[m["Name"]], (int, float)), (m, d)
+last = docs[-1]
+assert last["PendingObjects"] == 0 and last["IngestLagSeconds"] == 0, last
+assert last["NewestEventTimestamp"] > 1.5e9 and last["NewestEventAgeSeconds"] >= 0, last
+PY
+fi
 # No secret of the environment reached the log.
 for s in "$loader_pw" "$(env_of tributary TRIBUTARY_WEBHOOK_TOKEN)" "$(env_of tributary TRIBUTARY_STATUS_TOKEN)"; do
   ! grep -qF "$s" "$work/run.err" || fail "a secret is in run's log"
