@@ -44,7 +44,7 @@ sed -e "s/^\([A-Z_]*\(PASSWORD\|TOKEN\)\)=.*/\1=$(secret)/" \
     -e 's/^\(FLUENTD\|TRIBUTARY\)_S3_\(ACCESS\|SECRET\)_KEY=.*/\1_S3_\2_KEY=S3RVER/' \
     -e 's/^COMPOSE_PROFILES=.*/COMPOSE_PROFILES=generator/' \
     "$root/deploy/.env.example" > "$work/.env"
-grep -q change-me "$work/.env" && fail "a change-me placeholder is left in the test's .env"
+grep -q "^[A-Z_]*=change-me" "$work/.env" && fail "a change-me placeholder is left in the test's .env"
 docker-compose --project-directory "$root/deploy" -f "$root/deploy/docker-compose.yml" \
   --env-file "$work/.env" --profile generator config > "$work/compose.yml" || fail "docker-compose config"
 
@@ -136,6 +136,21 @@ else
 CREATE ROLE tributary_admin LOGIN CREATEROLE CREATEDB PASSWORD :'pw';
 CREATE DATABASE tributary OWNER tributary_admin;
 SQL
+  # Before the roles exist, a loader that may not create them is told so in one line.
+  early_pw=$(secret)
+  psql -X -q -v ON_ERROR_STOP=1 -h "$work/pg" -p "$pg_port" -U rdsadmin -d postgres -v pw="$early_pw" <<'SQL'
+CREATE ROLE early_loader LOGIN PASSWORD :'pw';
+CREATE DATABASE early OWNER early_loader;
+SQL
+  mkdir -p "$work/early-raw"
+  if (cd "$work" && env -i PATH="$PATH" HOME="$work" "$tributary" run --source "file://$work/early-raw" \
+      --lake "file://$work/early-lake" --until-idle \
+      --warehouse "postgresql://early_loader:$early_pw@127.0.0.1:$pg_port/early") 2>"$work/early.err" >/dev/null; then
+    fail "run migrated without the roles it grants to"
+  fi
+  grep -q 'role tributary_bi does not exist and early_loader may not create roles: create the roles first' \
+    "$work/early.err" || { cat "$work/early.err" >&2; fail "no clear error for missing roles"; }
+  ! grep -qF "$early_pw" "$work/early.err" || fail "the password is in the error"
   # The set-up container of a worker task: the master secret and the two role passwords, over TCP.
   for run in 1 2; do
     env -i PATH="$PATH" HOME="$work" PGHOST=127.0.0.1 PGPORT="$pg_port" PGUSER=tributary_admin \
@@ -166,7 +181,7 @@ mapfile -t run_cmd < "$work/tributary.cmd"
 [[ ${run_cmd[0]} == run ]] || fail "tributary service command: ${run_cmd[*]}"
 # On AWS the workers also write the lag as CloudWatch EMF lines on stdout (infra/lib/tributary-stack.ts).
 extra_env=()
-[[ $mode == rds ]] && extra_env=(TRIBUTARY_CLOUDWATCH_NAMESPACE=Tributary TRIBUTARY_POLL_INTERVAL_MS=60000)
+[[ $mode == rds ]] && extra_env=(TRIBUTARY_CLOUDWATCH_NAMESPACE=Tributary)
 run_service() {
   env -i PATH="$PATH" HOME="$work" "${run_env[@]}" "${extra_env[@]}" TRIBUTARY_WAREHOUSE="$warehouse" \
     "$tributary" "${run_cmd[@]}" --until-idle 2>"$work/run.err" > "$work/run.out"
