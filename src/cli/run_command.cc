@@ -13,6 +13,7 @@
 #include "ingest/ingester.h"
 #include "ingest/ledger.h"
 #include "ingest/sqs_consumer.h"
+#include "server/cloudwatch_emf.h"
 #include "server/operations_server.h"
 #include "server/status_board.h"
 #include "util/clock.h"
@@ -70,6 +71,36 @@ class WarehousePages {
   std::mutex mutex_;
   std::unique_ptr<warehouse::Warehouse> warehouse_;
 };
+
+// The lag as CloudWatch metrics (server/cloudwatch_emf.h) when TRIBUTARY_CLOUDWATCH_NAMESPACE is
+// set: the backlog from the ledger on a connection of its own, so that it keeps counting while the
+// ingest loop is stuck in a batch; the newest event from the gauge the loop sets at each commit.
+std::unique_ptr<server::CloudWatchEmf> start_cloudwatch_emf(const ingest::IngestConfig& config,
+                                                            server::MetricsRegistry& metrics) {
+  std::string name_space = server::cloudwatch_namespace_from_environment();
+  if (name_space.empty()) return nullptr;
+  auto state = std::shared_ptr<warehouse::Warehouse>(
+      warehouse::Warehouse::open(config.warehouse.empty() ? config.state : config.warehouse));
+  std::vector<server::Gauge*> newest;
+  for (event::Stream s : config.streams) {
+    newest.push_back(&metrics.gauge("tributary_newest_event_timestamp_seconds",
+                                    "Event time of the newest committed event",
+                                    {{"stream", std::string(event::stream_name(s))}}));
+  }
+  return std::make_unique<server::CloudWatchEmf>(
+      std::move(name_space), std::chrono::minutes(1), [state, newest, &config] {
+        state->ensure_connected();
+        const ingest::Ledger::Backlog backlog = ingest::Ledger(*state, config.worker_id).backlog();
+        server::LagReading r;
+        r.lag_seconds = backlog.lag_seconds(util::unix_time_ms());
+        r.pending_objects = backlog.objects;
+        for (const server::Gauge* g : newest) {
+          if (g->value() > 0 && (!r.newest_event_seconds || g->value() > *r.newest_event_seconds))
+            r.newest_event_seconds = g->value();
+        }
+        return r;
+      });
+}
 
 // Blocks SIGINT and SIGTERM in every thread and turns them into a clean stop() on a thread of
 // their own, so a batch in progress finishes (or is rolled back) rather than being torn apart.
@@ -167,7 +198,9 @@ void run(const RunFlags& flags) {
                                  {"lake", config.lake},
                                  {"worker", config.worker_id},
                                  {"until_idle", flags.until_idle}});
+  std::unique_ptr<server::CloudWatchEmf> cloudwatch = start_cloudwatch_emf(config, metrics);
   const ingest::IngestTotals t = ingester.run(flags.until_idle);
+  if (cloudwatch) cloudwatch->stop();
   if (sqs) sqs->stop();
   if (http) http->stop();
   if (progress) progress->finish();
