@@ -66,7 +66,7 @@ std::vector<std::string> derived_files(store::ObjectStore& lake,
 
 }  // namespace
 
-ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& metrics) {
+ReplayResult replay_from_bronze(ReplayOptions options, IngestObserver& observer) {
   IngestConfig& config = options.config;
   if (config.lake.empty()) throw std::invalid_argument("no lake: pass --lake");
   if (config.warehouse.empty()) throw std::invalid_argument("no warehouse: pass --warehouse");
@@ -120,7 +120,7 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
                   {"in_place", result.in_place},
                   {"bronze_objects", static_cast<std::uint64_t>(result.bronze_objects)}});
   {
-    Ingester ingester(config, metrics, ReplaySetup{std::move(bronze), !result.in_place});
+    Ingester ingester(config, observer, ReplaySetup{std::move(bronze), !result.in_place});
     ingester.set_progress(options.progress);
     result.totals = ingester.run(/*until_idle=*/true);
   }
