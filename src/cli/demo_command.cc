@@ -34,7 +34,6 @@
 #include "ingest/sql_lake_manifest.h"
 #include "lake/catalog.h"
 #include "lake/manifest.h"
-#include "server/metrics.h"
 #include "store/open_store.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -284,8 +283,8 @@ void run_demo(const DemoOptions& opts) {
   config.worker_id = "demo";
   config.poll_interval = std::chrono::milliseconds(250);
   ingest::finalize_config(config);
-  server::MetricsRegistry metrics;
-  ingest::Ingester ingester(config, metrics);
+  ingest::IngestObserver unobserved;  // the demo shows its own progress
+  ingest::Ingester ingester(config, unobserved);
 
   std::signal(SIGINT, interrupt_demo);
   std::signal(SIGTERM, interrupt_demo);

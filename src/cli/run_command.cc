@@ -14,6 +14,7 @@
 #include "ingest/ledger.h"
 #include "ingest/sqs_consumer.h"
 #include "server/cloudwatch_emf.h"
+#include "server/ingest_telemetry.h"
 #include "server/operations_server.h"
 #include "server/status_board.h"
 #include "util/clock.h"
@@ -153,10 +154,10 @@ void run(const RunFlags& flags) {
   ingest::register_secrets(config);
 
   server::MetricsRegistry metrics;
-  ingest::Ingester ingester(config, metrics);
-  StopOnSignal signals(ingester);
   server::StatusBoard board;
-  ingester.set_status_board(&board);
+  server::IngestTelemetry telemetry(metrics, &board);
+  ingest::Ingester ingester(config, telemetry);
+  StopOnSignal signals(ingester);
   std::unique_ptr<util::Progress> progress;
   if (flags.progress) {
     progress = std::make_unique<util::Progress>("ingest", "objects");
@@ -189,7 +190,7 @@ void run(const RunFlags& flags) {
     ingest::SqsConsumerOptions options;
     options.queue_url = config.sqs_queue_url;
     options.store = config.store;
-    options.metrics = &metrics;
+    options.observer = &telemetry;
     sqs = std::make_unique<ingest::SqsConsumer>(
         options, [&](const std::vector<ingest::ObjectHint>& hints) { ingester.hint(hints); });
     sqs->start();

@@ -6,6 +6,7 @@
 
 #include "util/base64.h"
 #include "util/gzip.h"
+#include "util/hex.h"
 #include "util/json_writer.h"
 #include "util/utf8.h"
 #include "util/zstd_frame.h"
@@ -90,13 +91,7 @@ std::string sha256_hex(std::string_view bytes) {
   if (EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
+  return util::hex_encode(digest, len);
 }
 
 std::string quarantine_jsonl(std::span<const event::QuarantineRecord> records) {

@@ -6,6 +6,7 @@
 #include "ingest/fluentd_key.h"
 #include "ingest/ledger.h"
 #include "lake/layout.h"
+#include "store/listing_pager.h"
 #include "store/open_store.h"
 #include "util/log.h"
 #include "warehouse/warehouse.h"
@@ -33,19 +34,6 @@ std::optional<std::string> raw_prefix_of(const std::map<std::string, std::string
   return std::nullopt;
 }
 
-// Every key under `prefix` in `lake`.
-std::vector<std::string> list_all(store::ObjectStore& lake, const std::string& prefix) {
-  std::vector<std::string> keys;
-  std::string after;
-  for (;;) {
-    store::ListPage page = lake.list(prefix, after);
-    for (store::ObjectInfo& o : page.objects) keys.push_back(std::move(o.key));
-    if (!page.truncated || page.objects.empty()) break;
-    after = keys.back();
-  }
-  return keys;
-}
-
 // Keys of the silver and quarantine files of `streams`.
 std::vector<std::string> derived_files(store::ObjectStore& lake,
                                        const std::vector<event::Stream>& streams) {
@@ -53,9 +41,7 @@ std::vector<std::string> derived_files(store::ObjectStore& lake,
   for (event::Stream s : streams) {
     for (const std::string& prefix :
          {lake::layout::silver_prefix(s), lake::layout::quarantine_prefix(s)}) {
-      for (std::string& k : list_all(lake, prefix)) {
-        keys.push_back(std::move(k));
-      }
+      for (store::ObjectInfo& o : store::list_all(lake, prefix)) keys.push_back(std::move(o.key));
     }
   }
   return keys;
@@ -63,7 +49,7 @@ std::vector<std::string> derived_files(store::ObjectStore& lake,
 
 }  // namespace
 
-ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& metrics) {
+ReplayResult replay_from_bronze(ReplayOptions options, IngestObserver& observer) {
   IngestConfig& config = options.config;
   if (config.lake.empty()) throw std::invalid_argument("no lake: pass --lake");
   if (config.warehouse.empty()) throw std::invalid_argument("no warehouse: pass --warehouse");
@@ -118,7 +104,7 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
                   {"in_place", result.in_place},
                   {"bronze_objects", static_cast<std::uint64_t>(result.bronze_objects)}});
   {
-    Ingester ingester(config, metrics, ReplaySetup{std::move(bronze), !result.in_place});
+    Ingester ingester(config, observer, ReplaySetup{std::move(bronze), !result.in_place});
     ingester.set_progress(options.progress);
     result.totals = ingester.run(/*until_idle=*/true);
   }

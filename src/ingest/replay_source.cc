@@ -3,6 +3,7 @@
 #include "ingest/archive.h"
 #include "ingest/fluentd_key.h"
 #include "lake/layout.h"
+#include "store/listing_pager.h"
 #include "util/zstd_frame.h"
 
 namespace tributary::ingest {
@@ -20,11 +21,8 @@ constexpr std::size_t kMaxRawObjectBytes = std::size_t{4} << 30;
 BronzeSource::BronzeSource(store::ObjectStore& lake, BronzeSourceOptions options) : lake_(lake) {
   for (event::Stream stream : options.streams) {
     const std::string prefix = lake::layout::bronze_prefix(stream);
-    std::string after;
-    for (bool more = true; more;) {
-      store::ListPage page = lake_.list(prefix, after);
-      more = page.truncated && !page.objects.empty();
-      if (!page.objects.empty()) after = page.objects.back().key;
+    for (store::ListingPager pager(lake_, prefix); !pager.done();) {
+      store::ListPage page = pager.next();
       for (store::ObjectInfo& info : page.objects) {
         if (const auto archive = lake::layout::parse_bronze_archive_key(info.key)) {
           if (archive->stream == stream) {
