@@ -195,10 +195,12 @@ std::vector<DirEntry> read_dir_sorted(int root_fd, const std::string& rel, const
     // A directory listed but unreadable would otherwise look empty: every key in it would be
     // missed without a word.
     if (err == EACCES || err == EPERM) {
+      // Blamed on the root when the root is what refuses (a prefix's directory is reached
+      // through it).
+      const bool root = rel.empty() || ::faccessat(root_fd, ".", R_OK | X_OK, AT_EACCESS) != 0;
       throw StoreError(
           StoreErrorCode::kAccessDenied,
-          uri + ": " +
-              (rel.empty() ? std::string("the root directory") : "the directory '" + rel + "'") +
+          uri + ": " + (root ? std::string("the root directory") : "the directory '" + rel + "'") +
               " cannot be read: " + std::strerror(err));
     }
     return out;  // vanished, or replaced by a link or a file: holds no keys
@@ -254,8 +256,9 @@ bool refused_alone(int err) {
 // never a hex MD5, so it cannot be mistaken for a content hash.
 ObjectInfo unreadable_info(int root_fd, const std::string& key) {
   struct stat st {};
-  if (::fstatat(root_fd, key.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+  if (::fstatat(root_fd, key.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     return {key, 0, "unreadable", 0};
+  }
   return {key, static_cast<std::uint64_t>(st.st_size),
           "unreadable-" + std::to_string(st.st_size) + "-" + std::to_string(mtime_ns(st)),
           mtime_ns(st) / 1'000'000};
@@ -286,8 +289,8 @@ std::optional<ObjectInfo> describe(int root_fd, const std::string& key, const st
   if (fd < 0) {
     const int err = errno;
     if (err == ENOENT || err == ENOTDIR) return std::nullopt;
-    if (refused_alone(err)) return unreadable_info(root_fd, key);
-    fail(err);
+    if (!refused_alone(err)) fail(err);
+    return unreadable_info(root_fd, key);
   }
   Fd guard(fd);
   struct stat st {};

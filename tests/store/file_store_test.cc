@@ -260,6 +260,11 @@ void make_unreadable(const fs::path& p) {
       p, ::geteuid() == 0 ? fs::perms::owner_read | fs::perms::owner_write : fs::perms::none);
 }
 
+// A directory only its owner may enter (and the owner neither, when the test is not root).
+void make_private_dir(const fs::path& p) {
+  fs::permissions(p, ::geteuid() == 0 ? fs::perms::owner_all : fs::perms::none);
+}
+
 std::string code_prefix(StoreErrorCode code) {
   return "threw " + std::to_string(static_cast<int>(code)) + ": ";
 }
@@ -302,7 +307,7 @@ TEST(FileStore, AnUnreadableRootFailsTheListingInsteadOfLookingEmpty) {
   fs::permissions(dir.path(), fs::perms::all);
   FileStore store(dir.path() / "raw");
   store.put("listen_events/a.json", "a\n");
-  fs::permissions(dir.path() / "raw", fs::perms::owner_all);
+  make_private_dir(dir.path() / "raw");
   const std::optional<std::string> out = unprivileged([&] {
     std::string r;
     for (const std::string prefix : {"", "listen_events/"}) {
@@ -320,9 +325,22 @@ TEST(FileStore, AnUnreadableRootFailsTheListingInsteadOfLookingEmpty) {
                       ": the root directory cannot be read: Permission denied"),
             std::string::npos)
       << *out;
-  EXPECT_NE(out->find("the directory 'listen_events/' cannot be read: Permission denied"),
-            std::string::npos)
-      << *out;
+  EXPECT_EQ(out->find("the directory"), std::string::npos) << *out;
+
+  // Below a readable root, the directory that refuses is named.
+  fs::permissions(dir.path() / "raw", fs::perms::all);
+  make_private_dir(dir.path() / "raw/listen_events");
+  const std::optional<std::string> below = unprivileged([&] {
+    try {
+      return std::to_string(store.list("listen_events/").objects.size()) + " listed";
+    } catch (const StoreError& e) {
+      return code_prefix(e.code()) + e.what();
+    }
+  });
+  fs::permissions(dir.path() / "raw/listen_events", fs::perms::all);  // for the clean-up
+  ASSERT_TRUE(below);
+  EXPECT_EQ(*below, code_prefix(StoreErrorCode::kAccessDenied) + store.uri() +
+                        ": the directory 'listen_events/' cannot be read: Permission denied");
 }
 
 TEST(FileStore, SymbolicLinksAreFollowedOnlyWhileTheyStayInsideTheRoot) {
