@@ -214,6 +214,22 @@ std::uint64_t Ledger::claimed(std::span<const event::Stream> streams) {
   return n;
 }
 
+std::vector<FailedObject> Ledger::failed_since(std::span<const event::Stream> streams,
+                                               std::int64_t since_ms) {
+  std::vector<FailedObject> out;
+  // Stream by stream, so that the pending index (stream, status, ...) finds the rows.
+  for (const event::Stream stream : streams) {
+    const SqlValue params[] = {std::string(event::stream_name(stream)), since_ms};
+    for (const SqlRow& row : state_.connection().query(
+             "SELECT object_key, last_error FROM ingest_object WHERE stream = $1"
+             " AND status = 'failed' AND updated_ms >= $2 ORDER BY object_key",
+             params)) {
+      out.push_back({*row[0], row[1].value_or("")});
+    }
+  }
+  return out;
+}
+
 std::uint64_t Ledger::unpublished_batches() {
   return static_cast<std::uint64_t>(warehouse::sql_int(state_.connection().query(
       "SELECT count(*) FROM ingest_batch WHERE status = 'committed'")[0][0]));
