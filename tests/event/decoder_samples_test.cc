@@ -159,6 +159,12 @@ TEST(DecoderSamples, ArtistAndSongAreRepairedFromEventsimsGarbling) {
   const Decoded views = decode(Stream::kPageView, test_data("page_view_events.jsonl"));
   for (const Decoded* v : {&listens, &views}) {
     const EventBatch& b = v->batch;
+    for (std::size_t row = 0; row < b.size(); ++row) {
+      for (const Field f : {Field::kArtist, Field::kSong}) {
+        if (!b.column(f).is_valid(row)) continue;
+        EXPECT_EQ(str(b, f, row).find("\xc3\x83\xc2"), std::string_view::npos) << str(b, f, row);
+      }
+    }
     const auto has = [&](Field f, std::string_view want) {
       for (std::size_t row = 0; row < b.size(); ++row) {
         if (b.column(f).is_valid(row) && str(b, f, row) == want) return true;
