@@ -3,7 +3,9 @@
 # the worker may not read and a symbolic link out of the source's directory are each that
 # object's failure (the good object still commits, the link's target never reaches the lake), and
 # the run exits 2 with a one-line summary; a run with nothing failing exits 0; a source directory
-# that exists but cannot be read fails the run with one line instead of passing for empty.
+# that exists but cannot be read fails the run with one line instead of passing for empty. The
+# lake's orphaned temporary files (a put killed by kill -9 between its write and its rename) are
+# removed by the run's first write, and only those.
 #
 # Run as root, tributary runs as nobody (setpriv): root reads every file whatever its mode.
 set -euo pipefail
@@ -31,6 +33,11 @@ ln -s "$work/secret.json" "$raw/2023061719_1.json"
 sed 's/"sessionId":\([0-9]*\)/"sessionId":7\1/' "$data/listen_events.jsonl" > "$raw/2023061719_2.json"
 unreadable "$raw/2023061719_2.json"
 printf 'ingest:\n  max_refusals: 2\n  poll_interval_ms: 50\n' > "$work/config.yaml"
+mkdir -p "$work/lake/.tributary-tmp"
+chmod 777 "$work/lake/.tributary-tmp"
+echo orphan > "$work/lake/.tributary-tmp/put-4242-0-1"
+touch -d '2 hours ago' "$work/lake/.tributary-tmp/put-4242-0-1"
+echo "in flight" > "$work/lake/.tributary-tmp/put-4242-1-2"
 chmod 644 "$work/config.yaml"
 
 run() {
@@ -51,6 +58,8 @@ if grep -rlq "OUTSIDE-THE-ROOT" "$work/lake" "$work/state"; then
   fail "the link's target reached the lake or the state: $(grep -rl "OUTSIDE-THE-ROOT" "$work/lake" "$work/state")"
 fi
 [[ -n $(find "$work/lake/silver" -name '*.parquet') ]] || fail "no silver files"
+[[ ! -e $work/lake/.tributary-tmp/put-4242-0-1 ]] || fail "the orphaned temporary file is still there"
+[[ -e $work/lake/.tributary-tmp/put-4242-1-2 ]] || fail "a recent temporary file was removed"
 
 # The failures belong to the run that met them: the next run has nothing new and exits 0.
 run || fail "a run with nothing failing exited $?: $(tail -n 3 "$work/err")"
