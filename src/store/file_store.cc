@@ -154,6 +154,8 @@ int open_beneath(int root_fd, const char* rel, int flags, std::uint64_t resolve 
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | resolve;
   for (;;) {
     const long fd = ::syscall(SYS_openat2, root_fd, rel, &how, sizeof how);
+    // EAGAIN: a rename elsewhere in the tree raced with the resolution, which the kernel then
+    // refuses to vouch for; trying again resolves afresh.
     if (fd < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     return static_cast<int>(fd);
   }
