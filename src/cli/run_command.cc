@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -132,6 +133,32 @@ class StopOnSignal {
   std::thread thread_;
 };
 
+// One line for a run to idle that went through with failures: how many objects ended failed (the
+// first few, with why) and how many batches failed.
+std::string failure_summary(const ingest::IngestTotals& t) {
+  constexpr std::size_t kShown = 3;
+  std::string line;
+  if (!t.failed.empty()) {
+    line = std::to_string(t.failed.size()) +
+           (t.failed.size() == 1 ? " object failed: " : " objects failed: ");
+    for (std::size_t i = 0; i < t.failed.size() && i < kShown; ++i) {
+      if (i > 0) line += "; ";
+      line += t.failed[i].key + " (" + t.failed[i].error + ")";
+    }
+    if (t.failed.size() > kShown) line += "; ...";
+  }
+  if (t.failed_batches > 0) {
+    if (!line.empty()) line += "; ";
+    line += std::to_string(t.failed_batches) +
+            (t.failed_batches == 1 ? " batch failed" : " batches failed") +
+            " (see the batch.failed log lines)";
+  }
+  // Keys and errors are text from outside: one line stays one line.
+  std::replace_if(
+      line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  return line + " (`tributary status` shows recent errors)";
+}
+
 void run(const RunFlags& flags) {
   ingest::IngestConfig config;
   std::string config_path = flags.config;
@@ -226,9 +253,15 @@ void run(const RunFlags& flags) {
       .value(t.quarantined)
       .key("outages")
       .value(t.outages)
+      .key("failed_objects")
+      .value(static_cast<std::uint64_t>(t.failed.size()))
       .end_object();
   std::printf("%s\n", out.c_str());
   std::fflush(stdout);
+  if (flags.until_idle && (!t.failed.empty() || t.failed_batches > 0)) {
+    std::fprintf(stderr, "tributary: %s\n", util::redact(failure_summary(t)).c_str());
+    throw ExitCode{kExitPartialFailure};
+  }
 }
 
 }  // namespace
@@ -259,7 +292,9 @@ void add_run_command(CLI::App& app) {
                       "(default 127.0.0.1:8080; port 0 picks a free one)");
   cmd->add_option("--worker-id", flags->worker_id, "This worker's name in the ledger");
   cmd->add_flag("--until-idle", flags->until_idle,
-                "Process everything present (waiting for objects other workers hold), then exit 0");
+                "Process everything present (waiting for objects other workers hold), then exit: "
+                "0 when all went through, 2 with a one-line summary when objects ended failed or "
+                "batches failed");
   CLI::Option* no_http = cmd->add_flag("--no-http", flags->no_http, "Do not serve HTTP");
   // Contradictions are refused rather than one of them silently ignored: with a warehouse the
   // state is kept in it, and --no-http serves nothing to listen for.

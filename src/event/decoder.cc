@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 
 #include "util/gzip.h"
 #include "util/hex.h"
 #include "util/json_writer.h"
+#include "util/mojibake.h"
 #include "util/zstd_frame.h"
 
 namespace tributary::event {
@@ -253,7 +255,7 @@ class ObjectDecoder::LineParser {
       const FieldInfo& info = fields_[col].info();
       if (seen_[col]) return {Failure::kDuplicateField, info.json_name};
       seen_[col] = true;
-      if (LineError e = read_value(info, field.value(), values_[col])) return e;
+      if (LineError e = read_value(info, field.value(), values_[col], repaired_[col])) return e;
     }
     // On-Demand stops at the object's end; anything after it (other than whitespace) is garbage.
     const char* trailing = nullptr;
@@ -283,7 +285,10 @@ class ObjectDecoder::LineParser {
     return fields_.size();
   }
 
-  static LineError read_value(const FieldInfo& info, od::value value, FieldValue& out) {
+  // `repaired` holds a string value that is not the line's own bytes (a repaired name) until the
+  // row is appended.
+  static LineError read_value(const FieldInfo& info, od::value value, FieldValue& out,
+                              std::string& repaired) {
     od::json_type type;
     if (auto e = value.type().get(type)) return {from_simdjson(e)};
     if (type == od::json_type::null) {
@@ -304,6 +309,12 @@ class ObjectDecoder::LineParser {
         }
         if (info.strip_quotes && out.s.size() >= 2 && out.s.front() == '"' && out.s.back() == '"') {
           out.s = out.s.substr(1, out.s.size() - 2);
+        }
+        if (info.repair_mojibake) {
+          if (std::optional<std::string> name = util::undo_mojibake(out.s)) {
+            repaired = std::move(*name);
+            out.s = repaired;
+          }
         }
         break;
       }
@@ -412,6 +423,7 @@ class ObjectDecoder::LineParser {
   std::string extra_;      // the row's unknown fields as a JSON object being built
   std::string minified_;   // scratch for one unknown value
   std::string line_copy_;  // a line near the object's end, with simdjson's padding
+  std::array<std::string, kFieldCount> repaired_;  // per column, for read_value()
   std::vector<std::string> unknown_keys_;
 };
 

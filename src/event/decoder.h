@@ -4,7 +4,8 @@
 // Input handling: gzip is detected by magic bytes, never by name; a UTF-8 byte-order mark at the
 // start, CRLF line ends, blank lines and a last line without '\n' are all accepted.
 // Each line is parsed with simdjson On-Demand, typed and validated against the schema table, and
-// cleaned (userAgent loses its extra quotes). Unknown fields go to the row's `extra` JSON.
+// cleaned (userAgent loses its extra quotes; artist and song are repaired from eventsim's
+// garbling, util/mojibake.h). Unknown fields go to the row's `extra` JSON.
 //
 // Memory: a plain object is parsed where it lies; a compressed one is inflated into a buffer of at
 // most DecodeOptions::max_object_bytes, reused across calls.

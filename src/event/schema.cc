@@ -7,8 +7,8 @@ using enum FieldType;
 using enum ValueRule;
 
 constexpr std::array<FieldInfo, kFieldCount> kFields = {{
-    {"artist", "artist", kString, kNone},
-    {"song", "song", kString, kNone},
+    {"artist", "artist", kString, kNone, /*strip_quotes=*/false, /*repair_mojibake=*/true},
+    {"song", "song", kString, kNone, /*strip_quotes=*/false, /*repair_mojibake=*/true},
     {"duration", "duration", kDouble, kDuration},
     {"ts", "ts", kTimestampMs, kEventTime},
     {"sessionId", "session_id", kInt64, kNonNegative},

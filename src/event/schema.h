@@ -85,6 +85,9 @@ struct FieldInfo {
   // userAgent arrives wrapped in a second pair of literal double quotes; the clean value drops
   // them.
   bool strip_quotes = false;
+  // artist and song arrive garbled in eventsim's own data (UTF-8 decoded as Latin-1, twice): the
+  // clean value is util::repair_mojibake's (util/mojibake.h says the rule and its limits).
+  bool repair_mojibake = false;
 };
 
 const FieldInfo& field_info(Field field);

@@ -342,6 +342,7 @@ void Ingester::recovered() {
 
 IngestTotals Ingester::run(bool until_idle) {
   IngestTotals totals;
+  const std::int64_t started_ms = util::unix_time_ms();
   bool first = true;
   while (!stopping_) {
     try {
@@ -368,6 +369,7 @@ IngestTotals Ingester::run(bool until_idle) {
     recovered();
     sleep_for(config_.poll_interval);
   }
+  if (until_idle) totals.failed = ledger_->failed_since(config_.streams, started_ms);
   return totals;
 }
 

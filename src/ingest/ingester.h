@@ -38,6 +38,8 @@ struct IngestTotals {
   std::uint64_t events = 0, new_events = 0, duplicates = 0, quarantined = 0;
   // Times the loop found the store or the database out of reach and waited (outage.h).
   std::uint64_t outages = 0;
+  // Run to idle: objects of the run's streams that ended failed while it ran (by any worker).
+  std::vector<FailedObject> failed;
 };
 
 class BronzeSource;

@@ -435,6 +435,18 @@ std::map<std::string, std::string> Ledger::archived_raw_keys() {
   for (const SqlRow& row : state_.connection().query(
            "SELECT bronze_key, object_key FROM ingest_object WHERE bronze_key IS NOT NULL")) {
     out.emplace(*row[0], *row[1]);
+std::vector<FailedObject> Ledger::failed_since(std::span<const event::Stream> streams,
+                                               std::int64_t since_ms) {
+  std::vector<FailedObject> out;
+  // Stream by stream, so that the pending index (stream, status, ...) finds the rows.
+  for (const event::Stream stream : streams) {
+    const SqlValue params[] = {std::string(event::stream_name(stream)), since_ms};
+    for (const SqlRow& row : state_.connection().query(
+             "SELECT object_key, last_error FROM ingest_object WHERE stream = $1"
+             " AND status = 'failed' AND updated_ms >= $2 ORDER BY object_key",
+             params)) {
+      out.push_back({*row[0], row[1].value_or("")});
+    }
   }
   return out;
 }

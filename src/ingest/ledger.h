@@ -68,6 +68,11 @@ struct ClaimLimits {
   std::int64_t lease_ms = 120'000;
 };
 
+struct FailedObject {
+  std::string key;
+  std::string error;  // its last_error
+};
+
 struct LedgerCounts {
   std::uint64_t seen = 0, claimed = 0, committed = 0, vanished = 0, failed = 0, ignored = 0;
 };
@@ -191,6 +196,9 @@ class Ledger {
   // Objects of `streams` claimed, by any worker, whether their leases run or expired. A worker
   // waits only for claims of the streams it follows: no other claim will ever be its to finish.
   std::uint64_t claimed(std::span<const event::Stream> streams);
+  // Objects of `streams` marked failed at or after `since_ms` (by any worker), by key.
+  std::vector<FailedObject> failed_since(std::span<const event::Stream> streams,
+                                         std::int64_t since_ms);
   // Batches committed but not yet published (their files are not all in the lake yet).
   std::uint64_t unpublished_batches();
 

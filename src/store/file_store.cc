@@ -2,13 +2,16 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <random>
 #include <utility>
@@ -141,27 +144,100 @@ struct ListQuery {
   std::size_t limit;  // max_keys + 1, to learn whether the page is truncated
 };
 
+// Opens `rel` (a key's path, or "." for the root) relative to the root directory `root_fd`
+// without ever leaving it: symbolic links are followed only while they stay beneath the root, and
+// a link that climbs out of it or is absolute fails with EXDEV (RESOLVE_BENEATH), whatever it
+// points to. `resolve` adds RESOLVE_* flags (RESOLVE_NO_SYMLINKS: follow no link at all).
+int open_beneath(int root_fd, const char* rel, int flags, std::uint64_t resolve = 0) {
+  open_how how{};
+  how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | resolve;
+  for (;;) {
+    const long fd = ::syscall(SYS_openat2, root_fd, rel, &how, sizeof how);
+    // EAGAIN: a rename elsewhere in the tree raced with the resolution, which the kernel then
+    // refuses to vouch for; trying again resolves afresh.
+    if (fd < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    return static_cast<int>(fd);
+  }
+}
+
+// Why a path the walk found cannot be read, for an errno of open_beneath(); empty when the errno
+// says the object is simply not there.
+std::string refusal_of_errno(int err) {
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+      return {};
+    case EXDEV:
+      return "it is a symbolic link that leads out of the store's root (or is absolute); the file "
+             "store does not follow such links";
+    case ELOOP:
+      return "it is a symbolic link loop";
+    default:
+      return std::strerror(err);
+  }
+}
+
 struct DirEntry {
   std::string sort_key;  // the name, plus "/" for a directory
   bool is_dir;
 };
 
-std::vector<DirEntry> read_dir_sorted(const fs::path& dir, bool is_root) {
+// The entries of the directory `rel` ("" for the root) that hold keys: regular files, real
+// directories, and symbolic links that resolve, beneath the root, to a regular file, or that leave
+// the root (listed so that reading them fails as that object's failure, never silently). Links to
+// directories are not followed: the objects beneath them are listed under their real keys, and a
+// link cannot make the walk loop.
+std::vector<DirEntry> read_dir_sorted(int root_fd, const std::string& rel, const std::string& uri) {
   std::vector<DirEntry> out;
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return out;  // vanished or not a directory: holds no keys
+  const int fd = open_beneath(root_fd, rel.empty() ? "." : rel.c_str(), O_RDONLY | O_DIRECTORY,
+                              RESOLVE_NO_SYMLINKS);
+  if (fd < 0) {
+    const int err = errno;
+    // A directory listed but unreadable would otherwise look empty: every key in it would be
+    // missed without a word.
+    if (err == EACCES || err == EPERM) {
+      // Blamed on the root when the root is what refuses (a prefix's directory is reached
+      // through it).
+      const bool root = rel.empty() || ::faccessat(root_fd, ".", R_OK | X_OK, AT_EACCESS) != 0;
+      throw StoreError(
+          StoreErrorCode::kAccessDenied,
+          uri + ": " + (root ? std::string("the root directory") : "the directory '" + rel + "'") +
+              " cannot be read: " + std::strerror(err));
+    }
+    return out;  // vanished, or replaced by a link or a file: holds no keys
+  }
+  DIR* d = ::fdopendir(fd);
+  if (d == nullptr) {
+    ::close(fd);
+    return out;
+  }
   std::unique_ptr<DIR, int (*)(DIR*)> guard(d, &::closedir);
   while (const dirent* e = ::readdir(d)) {
     const std::string_view name = e->d_name;
     if (name == "." || name == "..") continue;
-    if (is_root && name == FileStore::kTempDir) continue;
-    bool is_dir = e->d_type == DT_DIR;
-    bool is_file = e->d_type == DT_REG;
-    if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+    if (rel.empty() && name == FileStore::kTempDir) continue;
+    unsigned char type = e->d_type;
+    if (type == DT_UNKNOWN) {
       struct stat st {};
-      if (::stat((dir / e->d_name).c_str(), &st) != 0) continue;
-      is_dir = S_ISDIR(st.st_mode);
-      is_file = S_ISREG(st.st_mode);
+      if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+      type = S_ISDIR(st.st_mode)   ? DT_DIR
+             : S_ISREG(st.st_mode) ? DT_REG
+             : S_ISLNK(st.st_mode) ? DT_LNK
+                                   : DT_UNKNOWN;
+    }
+    bool is_dir = type == DT_DIR;
+    bool is_file = type == DT_REG;
+    if (type == DT_LNK) {
+      const std::string path = rel + std::string(name);
+      const int target = open_beneath(root_fd, path.c_str(), O_PATH);
+      if (target < 0) {
+        is_file = !refusal_of_errno(errno).empty();  // dangling: holds no key
+      } else {
+        struct stat st {};
+        is_file = ::fstat(target, &st) == 0 && S_ISREG(st.st_mode);
+        ::close(target);
+      }
     }
     // Sockets, FIFOs and devices are not objects.
     if (!is_dir && !is_file) continue;
@@ -170,6 +246,76 @@ std::vector<DirEntry> read_dir_sorted(const fs::path& dir, bool is_root) {
   std::sort(out.begin(), out.end(),
             [](const DirEntry& a, const DirEntry& b) { return a.sort_key < b.sort_key; });
   return out;
+}
+
+// Errors opening an object that are that object's alone: listed all the same (see file_store.h),
+// so that reading it fails as that object's failure instead of the whole listing's.
+bool refused_alone(int err) {
+  return err == EACCES || err == EPERM || err == EXDEV || err == ELOOP;
+}
+
+// An object the store cannot read: its ETag is stable while the file's size and mtime are, and
+// never a hex MD5, so it cannot be mistaken for a content hash.
+ObjectInfo unreadable_info(int root_fd, const std::string& key) {
+  struct stat st {};
+  if (::fstatat(root_fd, key.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return {key, 0, "unreadable", 0};
+  }
+  return {key, static_cast<std::uint64_t>(st.st_size),
+          "unreadable-" + std::to_string(st.st_size) + "-" + std::to_string(mtime_ns(st)),
+          mtime_ns(st) / 1'000'000};
+}
+
+// The root directory as a handle for open_beneath(). Throws kNoSuchBucket when it does not exist.
+int open_root(const fs::path& root, const std::string& uri) {
+  const int fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) return fd;
+  const int err = errno;
+  if (err == ENOENT || err == ENOTDIR) {
+    throw StoreError(StoreErrorCode::kNoSuchBucket, uri + ": the root directory does not exist");
+  }
+  throw StoreError(error_code_of_errno(err),
+                   uri + ": the root directory cannot be reached: " + std::strerror(err));
+}
+
+// The object `key` names, or nullopt when there is none. A regular file's ETag is its MD5 (cached,
+// or computed now); a file the store may not or cannot read gets unreadable_info().
+// Other errors (too many open files, ...) are the process's, not the object's: thrown, naming `op`.
+std::optional<ObjectInfo> describe(int root_fd, const std::string& key, const std::string& uri,
+                                   std::string_view op) {
+  const auto fail = [&](int err) {
+    throw StoreError(error_code_of_errno(err),
+                     uri + ": " + std::string(op) + " '" + key + "': " + std::strerror(err));
+  };
+  const int fd = open_beneath(root_fd, key.c_str(), O_RDONLY);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return std::nullopt;
+    if (!refused_alone(err)) fail(err);
+    return unreadable_info(root_fd, key);
+  }
+  Fd guard(fd);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) fail(errno);
+  if (!S_ISREG(st.st_mode)) return std::nullopt;
+  ObjectInfo info{key, static_cast<std::uint64_t>(st.st_size), {}, mtime_ns(st) / 1'000'000};
+  if (auto etag = cached_etag(fd, st)) {
+    info.etag = *etag;
+    return info;
+  }
+  Md5Hasher h;
+  std::string buf(1 << 20, '\0');
+  for (std::uint64_t off = 0;;) {
+    const ssize_t n = pread_full(fd, buf.data(), buf.size(), off);
+    // A damaged file (EIO) is that object's failure too: reading it will fail again, for it alone.
+    if (n < 0) return unreadable_info(root_fd, key);
+    if (n == 0) break;
+    h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    off += static_cast<std::uint64_t>(n);
+  }
+  info.etag = to_hex(h.finish());
+  cache_etag(fd, info.etag, st);
+  return info;
 }
 
 bool starts_with(std::string_view s, std::string_view p) {
@@ -228,76 +374,49 @@ ListPage FileStore::list(std::string_view prefix, std::string_view start_after,
   if (max_keys == 0) {
     throw StoreError(StoreErrorCode::kInvalidArgument, "list: max_keys must be at least 1");
   }
-  struct stat root_st {};
-  if (::stat(root_.c_str(), &root_st) != 0 || !S_ISDIR(root_st.st_mode)) {
-    throw StoreError(StoreErrorCode::kNoSuchBucket, uri() + ": the root directory does not exist");
-  }
+  const Fd root(open_root(root_, uri()));
   ListPage page;
   // Start in the deepest directory the prefix names; a prefix no key can have lists nothing.
   const std::size_t last_slash = prefix.rfind('/');
-  const std::string_view dir_part =
-      last_slash == std::string_view::npos ? std::string_view{} : prefix.substr(0, last_slash + 1);
-  fs::path start = root_;
+  const std::string dir_part(
+      last_slash == std::string_view::npos ? std::string_view{} : prefix.substr(0, last_slash + 1));
   if (!dir_part.empty()) {
     try {
-      for (const std::string_view seg : path_segments(dir_part, true, "prefix")) {
-        start /= fs::path(seg);
-      }
+      path_segments(dir_part, true, "prefix");
     } catch (const StoreError&) {
       return page;
     }
   }
   const ListQuery q{prefix, start_after, max_keys + 1};
-  std::vector<std::pair<std::string, fs::path>> files;  // key, path, in key order
+  std::vector<std::string> files;  // keys (paths relative to the root), in key order
 
   // Depth-first in key order; see file_store.h for why this equals S3's byte order.
-  auto walk = [&](auto&& self, const fs::path& dir, const std::string& key_prefix) -> void {
-    for (const DirEntry& e : read_dir_sorted(dir, key_prefix.empty())) {
+  auto walk = [&](auto&& self, const std::string& dir) -> void {
+    for (const DirEntry& e : read_dir_sorted(root.get(), dir, uri())) {
       if (files.size() >= q.limit) return;
-      const std::string full = key_prefix + e.sort_key;
+      std::string full = dir + e.sort_key;
       if (e.is_dir) {
         if (!starts_with(full, q.prefix) && !starts_with(q.prefix, full)) continue;
         if (std::string_view(full).compare(q.start_after) < 0 &&
             !starts_with(q.start_after, full)) {
           continue;
         }
-        self(self, dir / e.sort_key.substr(0, e.sort_key.size() - 1), full);
+        self(self, full);
       } else {
         if (!starts_with(full, q.prefix) || std::string_view(full).compare(q.start_after) <= 0) {
           continue;
         }
-        files.emplace_back(full, dir / e.sort_key);
+        files.push_back(std::move(full));
       }
     }
   };
-  walk(walk, start, std::string(dir_part));
+  walk(walk, dir_part);
 
-  for (auto& [key, path] : files) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      if (errno == ENOENT) continue;  // removed since the directory was read
-      fail_errno(errno, "list: open", key);
+  for (const std::string& key : files) {
+    // Gone since the directory was read: not listed.
+    if (auto info = describe(root.get(), key, uri(), "list")) {
+      page.objects.push_back(std::move(*info));
     }
-    Fd guard(fd);
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) fail_errno(errno, "list: stat", key);
-    ObjectInfo info{key, static_cast<std::uint64_t>(st.st_size), {}, mtime_ns(st) / 1'000'000};
-    if (auto etag = cached_etag(fd, st)) {
-      info.etag = *etag;
-    } else {
-      Md5Hasher h;
-      std::string buf(1 << 20, '\0');
-      for (std::uint64_t off = 0;;) {
-        const ssize_t n = pread_full(fd, buf.data(), buf.size(), off);
-        if (n < 0) fail_errno(errno, "list: read", key);
-        if (n == 0) break;
-        h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
-        off += static_cast<std::uint64_t>(n);
-      }
-      info.etag = to_hex(h.finish());
-      cache_etag(fd, info.etag, st);
-    }
-    page.objects.push_back(std::move(info));
   }
   if (page.objects.size() > max_keys) {
     page.objects.resize(max_keys);
@@ -311,17 +430,18 @@ ListPage FileStore::list(std::string_view prefix, std::string_view start_after,
 
 GetResult FileStore::read(std::string_view key, std::uint64_t offset, std::uint64_t length,
                           bool ranged) {
-  const fs::path path = path_of(key);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  path_of(key);  // validates the key
+  const Fd root(open_root(root_, uri()));
+  const int fd = open_beneath(root.get(), std::string(key).c_str(), O_RDONLY);
   if (fd < 0) {
     const int err = errno;
     if (err == ENOENT || err == ENOTDIR) {
-      if (!fs::is_directory(root_)) {
-        throw StoreError(StoreErrorCode::kNoSuchBucket,
-                         uri() + ": the root directory does not exist");
-      }
       throw StoreError(StoreErrorCode::kNotFound,
                        uri() + ": no object with key '" + std::string(key) + "'");
+    }
+    if (err == EXDEV || err == ELOOP) {
+      throw StoreError(StoreErrorCode::kAccessDenied,
+                       uri() + ": get '" + std::string(key) + "': " + refusal_of_errno(err));
     }
     fail_errno(err, "get", key);
   }
@@ -383,36 +503,9 @@ GetResult FileStore::get_range(std::string_view key, std::uint64_t offset, std::
 }
 
 std::optional<ObjectInfo> FileStore::head(std::string_view key) {
-  const fs::path path = path_of(key);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT || err == ENOTDIR) {
-      if (!fs::is_directory(root_)) {
-        throw StoreError(StoreErrorCode::kNoSuchBucket,
-                         uri() + ": the root directory does not exist");
-      }
-      return std::nullopt;
-    }
-    fail_errno(err, "head", key);
-  }
-  Fd guard(fd);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) fail_errno(errno, "head: stat", key);
-  if (!S_ISREG(st.st_mode)) return std::nullopt;
-  ObjectInfo info{
-      std::string(key), static_cast<std::uint64_t>(st.st_size), {}, mtime_ns(st) / 1'000'000};
-  if (auto etag = cached_etag(fd, st)) {
-    info.etag = *etag;
-  } else {
-    std::string whole(info.size, '\0');
-    if (pread_full(fd, whole.data(), info.size, 0) != static_cast<ssize_t>(info.size)) {
-      fail_errno(errno == 0 ? EIO : errno, "head: read", key);
-    }
-    info.etag = to_hex(md5(whole));
-    cache_etag(fd, info.etag, st);
-  }
-  return info;
+  path_of(key);  // validates the key
+  const Fd root(open_root(root_, uri()));
+  return describe(root.get(), std::string(key), uri(), "head");
 }
 
 ObjectInfo FileStore::put(std::string_view key, std::string_view body, const PutOptions& options) {
@@ -421,6 +514,7 @@ ObjectInfo FileStore::put(std::string_view key, std::string_view body, const Put
   std::error_code ec;
   fs::create_directories(tmp_dir, ec);
   if (ec) fail_errno(ec.value(), "put: create " + tmp_dir.string() + " for", key);
+  remove_stale_temps(tmp_dir);
 
   const fs::path tmp = tmp_dir / unique_temp_name();
   // 0666 before the umask, like any file a program creates.
@@ -489,6 +583,28 @@ ObjectInfo FileStore::put(std::string_view key, std::string_view body, const Put
   if (!options.if_none_match) temp_guard.armed = false;  // renamed away; link() leaves it
   if (!fsync_dir(target.parent_path())) fail_errno(errno, "put: fsync directory of", key);
   return {std::string(key), static_cast<std::uint64_t>(st.st_size), etag, mtime_ns(st) / 1'000'000};
+}
+
+void FileStore::remove_stale_temps(const fs::path& tmp_dir) {
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  const std::int64_t age_ms = std::chrono::milliseconds(kStaleTempAge).count();
+  std::int64_t due = next_temp_sweep_ms_.load();
+  // One thread sweeps; the others go on with their puts.
+  if (now_ms < due || !next_temp_sweep_ms_.compare_exchange_strong(due, now_ms + age_ms)) return;
+  DIR* d = ::opendir(tmp_dir.c_str());
+  if (d == nullptr) return;  // best effort: the next sweep tries again
+  std::unique_ptr<DIR, int (*)(DIR*)> guard(d, &::closedir);
+  while (const dirent* e = ::readdir(d)) {
+    // Only names put() gives its temporary files.
+    if (std::string_view(e->d_name).substr(0, 4) != "put-") continue;
+    struct stat st {};
+    if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (S_ISREG(st.st_mode) && mtime_ns(st) / 1'000'000 < now_ms - age_ms) {
+      ::unlinkat(::dirfd(d), e->d_name, 0);
+    }
+  }
 }
 
 void FileStore::remove(std::string_view key) {

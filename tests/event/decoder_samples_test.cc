@@ -132,5 +132,67 @@ TEST(DecoderSamples, GuestsHaveNoUserFields) {
   EXPECT_NE(b.keys()[1], b.keys()[2]);
 }
 
+// eventsim's own data garbles non-ASCII names twice (util/mojibake.h); silver and the warehouse get
+// them repaired, and the garbled and the clean spelling of a name become one.
+TEST(DecoderSamples, ArtistAndSongAreRepairedFromEventsimsGarbling) {
+  const std::string raw = test_data("fluentd-s3-object_2023061719_20.json");
+  const std::string garbled_bjork = "Bj\xc3\x83\xc2\x83\xc3\x82\xc2\xb6rk";
+  std::size_t garbled = 0;
+  for (std::size_t at = raw.find(garbled_bjork); at != std::string::npos;
+       at = raw.find(garbled_bjork, at + 1)) {
+    ++garbled;
+  }
+  ASSERT_GT(garbled, 0u);
+  const Decoded d = decode(Stream::kListen, raw);
+  std::size_t bjork = 0;
+  for (std::size_t row = 0; row < d.batch.size(); ++row) {
+    for (const Field f : {Field::kArtist, Field::kSong}) {
+      // Ã followed by a C1 control: the mark of the garbling; no real name has it.
+      EXPECT_EQ(str(d.batch, f, row).find("\xc3\x83\xc2"), std::string_view::npos)
+          << str(d.batch, f, row);
+    }
+    bjork += str(d.batch, Field::kArtist, row) == "Björk";
+  }
+  EXPECT_EQ(bjork, garbled);
+
+  const Decoded listens = decode(Stream::kListen, test_data("listen_events.jsonl"));
+  const Decoded views = decode(Stream::kPageView, test_data("page_view_events.jsonl"));
+  for (const Decoded* v : {&listens, &views}) {
+    const EventBatch& b = v->batch;
+    for (std::size_t row = 0; row < b.size(); ++row) {
+      for (const Field f : {Field::kArtist, Field::kSong}) {
+        if (!b.column(f).is_valid(row)) continue;
+        EXPECT_EQ(str(b, f, row).find("\xc3\x83\xc2"), std::string_view::npos) << str(b, f, row);
+      }
+    }
+    const auto has = [&](Field f, std::string_view want) {
+      for (std::size_t row = 0; row < b.size(); ++row) {
+        if (b.column(f).is_valid(row) && str(b, f, row) == want) return true;
+      }
+      return false;
+    };
+    EXPECT_TRUE(has(Field::kArtist, "Étienne Daho"));
+    EXPECT_TRUE(has(Field::kArtist, "Héroes del Silencio"));
+    EXPECT_TRUE(has(Field::kSong, "Quand Paris S'éteint"));
+  }
+}
+
+TEST(DecoderSamples, GenuineNamesAndOtherFieldsAreKeptAsWritten) {
+  const std::string line = test_data("listen_events.jsonl").substr(0, 600);
+  std::string event = line.substr(0, line.find('\n'));
+  const auto replace = [&](std::string_view from, std::string_view to) {
+    event.replace(event.find(from), from.size(), to);
+  };
+  replace("Sam Sparro", "Ólafur Arnalds");
+  replace("Black & Gold", "東京 🎵 Ça va");
+  // Only names are repaired: a city written as "Ã©" stays as it came.
+  replace("Anaheim", "Ã©");
+  const Decoded d = decode(Stream::kListen, event);
+  ASSERT_EQ(d.batch.size(), 1u);
+  EXPECT_EQ(str(d.batch, Field::kArtist, 0), "Ólafur Arnalds");
+  EXPECT_EQ(str(d.batch, Field::kSong, 0), "東京 🎵 Ça va");
+  EXPECT_EQ(str(d.batch, Field::kCity, 0), "Ã©");
+}
+
 }  // namespace
 }  // namespace tributary::event

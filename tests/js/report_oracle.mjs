@@ -6,8 +6,48 @@
 //   node report_oracle.mjs --from DATE --to DATE --top N --report tributary.json \
 //     --listens FILE... --page-views FILE...
 // Exits 0 when they agree, 1 with the differences otherwise.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+
+// Names as the decoder repairs them (docs/data-model.md, "Names"), written here independently:
+// while every character stands for one byte (Latin-1, or Windows-1252 at 0x80..0x9F) and those
+// bytes are UTF-8, the name becomes them.
+const windows1252 = [0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030,
+  0x0160, 0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178];
+function repairName(name) {
+  for (;;) {
+    if (!/[^\x00-\x7F]/.test(name)) return name;
+    const bytes = [];
+    for (const ch of name) {
+      const c = ch.codePointAt(0);
+      const b = c < 0x100 ? c : windows1252.indexOf(c) >= 0 ? 0x80 + windows1252.indexOf(c) : -1;
+      if (b < 0) return name;
+      bytes.push(b);
+    }
+    try {
+      name = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+    } catch {
+      return name;
+    }
+  }
+}
+
+// Copies of the listen files with artist and song repaired, in `dir`.
+function repairedListens(files, dir) {
+  return files.map((file, i) => {
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => {
+      const e = JSON.parse(l);
+      for (const k of ['artist', 'song']) if (typeof e[k] === 'string') e[k] = repairName(e[k]);
+      return JSON.stringify(e);
+    });
+    const out = path.join(dir, `listens-${i}.json`);
+    writeFileSync(out, lines.join('\n') + '\n');
+    return out;
+  });
+}
 
 function parseArgs(argv) {
   const args = { listens: [], pageViews: [] };
@@ -38,7 +78,12 @@ async function oracle(args) {
       FROM read_json(${fileList(files)}, format = 'newline_delimited', union_by_name = true)
       WHERE ts >= ${from} AND ts < ${to}`);
   };
-  await load('l', args.listens);
+  const dir = mkdtempSync(path.join(tmpdir(), 'report-oracle-'));
+  try {
+    await load('l', repairedListens(args.listens, dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   await load('p', args.pageViews);
   const rows = async (sql) => (await db.runAndReadAll(sql)).getRowObjectsJS();
   const locations = await rows(`

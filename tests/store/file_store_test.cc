@@ -2,14 +2,18 @@
 // directory, ETags of files written by other programs, and keys a filesystem cannot hold.
 #include "store/file_store.h"
 
+#include <fcntl.h>
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 
 #include "store/digest.h"
 #include "store/open_store.h"
@@ -213,18 +217,201 @@ TEST(FileStore, FilesAreCreatedWithTheUmaskNotPrivately) {
   EXPECT_EQ(st.st_mode & 0777, 0644u);
 }
 
-TEST(FileStore, UnreadableObjectsAreAccessDeniedForNonRoot) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
+// Runs `body` in a child process that cannot read other users' 0600 files: as nobody when the
+// test runs as root (whose power to read every file a mode cannot take away), as the test's own
+// user otherwise. Returns what `body` returned, "threw <code>: <message>" for a StoreError, or
+// nullopt when privileges could not be dropped. Forked, so the test process keeps its own.
+std::optional<std::string> unprivileged(const std::function<std::string()>& body) {
+  int fds[2];
+  if (::pipe(fds) != 0) return std::nullopt;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string out;
+    constexpr uid_t kNobody = 65534;
+    if (::geteuid() == 0 &&
+        (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)) {
+      ::_exit(3);
+    }
+    try {
+      out = body();
+    } catch (const StoreError& e) {
+      out = "threw " + std::to_string(static_cast<int>(e.code())) + ": " + e.what();
+    }
+    const bool written =
+        ::write(fds[1], out.data(), out.size()) == static_cast<ssize_t>(out.size());
+    ::_exit(written ? 0 : 4);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+    out.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  return out;
+}
+
+// A file nobody but its owner may read (and the owner neither, when the test is not root).
+void make_unreadable(const fs::path& p) {
+  fs::permissions(
+      p, ::geteuid() == 0 ? fs::perms::owner_read | fs::perms::owner_write : fs::perms::none);
+}
+
+// A directory only its owner may enter (and the owner neither, when the test is not root).
+void make_private_dir(const fs::path& p) {
+  fs::permissions(p, ::geteuid() == 0 ? fs::perms::owner_all : fs::perms::none);
+}
+
+std::string code_prefix(StoreErrorCode code) {
+  return "threw " + std::to_string(static_cast<int>(code)) + ": ";
+}
+
+TEST(FileStore, UnreadableObjectsAreListedAndOnlyTheirReadsFail) {
   TempDir dir;
+  fs::permissions(dir.path(), fs::perms::all);  // traversable by the unprivileged child
   FileStore store(dir.path());
-  store.put("k", "v");
-  fs::permissions(dir.path() / "k", fs::perms::none);
+  store.put("raw/a.json", "a\n");
+  store.put("raw/b.json", "b\n");
+  store.put("raw/c.json", "c\n");
+  fs::permissions(dir.path() / "raw", fs::perms::all);
+  // Written by another program: no cached ETag, so listing it would need its bytes.
+  ::removexattr((dir.path() / "raw/b.json").c_str(), "user.tributary.etag");
+  make_unreadable(dir.path() / "raw/b.json");
+  const std::optional<std::string> out = unprivileged([&] {
+    std::string r;
+    for (const ObjectInfo& o : store.list("raw/").objects) r += o.key + "=" + o.etag + " ";
+    try {
+      store.get("raw/b.json");
+      r += "| read b";
+    } catch (const StoreError& e) {
+      r += "| " + code_prefix(e.code()) + e.what();
+    }
+    return r + " | c=" + store.get("raw/c.json").body;
+  });
+  if (!out) GTEST_SKIP() << "cannot drop privileges to check an unreadable file";
+  const std::string size_and_mtime = "raw/b.json=unreadable-2-";
+  EXPECT_NE(out->find("raw/a.json=" + to_hex(md5("a\n")) + " "), std::string::npos) << *out;
+  EXPECT_NE(out->find(size_and_mtime), std::string::npos) << *out;
+  EXPECT_NE(out->find("raw/c.json=" + to_hex(md5("c\n")) + " "), std::string::npos) << *out;
+  EXPECT_NE(out->find("| " + code_prefix(StoreErrorCode::kAccessDenied)), std::string::npos)
+      << *out;
+  EXPECT_NE(out->find("Permission denied"), std::string::npos) << *out;
+  EXPECT_NE(out->find("| c=c\n"), std::string::npos) << *out;
+}
+
+TEST(FileStore, AnUnreadableRootFailsTheListingInsteadOfLookingEmpty) {
+  TempDir dir;
+  fs::permissions(dir.path(), fs::perms::all);
+  FileStore store(dir.path() / "raw");
+  store.put("listen_events/a.json", "a\n");
+  make_private_dir(dir.path() / "raw");
+  const std::optional<std::string> out = unprivileged([&] {
+    std::string r;
+    for (const std::string prefix : {"", "listen_events/"}) {
+      try {
+        r += std::to_string(store.list(prefix).objects.size()) + " listed; ";
+      } catch (const StoreError& e) {
+        r += code_prefix(e.code()) + e.what() + "; ";
+      }
+    }
+    return r;
+  });
+  if (!out) GTEST_SKIP() << "cannot drop privileges to check an unreadable directory";
+  EXPECT_EQ(out->find("listed"), std::string::npos) << *out;
+  EXPECT_NE(out->find(code_prefix(StoreErrorCode::kAccessDenied) + store.uri() +
+                      ": the root directory cannot be read: Permission denied"),
+            std::string::npos)
+      << *out;
+  EXPECT_EQ(out->find("the directory"), std::string::npos) << *out;
+
+  // Below a readable root, the directory that refuses is named.
+  fs::permissions(dir.path() / "raw", fs::perms::all);
+  make_private_dir(dir.path() / "raw/listen_events");
+  const std::optional<std::string> below = unprivileged([&] {
+    try {
+      return std::to_string(store.list("listen_events/").objects.size()) + " listed";
+    } catch (const StoreError& e) {
+      return code_prefix(e.code()) + e.what();
+    }
+  });
+  fs::permissions(dir.path() / "raw/listen_events", fs::perms::all);  // for the clean-up
+  ASSERT_TRUE(below);
+  EXPECT_EQ(*below, code_prefix(StoreErrorCode::kAccessDenied) + store.uri() +
+                        ": the directory 'listen_events/' cannot be read: Permission denied");
+}
+
+TEST(FileStore, SymbolicLinksAreFollowedOnlyWhileTheyStayInsideTheRoot) {
+  TempDir dir;
+  write_plain(dir.path() / "outside/secret", "secret\n");
+  const fs::path root = dir.path() / "root";
+  FileStore store(root);
+  store.put("raw/real.json", "real\n");
+  store.put("raw/sub/x.json", "x\n");
+  fs::create_symlink("real.json", root / "raw/inside.json");
+  fs::create_symlink("../../outside/secret", root / "raw/relative-out.json");
+  fs::create_symlink(dir.path() / "outside/secret", root / "raw/absolute-out.json");
+  fs::create_symlink(dir.path() / "outside", root / "raw/dir-out");
+  fs::create_symlink("sub", root / "raw/dir-in");
+  fs::create_symlink("missing.json", root / "raw/dangling.json");
+  fs::create_symlink("loop.json", root / "raw/loop.json");
+
+  const ListPage page = store.list("raw/");
+  EXPECT_EQ(keys_of(page),
+            (std::vector<std::string>{"raw/absolute-out.json", "raw/dir-out", "raw/inside.json",
+                                      "raw/loop.json", "raw/real.json", "raw/relative-out.json",
+                                      "raw/sub/x.json"}));
+  for (const ObjectInfo& o : page.objects) {
+    const bool inside =
+        o.key == "raw/inside.json" || o.key == "raw/real.json" || o.key == "raw/sub/x.json";
+    EXPECT_EQ(o.etag.starts_with("unreadable-"), !inside) << o.key << " " << o.etag;
+  }
+  EXPECT_EQ(store.get("raw/inside.json").body, "real\n");
+  EXPECT_EQ(store.get("raw/inside.json").info.etag, to_hex(md5("real\n")));
+  EXPECT_EQ(store.head("raw/inside.json")->etag, to_hex(md5("real\n")));
+  for (const std::string key :
+       {"raw/relative-out.json", "raw/absolute-out.json", "raw/dir-out/secret", "raw/dir-out"}) {
+    try {
+      const GetResult got = store.get(key);
+      ADD_FAILURE() << key << " was read: " << got.body;
+    } catch (const StoreError& e) {
+      EXPECT_EQ(e.code(), StoreErrorCode::kAccessDenied) << key;
+      EXPECT_NE(std::string(e.what()).find("symbolic link that leads out of the store's root"),
+                std::string::npos)
+          << e.what();
+    }
+    EXPECT_THROW(store.get_range(key, 0, 3), StoreError) << key;
+  }
   try {
-    store.get("k");
-    FAIL() << "read an unreadable file";
+    store.get("raw/loop.json");
+    ADD_FAILURE() << "read a link loop";
   } catch (const StoreError& e) {
     EXPECT_EQ(e.code(), StoreErrorCode::kAccessDenied);
+    EXPECT_NE(std::string(e.what()).find("symbolic link loop"), std::string::npos) << e.what();
   }
+  EXPECT_EQ(store.head("raw/relative-out.json")->etag.substr(0, 11), "unreadable-");
+  EXPECT_FALSE(store.head("raw/dangling.json"));
+}
+
+TEST(FileStore, OrphanedTemporaryFilesAreRemovedAndLiveOnesKept) {
+  TempDir dir;
+  const fs::path tmp = dir.path() / std::string(FileStore::kTempDir);
+  // As a put() killed between its write and its rename leaves them.
+  write_plain(tmp / "put-1234-0-99", "orphan");
+  write_plain(tmp / "put-1234-1-98", "in flight");
+  write_plain(tmp / "not-ours", "kept");
+  const auto old =
+      fs::file_time_type::clock::now() - FileStore::kStaleTempAge - std::chrono::minutes(1);
+  fs::last_write_time(tmp / "put-1234-0-99", old);
+  fs::last_write_time(tmp / "not-ours", old);
+  FileStore store(dir.path());
+  store.put("k", "v");
+  EXPECT_FALSE(fs::exists(tmp / "put-1234-0-99"));
+  EXPECT_TRUE(fs::exists(tmp / "put-1234-1-98"));
+  EXPECT_TRUE(fs::exists(tmp / "not-ours"));
+  EXPECT_EQ(store.get("k").body, "v");
 }
 
 TEST(OpenStore, FileUris) {
