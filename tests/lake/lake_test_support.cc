@@ -211,10 +211,7 @@ void expect_rows_equal(const Rows& actual, const Rows& expected, const std::stri
   }
 }
 
-Table read_parquet(const std::string& reader, const std::string& path) {
-  const std::string json = run_node("read_parquet.mjs", {reader, path});
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc = parser.parse(json);
+static Table table_from_json(simdjson::dom::element doc) {
   Table t;
   for (simdjson::dom::element c : doc["columns"].get_array()) {
     t.columns.emplace_back(std::string_view(c));
@@ -227,6 +224,12 @@ Table read_parquet(const std::string& reader, const std::string& path) {
   return t;
 }
 
+Table read_parquet(const std::string& reader, const std::string& path) {
+  const std::string json = run_node("read_parquet.mjs", {reader, path});
+  simdjson::dom::parser parser;
+  return table_from_json(parser.parse(json));
+}
+
 std::string parquet_metadata_json(const std::string& path) {
   return run_node("read_parquet.mjs", {"metadata", path});
 }
@@ -237,6 +240,10 @@ std::string parquet_page_index_json(const std::string& path, const std::string& 
 
 std::string duckdb_query(const std::vector<std::string>& statements) {
   return run_node("duckdb_query.mjs", statements);
+}
+
+std::string read_avro(const std::string& path) {
+  return run_node("read_avro.mjs", {path});
 }
 
 std::string temp_dir(const std::string& name) {

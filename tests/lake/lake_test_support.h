@@ -54,6 +54,10 @@ std::string parquet_page_index_json(const std::string& path, const std::string& 
 // Runs SQL statements in one DuckDB session (node) and returns the last one's rows as JSON text.
 std::string duckdb_query(const std::vector<std::string>& statements);
 
+// avsc's decoding of the Avro object container file at `path` (tests/js/read_avro.mjs), as JSON
+// text.
+std::string read_avro(const std::string& path);
+
 // A fresh empty directory under the build tree, unique per test.
 std::string temp_dir(const std::string& name);
 
