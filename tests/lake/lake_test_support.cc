@@ -230,6 +230,22 @@ Table read_parquet(const std::string& reader, const std::string& path) {
   return table_from_json(parser.parse(json));
 }
 
+IcebergRead read_iceberg(const std::string& lake_dir, const std::string& table_uri,
+                         const std::string& metadata_file) {
+  std::vector<std::string> args = {lake_dir, table_uri};
+  if (!metadata_file.empty()) args.push_back(metadata_file);
+  const std::string json = run_node("iceberg_read.mjs", args);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(json);
+  IcebergRead out;
+  out.icebird = table_from_json(doc["icebird"]);
+  out.duckdb = table_from_json(doc["duckdb"]);
+  for (simdjson::dom::element f : doc["data_files"].get_array()) {
+    out.data_files.emplace_back(std::string_view(f));
+  }
+  return out;
+}
+
 std::string parquet_metadata_json(const std::string& path) {
   return run_node("read_parquet.mjs", {"metadata", path});
 }
