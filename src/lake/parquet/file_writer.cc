@@ -54,6 +54,22 @@ bool plain_less(PhysicalType type, const std::string& a, const std::string& b) {
   return false;
 }
 
+// The PLAIN width of a value's statistics, 0 for byte arrays (as long as the value).
+std::size_t plain_width(PhysicalType type) {
+  switch (type) {
+    case PhysicalType::kBoolean:
+      return 1;
+    case PhysicalType::kInt32:
+      return 4;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble:
+      return 8;
+    case PhysicalType::kByteArray:
+      return 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 FileMetrics ParquetFileWriter::metrics() const {
@@ -69,9 +85,12 @@ FileMetrics ParquetFileWriter::metrics() const {
       m.values += c.num_values;
       m.nulls += c.statistics.null_count;
       if (!c.statistics.has_min_max) {
-        // A byte-array chunk with non-null values but no min/max had them left out for length;
-        // for other types it holds only nulls and NaNs, which bounds leave out anyway.
-        if (schema_[i].type == PhysicalType::kByteArray && c.statistics.null_count < c.num_values) {
+        // A chunk with non-null values but no min/max either had them left out for length
+        // (byte arrays, or any type when max_statistics_bytes is below its width) or holds only
+        // NaNs besides nulls, which bounds leave out anyway.
+        const std::size_t width = plain_width(schema_[i].type);
+        if (c.statistics.null_count < c.num_values &&
+            (width == 0 || width > options_.max_statistics_bytes)) {
           bounds_complete = false;
         }
         continue;

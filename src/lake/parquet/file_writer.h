@@ -33,7 +33,7 @@ struct ColumnMetrics {
   std::int64_t nulls = 0;
   // The smallest and largest non-null value (NaN left out), PLAIN-encoded as in the chunk
   // statistics (byte arrays without a length prefix). Absent when the column holds no such value
-  // or some chunk's byte-array statistics were left out for their length.
+  // or some chunk's statistics were left out for their length (max_statistics_bytes).
   bool has_bounds = false;
   std::string min;
   std::string max;
