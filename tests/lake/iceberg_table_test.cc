@@ -18,6 +18,7 @@
 
 #include "lake/event_date.h"
 #include "lake/iceberg/manifest_files.h"
+#include "lake/iceberg/silver_tables.h"
 #include "lake/iceberg/table_metadata.h"
 #include "lake/parquet/file_writer.h"
 #include "lake/silver_reader.h"
@@ -61,12 +62,8 @@ std::vector<DataFile> write_batch(TestLake& lake, const event::EventBatch& batch
   options.threads = 1;
   options.max_file_rows = 300;           // several files per partition
   options.parquet.row_group_rows = 120;  // several row groups per file
-  const std::vector<parquet::ColumnSpec> columns = silver_columns(batch.stream());
   options.on_file = [&](const ManifestEntry& e, const parquet::FileMetrics& metrics) {
-    files.push_back(make_data_file(std::string(kBucket) + e.key, static_cast<std::int64_t>(e.rows),
-                                   static_cast<std::int64_t>(e.bytes),
-                                   static_cast<std::int32_t>(utc_day(e.min_ts_ms)), columns,
-                                   metrics));
+    files.push_back(silver_data_file("s3://lake", e, batch.stream(), metrics));
   };
   const std::vector<ManifestEntry> written =
       SilverTableWriter(*lake.store, options).write(batch, batch_id);
@@ -76,12 +73,7 @@ std::vector<DataFile> write_batch(TestLake& lake, const event::EventBatch& batch
 }
 
 IcebergTable table_for(event::Stream stream) {
-  const std::string name(event::stream_name(stream));
-  return IcebergTable(
-      {std::string(kBucket) + "silver/" + name,
-       table_uuid_for(name),
-       silver_columns(stream),
-       {{"write.format.default", "parquet"}, {"write.parquet.compression-codec", "zstd"}}});
+  return silver_table("s3://lake", stream);
 }
 
 testing::Rows sorted_by_key(testing::Rows rows, std::size_t key_column) {
@@ -174,12 +166,8 @@ TEST(IcebergTable, AppendReplaceExpireReadByIcebirdAndDuckDB) {
   {
     SilverWriteOptions options;
     options.threads = 1;
-    const std::vector<parquet::ColumnSpec> columns = silver_columns(stream);
     options.on_file = [&](const ManifestEntry& e, const parquet::FileMetrics& metrics) {
-      added.push_back(
-          make_data_file(std::string(kBucket) + e.key, static_cast<std::int64_t>(e.rows),
-                         static_cast<std::int64_t>(e.bytes),
-                         static_cast<std::int32_t>(utc_day(e.min_ts_ms)), columns, metrics));
+      added.push_back(silver_data_file("s3://lake", e, stream, metrics));
     };
     SilverTableWriter(*lake.store, options).write(merged, "compact-1");
   }
@@ -415,6 +403,15 @@ TEST(IcebergTable, CommitsAreDeterministicAndMetadataRoundTrips) {
   EXPECT_EQ(read_manifest(a.files[0].bytes).front().file, files.front());
   EXPECT_THROW(IcebergTable::parse_state(a.files[2].bytes, "s3://lake/x/metadata/current.json"),
                std::invalid_argument);
+  // A commit stamped before the table's last update (a clock behind) keeps the log ascending.
+  const std::vector<DataFile> more =
+      write_batch(lake, testing::random_batch(event::Stream::kAuth, 47, o), "batch-d2");
+  const CommitResult c = table.commit_append(parsed, more, {8, 500}, lake.reader());
+  EXPECT_EQ(c.state.metadata.snapshots.back().timestamp_ms, 1'000);
+  EXPECT_EQ(c.state.metadata.last_updated_ms, 1'000);
+  ASSERT_EQ(c.state.metadata.metadata_log.size(), 1u);
+  EXPECT_EQ(c.state.metadata.metadata_log[0].metadata_file, a.state.metadata_location);
+  EXPECT_EQ(c.state.version, 2);
 }
 
 TEST(IcebergTable, RefusesCommitsThatWouldLoseOrDoubleRows) {

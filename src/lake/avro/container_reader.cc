@@ -59,6 +59,19 @@ std::int64_t block_count(std::string_view& d) {
   return n;
 }
 
+// Items of most types take at least a byte, but a null or an empty record takes none, so counts
+// cannot be checked against the bytes left alone: a forged count of empty items (or of arrays of
+// them) would exhaust memory. Each decode gets a budget of items: its bytes plus kSpareItems, far
+// above what any manifest's empty items need, low enough to fail fast.
+constexpr std::uint64_t kSpareItems = 1 << 20;
+
+void spend(std::uint64_t& budget, std::int64_t n) {
+  if (static_cast<std::uint64_t>(n) > budget) {
+    corrupt("an item count of " + std::to_string(n) + " is beyond the data");
+  }
+  budget -= static_cast<std::uint64_t>(n);
+}
+
 std::string inflate_raw(std::string_view in) {
   z_stream z{};
   if (inflateInit2(&z, -15) != Z_OK) throw std::runtime_error("avro: inflateInit2 failed");
@@ -80,6 +93,8 @@ std::string inflate_raw(std::string_view in) {
   return out;
 }
 
+AvroValue decode(const AvroSchema& s, std::string_view& d, std::uint64_t& budget);
+
 }  // namespace
 
 const std::string* AvroFileContents::find_metadata(std::string_view key) const {
@@ -89,7 +104,9 @@ const std::string* AvroFileContents::find_metadata(std::string_view key) const {
   return nullptr;
 }
 
-AvroValue decode_value(const AvroSchema& s, std::string_view& d) {
+namespace {
+
+AvroValue decode(const AvroSchema& s, std::string_view& d, std::uint64_t& budget) {
   switch (s.type) {
     case AvroType::kNull:
       return {};
@@ -121,22 +138,20 @@ AvroValue decode_value(const AvroSchema& s, std::string_view& d) {
     case AvroType::kRecord: {
       AvroValue::List fields;
       fields.reserve(s.fields.size());
-      for (const AvroField& f : s.fields) fields.push_back(decode_value(*f.type, d));
+      for (const AvroField& f : s.fields) fields.push_back(decode(*f.type, d, budget));
       return fields;
     }
     case AvroType::kArray:
     case AvroType::kMap: {
       AvroValue::List items;
       for (std::int64_t n = block_count(d); n != 0; n = block_count(d)) {
-        // Every item takes at least one byte unless its type is empty (null, an empty record):
-        // bound the loop by the input so a forged count cannot spin.
-        if (static_cast<std::uint64_t>(n) > d.size() + 1024) corrupt("block count past the end");
+        spend(budget, n);
         for (std::int64_t i = 0; i < n; ++i) {
           if (s.type == AvroType::kMap) {
             std::string key(take(d, take_long(d)));
-            items.push_back(AvroValue::List{std::move(key), decode_value(*s.items, d)});
+            items.push_back(AvroValue::List{std::move(key), decode(*s.items, d, budget)});
           } else {
-            items.push_back(decode_value(*s.items, d));
+            items.push_back(decode(*s.items, d, budget));
           }
         }
       }
@@ -147,10 +162,17 @@ AvroValue decode_value(const AvroSchema& s, std::string_view& d) {
       if (index < 0 || static_cast<std::size_t>(index) >= s.branches.size()) {
         corrupt("union index " + std::to_string(index));
       }
-      return decode_value(*s.branches[static_cast<std::size_t>(index)], d);
+      return decode(*s.branches[static_cast<std::size_t>(index)], d, budget);
     }
   }
   return {};
+}
+
+}  // namespace
+
+AvroValue decode_value(const AvroSchema& schema, std::string_view& data) {
+  std::uint64_t budget = data.size() + kSpareItems;
+  return decode(schema, data, budget);
 }
 
 AvroFileContents read_avro_file(std::string_view file, const AvroSchema& expected) {
@@ -182,8 +204,9 @@ AvroFileContents read_avro_file(std::string_view file, const AvroSchema& expecte
     if (count < 0) corrupt("negative block count");
     const std::string body = deflate ? inflate_raw(raw) : std::string(raw);
     std::string_view b = body;
-    if (static_cast<std::uint64_t>(count) > b.size() + 1024) corrupt("block count past the end");
-    for (std::int64_t i = 0; i < count; ++i) out.records.push_back(decode_value(expected, b));
+    std::uint64_t budget = b.size() + kSpareItems;
+    spend(budget, count);
+    for (std::int64_t i = 0; i < count; ++i) out.records.push_back(decode(expected, b, budget));
     if (!b.empty()) corrupt("a block holds bytes after its records");
     if (take(d, 16) != sync) corrupt("a block's sync marker differs from the header's");
   }

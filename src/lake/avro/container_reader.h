@@ -6,7 +6,8 @@
 // rather than misread. Codecs "null" and "deflate" are read; every other codec, a bad magic, a
 // truncated or overlong block, a block whose records do not fill it exactly, a sync marker that
 // differs from the header's, or a value the schema does not allow (a union index out of range, a
-// negative length, a boolean byte other than 0 or 1) throws std::runtime_error.
+// negative length, a boolean byte other than 0 or 1, more empty items (nulls, empty records) than
+// 2^20 in a block) throws std::runtime_error.
 //
 // Values come back in AvroValue's shape (value.h); Avro maps as lists of [key, value].
 #pragma once

@@ -240,7 +240,9 @@ CommitResult IcebergTable::commit_append(const std::optional<TableState>& curren
   s.snapshot_id = snapshot.snapshot_id;
   if (parent != nullptr) s.parent_snapshot_id = parent->snapshot_id;
   s.sequence_number = sequence;
-  s.timestamp_ms = snapshot.timestamp_ms;
+  // last-updated-ms, not the caller's time: never before an earlier snapshot, so the snapshot
+  // log stays ascending (readers reject one that goes back).
+  s.timestamp_ms = m.last_updated_ms;
   s.manifest_list = list.location;
   s.summary = {
       {"operation", "append"},
@@ -354,7 +356,9 @@ CommitResult IcebergTable::commit_replace(const TableState& current,
   s.snapshot_id = snapshot.snapshot_id;
   s.parent_snapshot_id = parent->snapshot_id;
   s.sequence_number = sequence;
-  s.timestamp_ms = snapshot.timestamp_ms;
+  // last-updated-ms, not the caller's time: never before an earlier snapshot, so the snapshot
+  // log stays ascending (readers reject one that goes back).
+  s.timestamp_ms = m.last_updated_ms;
   s.manifest_list = list.location;
   const std::int64_t removed_count = static_cast<std::int64_t>(removed_files.size());
   s.summary = {

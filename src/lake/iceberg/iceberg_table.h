@@ -61,8 +61,10 @@ struct TableState {
 };
 
 struct SnapshotOptions {
-  std::int64_t snapshot_id = 0;   // positive, not used before in the table
-  std::int64_t timestamp_ms = 0;  // the commit's time: snapshot time and last-updated-ms
+  std::int64_t snapshot_id = 0;  // positive, not used before in the table
+  // The commit's time: the snapshot's timestamp-ms and the table's last-updated-ms, raised to
+  // the table's last-updated-ms when the caller's clock is behind it.
+  std::int64_t timestamp_ms = 0;
 };
 
 struct OutputFile {
