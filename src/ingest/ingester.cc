@@ -126,7 +126,14 @@ void Ingester::stop() {
 }
 
 void Ingester::poll_once() {
-  const PollResult listed = poller_->poll(std::chrono::system_clock::now());
+  const PollResult listed = [&] {
+    try {
+      return poller_->poll(std::chrono::system_clock::now());
+    } catch (const store::StoreError& e) {
+      if (e.code() == store::StoreErrorCode::kNoSuchBucket) throw SourceMissing(e);
+      throw;
+    }
+  }();
   const std::size_t added =
       ledger_->record_listing(listed.objects, config_.extensions, util::unix_time_ms());
   metrics_.counter("tributary_objects_discovered_total", "Raw objects new to the ledger")

@@ -5,6 +5,7 @@
 
 #include "ingest/fluentd_key.h"
 #include "ingest/ledger.h"
+#include "lake/layout.h"
 #include "store/open_store.h"
 #include "util/log.h"
 #include "warehouse/warehouse.h"
@@ -14,19 +15,14 @@ namespace {
 
 // bronze key -> raw key, from the ledger of the ingest that archived them.
 std::map<std::string, std::string> raw_keys_from_ledger(const std::string& uri) {
-  std::map<std::string, std::string> out;
   const auto state = warehouse::Warehouse::open(uri);
-  for (const warehouse::SqlRow& row : state->connection().query(
-           "SELECT bronze_key, object_key FROM ingest_object WHERE bronze_key IS NOT NULL")) {
-    out.emplace(*row[0], *row[1]);
-  }
-  return out;
+  return Ledger(*state, {}).archived_raw_keys();
 }
 
 // The raw prefix of the original ingest: what precedes "<stream>/" in a raw key it recorded.
 std::optional<std::string> raw_prefix_of(const std::map<std::string, std::string>& raw_keys) {
   for (const auto& [bronze_key, raw_key] : raw_keys) {
-    const auto name = parse_bronze_key(bronze_key);
+    const auto name = lake::layout::parse_bronze_file_key(bronze_key);
     if (!name) continue;
     const std::string stream = std::string(event::stream_name(name->stream)) + "/";
     const auto pos = raw_key.rfind(stream);
@@ -55,8 +51,9 @@ std::vector<std::string> derived_files(store::ObjectStore& lake,
                                        const std::vector<event::Stream>& streams) {
   std::vector<std::string> keys;
   for (event::Stream s : streams) {
-    for (const char* root : {"silver/", "quarantine/"}) {
-      for (std::string& k : list_all(lake, root + std::string(event::stream_name(s)) + "/")) {
+    for (const std::string& prefix :
+         {lake::layout::silver_prefix(s), lake::layout::quarantine_prefix(s)}) {
+      for (std::string& k : list_all(lake, prefix)) {
         keys.push_back(std::move(k));
       }
     }
@@ -89,6 +86,7 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
   }
 
   auto bronze = std::make_unique<BronzeSource>(*origin, options.bronze);
+  if (bronze->archived_raw_prefix()) options.bronze.raw_prefix = *bronze->archived_raw_prefix();
   result.bronze_objects = bronze->objects();
   result.unparsed_names = bronze->unparsed();
   if (result.unparsed_names > 0) {
@@ -129,11 +127,9 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
   // poll lists them all); the target's other rows are not this replay's: another stream's, or,
   // in the original ingest's warehouse, raw objects that were never archived (vanished ones).
   const auto state = warehouse::Warehouse::open(config.warehouse);
+  Ledger ledger(*state, {});
   for (const store::ObjectInfo& o : selected) {
-    const warehouse::SqlValue params[] = {o.key, o.etag};
-    const std::vector<warehouse::SqlRow> rows = state->connection().query(
-        "SELECT status FROM ingest_object WHERE object_key = $1 AND etag = $2", params);
-    if (rows.empty() || rows[0][0] != "committed") ++result.not_committed;
+    if (ledger.status_of(o.key, o.etag) != "committed") ++result.not_committed;
   }
   if (result.in_place && result.not_committed == 0) {
     std::set<std::string, std::less<>> live;

@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "lake/layout.h"
 #include "util/json_writer.h"
 
 namespace tributary::lake {
@@ -118,7 +119,7 @@ std::vector<std::string> collect_garbage(store::ObjectStore& lake,
   std::vector<std::string> doomed;
   std::string after;
   for (;;) {
-    store::ListPage page = lake.list("silver/", after);
+    store::ListPage page = lake.list(layout::kSilverRoot, after);
     for (const store::ObjectInfo& o : page.objects) {
       if (!live.contains(o.key) && o.last_modified_ms < older_than_ms) doomed.push_back(o.key);
     }
