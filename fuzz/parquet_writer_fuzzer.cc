@@ -39,6 +39,7 @@
 #include "event/batch.h"
 #include "event/event_key.h"
 #include "lake/event_date.h"
+#include "lake/layout.h"
 #include "lake/manifest.h"
 #include "lake/parquet/file_reader.h"
 #include "lake/parquet/file_writer.h"
@@ -768,7 +769,7 @@ void silver_mode(Script& in) {
     int expected_n = 0;
     for (const auto& [n, entry] : files[partition]) {
       check(n == expected_n++, "file numbers count from 0");
-      check(entry->key == lake::silver_partition_prefix(stream, day) + "part-fuzz-batch-" +
+      check(entry->key == lake::layout::silver_partition_prefix(stream, day) + "part-fuzz-batch-" +
                               std::to_string(n) + ".parquet",
             "file key");
       const std::string& body = lake.objects.at(entry->key);
