@@ -1,13 +1,14 @@
 #include "lake/iceberg/silver_tables.h"
 
 #include "lake/event_date.h"
+#include "lake/layout.h"
 #include "lake/silver_schema.h"
 
 namespace tributary::lake::iceberg {
 
 IcebergTable silver_table(std::string_view lake_uri, event::Stream stream) {
-  const std::string location =
-      std::string(lake_uri) + "/silver/" + std::string(event::stream_name(stream));
+  std::string location = std::string(lake_uri) + "/" + layout::silver_prefix(stream);
+  location.pop_back();  // the prefix's trailing '/': a table location has none
   return IcebergTable(
       {location,
        table_uuid_for(location),
