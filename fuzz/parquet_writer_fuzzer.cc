@@ -10,7 +10,10 @@
 //    counts, each chunk's statistics (null count, min and max in the type's order, NaN left out,
 //    a zero min written as -0.0 and a zero max as +0.0, none when longer than
 //    max_statistics_bytes), and with the page index every page's row range, header statistics
-//    and ColumnIndex entry.
+//    and ColumnIndex entry; the schema read back keeps each column's field_id and logical type
+//    (milliseconds or microseconds); the file's metrics (ParquetFileWriter::metrics()) hold the
+//    value and null counts of every column, its bounds over the whole file, and each row group's
+//    offset.
 //  - Silver: a random, schema-valid EventBatch of a random stream, split into parts, through
 //    SilverTableWriter (small files, so partitions roll) into an in-memory store; every file read
 //    back with read_silver_file must hold its partition's rows in batch order, and each manifest
@@ -36,6 +39,7 @@
 #include "event/batch.h"
 #include "event/event_key.h"
 #include "lake/event_date.h"
+#include "lake/layout.h"
 #include "lake/manifest.h"
 #include "lake/parquet/file_reader.h"
 #include "lake/parquet/file_writer.h"
@@ -237,10 +241,12 @@ GenColumn gen_column(std::size_t index, std::size_t rows, Script& in) {
     const LogicalType logical[] = {LogicalType::kNone, LogicalType::kString, LogicalType::kJson};
     c.spec.logical = logical[in.range(0, 2)];
   } else if (c.spec.type == PhysicalType::kInt64 && in.flag()) {
-    c.spec.logical = LogicalType::kTimestampMillisUtc;
+    c.spec.logical =
+        in.flag() ? LogicalType::kTimestampMillisUtc : LogicalType::kTimestampMicrosUtc;
   }
   c.spec.required = in.flag();
   c.spec.dictionary = in.flag();
+  if (in.flag()) c.spec.field_id = static_cast<std::int32_t>(in.bits(32));
   // A required column may still get a validity array, all ones; an optional one may get none.
   const std::uint8_t null_rate = in.byte();
   if (!c.spec.required ? in.byte() < 224 : in.flag()) {
@@ -440,7 +446,8 @@ void check_pages(std::string_view file, const ThriftValue& chunk, const GenColum
 
 void check_values(const ColumnValues& got, const GenColumn& c,
                   const std::vector<std::uint32_t>& selection) {
-  check(got.name == c.spec.name && got.type == c.spec.type && got.required == c.spec.required,
+  check(got.name == c.spec.name && got.type == c.spec.type && got.required == c.spec.required &&
+            got.field_id == c.spec.field_id && got.logical == c.spec.logical,
         "schema read back");
   check(got.valid.size() == selection.size(), "value count");
   for (std::size_t i = 0; i < selection.size(); ++i) {
@@ -572,6 +579,44 @@ void writer_mode(Script& in) {
     first += static_cast<std::size_t>(group_rows);
   }
   check(first == selection.size(), "row groups cover every row");
+
+  // The file's metrics: counts over every row; bounds the whole file's smallest and largest
+  // value, absent only when no value orders (all null or NaN) or, for byte arrays, when some
+  // value is too long for statistics (a chunk then has none, so the file cannot have bounds).
+  const FileMetrics metrics = writer.metrics();
+  check(metrics.columns.size() == columns.size(), "metrics per column");
+  const std::size_t group_count = groups ? groups->elements.size() : 0;
+  check(metrics.row_group_offsets.size() == group_count, "a row group offset per row group");
+  for (std::size_t g = 0; g < group_count; ++g) {
+    const ThriftValue& chunk = groups->elements[g].field(1)->elements[0];
+    check(metrics.row_group_offsets[g] == chunk.required_int(2, "file_offset"), "row group offset");
+  }
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const ColumnMetrics& m = metrics.columns[i];
+    const Stats whole = expected_stats(columns[i], selection, 0, selection.size(),
+                                       std::numeric_limits<std::size_t>::max());
+    check(m.values == static_cast<std::int64_t>(selection.size()), "metrics value count");
+    check(m.nulls == whole.nulls, "metrics null count");
+    check(m.compressed_bytes >= 0 && (selection.empty() || m.compressed_bytes > 0),
+          "metrics column size");
+    // Whether some value's statistics are longer than max_statistics_bytes.
+    bool any_long = false;
+    if (columns[i].spec.type == PhysicalType::kByteArray) {
+      for (const std::uint32_t r : selection) {
+        if (columns[i].present(r) &&
+            columns[i].string_at(columns[i].position(r)).size() > options.max_statistics_bytes) {
+          any_long = true;
+        }
+      }
+    } else {
+      any_long = whole.min.size() > options.max_statistics_bytes;
+    }
+    if (m.has_bounds) {
+      check(whole.has_min_max && m.min == whole.min && m.max == whole.max, "metrics bounds");
+    } else {
+      check(!whole.has_min_max || any_long, "metrics bounds missing");
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -724,7 +769,7 @@ void silver_mode(Script& in) {
     int expected_n = 0;
     for (const auto& [n, entry] : files[partition]) {
       check(n == expected_n++, "file numbers count from 0");
-      check(entry->key == lake::silver_partition_prefix(stream, day) + "part-fuzz-batch-" +
+      check(entry->key == lake::layout::silver_partition_prefix(stream, day) + "part-fuzz-batch-" +
                               std::to_string(n) + ".parquet",
             "file key");
       const std::string& body = lake.objects.at(entry->key);

@@ -30,7 +30,7 @@ std::string athena_type(const parquet::ColumnSpec& c) {
     case parquet::PhysicalType::kInt32:
       return "int";
     case parquet::PhysicalType::kInt64:
-      return c.logical == parquet::LogicalType::kTimestampMillisUtc ? "timestamp" : "bigint";
+      return c.logical == parquet::LogicalType::kTimestampMicrosUtc ? "timestamp" : "bigint";
     case parquet::PhysicalType::kDouble:
       return "double";
     case parquet::PhysicalType::kByteArray:

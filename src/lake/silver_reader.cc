@@ -64,7 +64,12 @@ event::EventBatch read_silver_file(std::string_view bytes, event::Stream stream)
           v.i = c.i32[r];
           break;
         case parquet::PhysicalType::kInt64:
-          v.i = c.i64[r];
+          // Timestamps: microseconds since TIMESTAMP(MICROS) files; events hold milliseconds.
+          // Files of tributary hold whole milliseconds, so the division is exact; a finer value
+          // from another writer is floored.
+          v.i = c.logical == parquet::LogicalType::kTimestampMicrosUtc
+                    ? (c.i64[r] >= 0 ? c.i64[r] / 1000 : -((-(c.i64[r] + 1)) / 1000) - 1)
+                    : c.i64[r];
           break;
         case parquet::PhysicalType::kDouble:
           v.d = c.f64[r];

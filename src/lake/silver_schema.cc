@@ -1,5 +1,7 @@
 #include "lake/silver_schema.h"
 
+#include <stdexcept>
+
 namespace tributary::lake {
 namespace {
 
@@ -30,7 +32,7 @@ ColumnSpec spec_for(const event::StreamField& f) {
       break;
     case event::FieldType::kTimestampMs:
       c.type = PhysicalType::kInt64;
-      c.logical = LogicalType::kTimestampMillisUtc;
+      c.logical = LogicalType::kTimestampMicrosUtc;
       break;
   }
   return c;
@@ -48,6 +50,17 @@ parquet::ColumnInput input_for(const event::Column& c) {
   return in;
 }
 
+std::vector<std::int64_t> to_micros(const event::Column& c, std::string_view name) {
+  std::vector<std::int64_t> out(c.i64.size());
+  for (std::size_t r = 0; r < c.i64.size(); ++r) {
+    if (__builtin_mul_overflow(c.i64[r], std::int64_t{1000}, &out[r])) {
+      throw std::invalid_argument("silver: " + std::string(name) + " " + std::to_string(c.i64[r]) +
+                                  " ms does not fit a microsecond timestamp");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<ColumnSpec> silver_columns(event::Stream stream) {
@@ -62,6 +75,9 @@ std::vector<ColumnSpec> silver_columns(event::Stream stream) {
   columns.push_back({"event_key", PhysicalType::kByteArray, LogicalType::kString, true, false});
   columns.push_back({"source_key", PhysicalType::kByteArray, LogicalType::kString, true, true});
   columns.push_back({"extra", PhysicalType::kByteArray, LogicalType::kJson, false, true});
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    columns[i].field_id = static_cast<std::int32_t>(i + 1);
+  }
   return columns;
 }
 
@@ -79,7 +95,16 @@ SilverColumnInputs::SilverColumnInputs(const event::EventBatch& batch) {
   for (const std::string& s : batch.sources()) sources_.append(s);
 
   for (std::size_t i = 0; i < batch.fields().size(); ++i) {
+    if (batch.fields()[i].info().type == event::FieldType::kTimestampMs) {
+      micros_.push_back(to_micros(batch.column(i), batch.fields()[i].info().column_name));
+    }
+  }
+  std::size_t next_micros = 0;
+  for (std::size_t i = 0; i < batch.fields().size(); ++i) {
     inputs_.push_back(input_for(batch.column(i)));
+    if (batch.fields()[i].info().type == event::FieldType::kTimestampMs) {
+      inputs_.back().i64 = micros_[next_micros++].data();
+    }
   }
   parquet::ColumnInput keys;
   keys.offsets = event_keys_.offsets.data();

@@ -114,6 +114,7 @@ std::vector<ManifestEntry> SilverTableWriter::write_partition(
     {
       const std::lock_guard lock(put_mutex_);
       lake_.put(e.key, body, put_options);
+      if (options_.on_file) options_.on_file(e, writer.metrics());
     }
     written.push_back(std::move(e));
   }

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -29,6 +30,7 @@
 #include "event/batch.h"
 #include "lake/manifest.h"
 #include "lake/parquet/column_writer.h"
+#include "lake/parquet/file_writer.h"
 #include "lake/silver_schema.h"
 #include "store/object_store.h"
 
@@ -41,6 +43,10 @@ struct SilverWriteOptions {
   // Partitions are encoded on up to this many threads (0: one per core). Puts to the store are
   // serialised, so the store need not be thread-safe.
   unsigned threads = 0;
+  // When set, called once per file right after its put, one call at a time (under the put lock,
+  // on whichever encoding thread wrote it): the file's entry and its Parquet column metrics,
+  // which an Iceberg commit records in its manifest (lake/iceberg/data_file.h).
+  std::function<void(const ManifestEntry&, const parquet::FileMetrics&)> on_file;
 };
 
 // Throws std::invalid_argument unless `batch_id` is 1..64 characters of [A-Za-z0-9_.-] (it

@@ -6,6 +6,9 @@
 //   node read_parquet.mjs pageindex FILE COLUMN   (per row group: that column's OffsetIndex and
 //                                                  ColumnIndex, timestamps as epoch ms)
 //
+// Timestamps print as epoch milliseconds whether the file stores milliseconds or microseconds
+// (silver files store whole milliseconds as microseconds).
+//
 // Output: {"columns":[name...],"rows":[[value...]...]}. Values are normalised so both readers print
 // the same text: integers and timestamps (epoch milliseconds) as decimal strings, doubles as JSON
 // numbers, strings (and JSON columns, as their raw text) as strings, booleans, null. A file is
@@ -53,6 +56,7 @@ async function readWithHyparquet(file) {
     compressors,
     parsers: {
       timestampFromMilliseconds: v => v.toString(),
+      timestampFromMicroseconds: v => (v / 1000n).toString(),
       jsonFromBytes: b => decoder.decode(b),
     },
   })
@@ -81,7 +85,10 @@ async function readPageIndex(file, column) {
     const offsets = readOffsetIndex(at(chunk.offset_index_offset, chunk.offset_index_length))
     const index = chunk.column_index_offset === undefined ? null : readColumnIndex(
       at(chunk.column_index_offset, chunk.column_index_length), schema,
-      { timestampFromMilliseconds: v => v.toString() })
+      {
+        timestampFromMilliseconds: v => v.toString(),
+        timestampFromMicroseconds: v => (v / 1000n).toString(),
+      })
     return { offset_index: offsets.page_locations, column_index: index }
   })
 }

@@ -211,10 +211,7 @@ void expect_rows_equal(const Rows& actual, const Rows& expected, const std::stri
   }
 }
 
-Table read_parquet(const std::string& reader, const std::string& path) {
-  const std::string json = run_node("read_parquet.mjs", {reader, path});
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc = parser.parse(json);
+static Table table_from_json(simdjson::dom::element doc) {
   Table t;
   for (simdjson::dom::element c : doc["columns"].get_array()) {
     t.columns.emplace_back(std::string_view(c));
@@ -227,6 +224,28 @@ Table read_parquet(const std::string& reader, const std::string& path) {
   return t;
 }
 
+Table read_parquet(const std::string& reader, const std::string& path) {
+  const std::string json = run_node("read_parquet.mjs", {reader, path});
+  simdjson::dom::parser parser;
+  return table_from_json(parser.parse(json));
+}
+
+IcebergRead read_iceberg(const std::string& lake_dir, const std::string& table_uri,
+                         const std::string& metadata_file) {
+  std::vector<std::string> args = {lake_dir, table_uri};
+  if (!metadata_file.empty()) args.push_back(metadata_file);
+  const std::string json = run_node("iceberg_read.mjs", args);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(json);
+  IcebergRead out;
+  out.icebird = table_from_json(doc["icebird"]);
+  out.duckdb = table_from_json(doc["duckdb"]);
+  for (simdjson::dom::element f : doc["data_files"].get_array()) {
+    out.data_files.emplace_back(std::string_view(f));
+  }
+  return out;
+}
+
 std::string parquet_metadata_json(const std::string& path) {
   return run_node("read_parquet.mjs", {"metadata", path});
 }
@@ -237,6 +256,10 @@ std::string parquet_page_index_json(const std::string& path, const std::string& 
 
 std::string duckdb_query(const std::vector<std::string>& statements) {
   return run_node("duckdb_query.mjs", statements);
+}
+
+std::string read_avro(const std::string& path) {
+  return run_node("read_avro.mjs", {path});
 }
 
 std::string temp_dir(const std::string& name) {

@@ -54,6 +54,22 @@ std::string parquet_page_index_json(const std::string& path, const std::string& 
 // Runs SQL statements in one DuckDB session (node) and returns the last one's rows as JSON text.
 std::string duckdb_query(const std::vector<std::string>& statements);
 
+// A silver Iceberg table as icebird reads it and as DuckDB reads the data files icebird found in
+// its manifests (tests/js/iceberg_read.mjs). `lake_dir` is the FileStore directory behind the
+// table URI s3://<bucket>/...; `metadata_file` (e.g. "v2.metadata.json") picks a version, empty:
+// the one version-hint.text names.
+struct IcebergRead {
+  Table icebird;
+  Table duckdb;
+  std::vector<std::string> data_files;
+};
+IcebergRead read_iceberg(const std::string& lake_dir, const std::string& table_uri,
+                         const std::string& metadata_file = "");
+
+// avsc's decoding of the Avro object container file at `path` (tests/js/read_avro.mjs), as JSON
+// text.
+std::string read_avro(const std::string& path);
+
 // A fresh empty directory under the build tree, unique per test.
 std::string temp_dir(const std::string& name);
 

@@ -457,7 +457,9 @@ std::unique_ptr<ParquetColumnWriter> ParquetColumnWriter::create(const ColumnSpe
     throw std::invalid_argument("parquet column " + spec.name +
                                 ": STRING and JSON need BYTE_ARRAY");
   }
-  if (spec.logical == LogicalType::kTimestampMillisUtc && spec.type != PhysicalType::kInt64) {
+  if ((spec.logical == LogicalType::kTimestampMillisUtc ||
+       spec.logical == LogicalType::kTimestampMicrosUtc) &&
+      spec.type != PhysicalType::kInt64) {
     throw std::invalid_argument("parquet column " + spec.name + ": TIMESTAMP needs INT64");
   }
   if (spec.name.empty()) throw std::invalid_argument("parquet column without a name");

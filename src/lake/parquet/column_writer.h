@@ -35,6 +35,7 @@ enum class LogicalType : std::uint8_t {
   kString,              // BYTE_ARRAY, UTF-8
   kJson,                // BYTE_ARRAY, UTF-8 JSON text
   kTimestampMillisUtc,  // INT64 epoch milliseconds, isAdjustedToUTC = true
+  kTimestampMicrosUtc,  // INT64 epoch microseconds, isAdjustedToUTC = true
 };
 
 struct ColumnSpec {
@@ -43,6 +44,8 @@ struct ColumnSpec {
   LogicalType logical = LogicalType::kNone;
   bool required = true;
   bool dictionary = true;  // try RLE_DICTIONARY first (ignored for BOOLEAN)
+  // The schema element's field_id (Iceberg's column id); none when unset.
+  std::optional<std::int32_t> field_id = std::nullopt;
 };
 
 struct WriterOptions {

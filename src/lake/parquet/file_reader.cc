@@ -312,6 +312,25 @@ ParquetContents read_parquet_file(std::string_view file) {
     const std::int64_t repetition = e.field(3) ? e.field(3)->integer : 0;
     if (repetition == 2) fail("column " + c.name + ": repeated columns are not supported");
     c.required = repetition == 0;
+    if (const ThriftValue* converted = e.field(6)) {
+      switch (converted->integer) {
+        case static_cast<std::int64_t>(ConvertedType::kUtf8):
+          c.logical = LogicalType::kString;
+          break;
+        case static_cast<std::int64_t>(ConvertedType::kJson):
+          c.logical = LogicalType::kJson;
+          break;
+        case static_cast<std::int64_t>(ConvertedType::kTimestampMillis):
+          c.logical = LogicalType::kTimestampMillisUtc;
+          break;
+        case static_cast<std::int64_t>(ConvertedType::kTimestampMicros):
+          c.logical = LogicalType::kTimestampMicrosUtc;
+          break;
+        default:
+          break;
+      }
+    }
+    if (const ThriftValue* id = e.field(9)) c.field_id = static_cast<std::int32_t>(id->integer);
     out.columns.push_back(std::move(c));
   }
   if (const ThriftValue* kvs = meta.field(5)) {

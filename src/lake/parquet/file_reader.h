@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lake/parquet/column_writer.h"
 #include "lake/parquet/format.h"
 #include "lake/parquet/metadata_encoder.h"
 
@@ -23,6 +25,9 @@ struct ColumnValues {
   std::string name;
   PhysicalType type = PhysicalType::kInt64;
   bool required = true;
+  // From the schema element's converted_type: kString, kJson, the timestamp units; else kNone.
+  LogicalType logical = LogicalType::kNone;
+  std::optional<std::int32_t> field_id;
   std::vector<std::uint8_t> valid;  // one byte per row, also for required columns
   std::vector<std::int32_t> i32;
   std::vector<std::int64_t> i64;

@@ -29,6 +29,92 @@ ParquetFileWriter::ParquetFileWriter(std::vector<ColumnSpec> schema, WriterOptio
 
 ParquetFileWriter::~ParquetFileWriter() = default;
 
+namespace {
+
+template <typename T>
+T load_le(const std::string& s) {
+  T v{};
+  std::memcpy(&v, s.data(), sizeof(T));  // the statistics are little-endian, as is the host
+  return v;
+}
+
+// a < b in the column's type-defined order, for PLAIN-encoded statistics.
+bool plain_less(PhysicalType type, const std::string& a, const std::string& b) {
+  switch (type) {
+    case PhysicalType::kInt32:
+      return load_le<std::int32_t>(a) < load_le<std::int32_t>(b);
+    case PhysicalType::kInt64:
+      return load_le<std::int64_t>(a) < load_le<std::int64_t>(b);
+    case PhysicalType::kDouble:
+      return load_le<double>(a) < load_le<double>(b);
+    case PhysicalType::kBoolean:
+    case PhysicalType::kByteArray:
+      return a < b;  // unsigned byte order (std::char_traits<char> compares as unsigned char)
+  }
+  return false;
+}
+
+// The PLAIN width of a value's statistics, 0 for byte arrays (as long as the value).
+std::size_t plain_width(PhysicalType type) {
+  switch (type) {
+    case PhysicalType::kBoolean:
+      return 1;
+    case PhysicalType::kInt32:
+      return 4;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble:
+      return 8;
+    case PhysicalType::kByteArray:
+      return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+FileMetrics ParquetFileWriter::metrics() const {
+  if (!finished_) throw std::logic_error("parquet: metrics before finish");
+  FileMetrics out;
+  out.columns.resize(schema_.size());
+  for (std::size_t i = 0; i < schema_.size(); ++i) {
+    ColumnMetrics& m = out.columns[i];
+    bool bounds_complete = true;
+    for (const RowGroupInfo& rg : row_groups_) {
+      const ColumnChunkInfo& c = rg.columns[i];
+      m.compressed_bytes += c.total_compressed_size;
+      m.values += c.num_values;
+      m.nulls += c.statistics.null_count;
+      if (!c.statistics.has_min_max) {
+        // A chunk with non-null values but no min/max either had them left out for length
+        // (byte arrays, or any type when max_statistics_bytes is below its width) or holds only
+        // NaNs besides nulls, which bounds leave out anyway.
+        const std::size_t width = plain_width(schema_[i].type);
+        if (c.statistics.null_count < c.num_values &&
+            (width == 0 || width > options_.max_statistics_bytes)) {
+          bounds_complete = false;
+        }
+        continue;
+      }
+      if (!m.has_bounds || plain_less(schema_[i].type, c.statistics.min, m.min)) {
+        m.min = c.statistics.min;
+      }
+      if (!m.has_bounds || plain_less(schema_[i].type, m.max, c.statistics.max)) {
+        m.max = c.statistics.max;
+      }
+      m.has_bounds = true;
+    }
+    if (!bounds_complete) {
+      m.has_bounds = false;
+      m.min.clear();
+      m.max.clear();
+    }
+  }
+  for (const RowGroupInfo& rg : row_groups_) {
+    out.row_group_offsets.push_back(rg.columns.front().start_offset);
+  }
+  return out;
+}
+
 std::size_t ParquetFileWriter::open_group_bytes() const {
   std::size_t n = 0;
   for (const auto& c : columns_) n += c->buffered_bytes();

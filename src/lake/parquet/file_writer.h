@@ -25,6 +25,25 @@
 
 namespace tributary::lake::parquet {
 
+// What a finished file holds per column, for table formats that keep per-file statistics (Iceberg's
+// manifests): summed over the file's column chunks.
+struct ColumnMetrics {
+  std::int64_t compressed_bytes = 0;  // the chunks' pages, headers included (no footer share)
+  std::int64_t values = 0;            // rows, nulls included
+  std::int64_t nulls = 0;
+  // The smallest and largest non-null value (NaN left out), PLAIN-encoded as in the chunk
+  // statistics (byte arrays without a length prefix). Absent when the column holds no such value
+  // or some chunk's statistics were left out for their length (max_statistics_bytes).
+  bool has_bounds = false;
+  std::string min;
+  std::string max;
+};
+
+struct FileMetrics {
+  std::vector<ColumnMetrics> columns;           // one per schema column
+  std::vector<std::int64_t> row_group_offsets;  // each row group's first byte, ascending
+};
+
 // "tributary version X.Y.Z": the footer's created_by.
 std::string writer_version();
 
@@ -53,6 +72,9 @@ class ParquetFileWriter {
   // Closes the last row group, writes the page index and the footer, and returns the file. The
   // writer must not be used afterwards.
   std::string finish(const std::vector<KeyValue>& key_values);
+
+  // The finished file's metrics; valid after finish().
+  FileMetrics metrics() const;
 
  private:
   void flush_row_group();

@@ -48,6 +48,7 @@ enum class Repetition : std::int32_t {
 enum class ConvertedType : std::int32_t {
   kUtf8 = 0,
   kTimestampMillis = 9,
+  kTimestampMicros = 10,
   kJson = 19,
 };
 

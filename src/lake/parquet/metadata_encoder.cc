@@ -31,10 +31,12 @@ void write_logical_type(ThriftCompactWriter& w, LogicalType logical) {
       w.end_struct();
       break;
     case LogicalType::kTimestampMillisUtc:
+    case LogicalType::kTimestampMicrosUtc:
       w.field_struct(static_cast<std::int16_t>(LogicalTypeId::kTimestamp));
       w.field_bool(1, true);  // isAdjustedToUTC
       w.field_struct(2);      // unit: TimeUnit union
-      w.field_struct(1);      // MILLIS
+      // MILLIS is the union's field 1, MICROS field 2.
+      w.field_struct(logical == LogicalType::kTimestampMillisUtc ? 1 : 2);
       w.end_struct();
       w.end_struct();
       w.end_struct();
@@ -60,9 +62,13 @@ void write_schema_element(ThriftCompactWriter& w, const ColumnSpec& c) {
     case LogicalType::kTimestampMillisUtc:
       w.field_i32(6, to_i32(ConvertedType::kTimestampMillis));
       break;
+    case LogicalType::kTimestampMicrosUtc:
+      w.field_i32(6, to_i32(ConvertedType::kTimestampMicros));
+      break;
     case LogicalType::kNone:
       break;
   }
+  if (c.field_id) w.field_i32(9, *c.field_id);
   if (c.logical != LogicalType::kNone) write_logical_type(w, c.logical);
   w.end_struct();
 }
