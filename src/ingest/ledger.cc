@@ -435,6 +435,10 @@ std::map<std::string, std::string> Ledger::archived_raw_keys() {
   for (const SqlRow& row : state_.connection().query(
            "SELECT bronze_key, object_key FROM ingest_object WHERE bronze_key IS NOT NULL")) {
     out.emplace(*row[0], *row[1]);
+  }
+  return out;
+}
+
 std::vector<FailedObject> Ledger::failed_since(std::span<const event::Stream> streams,
                                                std::int64_t since_ms) {
   std::vector<FailedObject> out;

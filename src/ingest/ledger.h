@@ -63,7 +63,7 @@ struct BatchPlan {
 };
 
 struct ClaimLimits {
-  std::size_t max_objects = 64;
+  std::size_t max_objects = 128;
   std::uint64_t max_bytes = 64ull << 20;
   std::int64_t lease_ms = 120'000;
 };
