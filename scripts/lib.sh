@@ -54,6 +54,7 @@ build_with_progress() { # DIR ARGS...
     while IFS= read -r line; do
       [[ $line =~ ^\[([0-9]+)/([0-9]+)\]\  ]] || continue
       built=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+      ((built > 0)) || continue  # ninja's "[0/2] Re-checking globbed directories..."
       text="building: $built/$total targets ($((100 * built / total))%), $((SECONDS - start)) s"
       if ((tty)); then
         printf '\r\033[K%s' "$text" >&2
