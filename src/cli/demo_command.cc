@@ -293,6 +293,16 @@ std::string program_path() {
   return ec ? std::string("tributary") : self.string();
 }
 
+// The options a re-run must repeat: those of the demo in the directory that are not defaults.
+std::string rerun_options(const DemoState& state) {
+  const DemoOptions defaults;
+  std::ostringstream out;
+  if (state.users != defaults.users) out << " --users " << state.users;
+  if (state.days != defaults.days) out << " --days " << state.days;
+  if (state.seed != defaults.seed) out << " --seed " << state.seed;
+  return out.str();
+}
+
 void run_demo(const DemoOptions& opts) {
   check(opts);
   const DemoPaths paths(opts.dir);
@@ -361,7 +371,7 @@ void run_demo(const DemoOptions& opts) {
              lake::catalog_ddl(lake::CatalogDialect::kDuckDB, paths.lake_uri,
                                committed_silver_files(db->connection())));
   std::printf("\n%s%s", warehouse::report_table(report).c_str(),
-              where_to_look(paths, program_path()).c_str());
+              where_to_look(paths, program_path(), rerun_options(state)).c_str());
   std::fflush(stdout);
 }
 

@@ -17,7 +17,8 @@ DemoPaths::DemoPaths(const std::string& dir_option) {
   warehouse_uri = "sqlite://" + warehouse_db.string();
 }
 
-std::string where_to_look(const DemoPaths& p, const std::string& program) {
+std::string where_to_look(const DemoPaths& p, const std::string& program,
+                          const std::string& demo_options) {
   const std::string dir = p.dir.string(), db = p.warehouse_db.string();
   std::string out;
   out += "\nWhere to look (all under " + dir + "):\n";
@@ -61,7 +62,7 @@ std::string where_to_look(const DemoPaths& p, const std::string& program) {
          p.warehouse_uri + " --listen 127.0.0.1:8080\n";
   out += "  " + program + " generate --store " + p.raw_uri +
          " --from-days 0.01 --realtime --speed 60\n";
-  out += "\nRun `" + program + " demo --dir " + dir +
+  out += "\nRun `" + program + " demo --dir " + dir + demo_options +
          "` again to continue this demo (nothing is duplicated).\n";
   return out;
 }

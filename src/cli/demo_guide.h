@@ -20,6 +20,8 @@ struct DemoPaths {
 // the commands that show the ledger and the live status page. The lake's quarantine is listed
 // only when it exists (it is created by the first rejected line). `program` is how the commands
 // name the binary: its absolute path, since a freshly built tributary is not on PATH.
-std::string where_to_look(const DemoPaths& paths, const std::string& program);
+// `demo_options` ("" or " --users 60 --days 1 ...") are the ones a re-run must repeat.
+std::string where_to_look(const DemoPaths& paths, const std::string& program,
+                          const std::string& demo_options);
 
 }  // namespace tributary::cli

@@ -74,6 +74,8 @@ cmp -s "$work/a/report.html" "$work/expected.html" || fail "report.html differs 
 # The commands it suggests name this binary (not on PATH), and it lists only what exists.
 grep -qF "$(realpath "$bin") status --warehouse sqlite://$work/a/warehouse.db" <<<"$out" \
   || fail "no runnable status command: $out"
+grep -qF "$(realpath "$bin") demo --dir $work/a --users 60 --days 1\`" <<<"$out" \
+  || fail "the re-run command lacks the demo's options: $out"
 if [[ -d $work/a/lake/quarantine ]]; then
   grep -q 'lake/quarantine/' <<<"$out" || fail "quarantine exists but is not listed"
 else
