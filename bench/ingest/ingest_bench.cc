@@ -28,6 +28,8 @@
 #include <vector>
 
 #include "ingest/ingester.h"
+#include "server/ingest_telemetry.h"
+#include "server/metrics.h"
 #include "store/open_store.h"
 #include "util/log.h"
 #include "warehouse/warehouse.h"
@@ -143,7 +145,8 @@ void throughput(const Options& o, Target target, const std::vector<std::string>&
     reset_postgres(wh);
   }
   server::MetricsRegistry metrics;
-  ingest::Ingester ingester(config_for(dir, wh), metrics);
+  server::IngestTelemetry telemetry(metrics);
+  ingest::Ingester ingester(config_for(dir, wh), telemetry);
   const auto started = Clock::now();
   const std::clock_t cpu_started = std::clock();
   const ingest::IngestTotals t = ingester.run(true);
@@ -175,7 +178,8 @@ void freshness(const Options& o, const std::string& label, const std::string& wa
       warehouse_uri.empty() ? "sqlite://" + dir + "/warehouse.db" : warehouse_uri;
   if (!warehouse_uri.empty()) reset_postgres(warehouse_uri);
   server::MetricsRegistry metrics;
-  ingest::Ingester ingester(config_for(dir, wh), metrics);
+  server::IngestTelemetry telemetry(metrics);
+  ingest::Ingester ingester(config_for(dir, wh), telemetry);
   std::thread loop([&] { ingester.run(false); });
 
   auto raw = store::open_store("file://" + dir + "/raw", {});

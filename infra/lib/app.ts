@@ -6,7 +6,7 @@ export function buildApp(app: cdk.App): TributaryStack {
   const ctx = (key: string, fallback: string): string => String(app.node.tryGetContext(key) ?? fallback);
   return new TributaryStack(app, 'Tributary', {
     env: { account: ctx('account', '111111111111'), region: ctx('region', 'eu-west-1') },
-    imageTag: ctx('imageTag', 'latest'),
+    imageTag: ctx('imageTag', ''),
     alarmEmail: ctx('alarmEmail', ''),
     minWorkers: Number(ctx('minWorkers', '1')),
     maxWorkers: Number(ctx('maxWorkers', '4')),

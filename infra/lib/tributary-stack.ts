@@ -1,10 +1,13 @@
 // tributary on AWS: docs/aws.md explains every choice and its cost.
 //
 //   fluentd ──PutObject──▶ raw bucket ──ObjectCreated(Raw/)──▶ SQS ──▶ ECS Fargate workers (tributary run)
-//                                                              (scale on backlog)   │
+//                                                        (hints; scale on the lag)  │
 //          lake bucket (bronze/ silver/ quarantine/, KMS) ◀───────────────────────────┤
 //          RDS PostgreSQL (private isolated subnets) ◀──────────────────────────────────┘
+//             ▲ analysts as tributary_bi, SSM port forwarding through the BI tunnel
 //          Glue tables over silver/ (partition projection) ──▶ Athena workgroup
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -30,17 +33,26 @@ import { Construct } from 'constructs';
 import { STREAMS, silverColumns } from './silver-schema';
 
 export interface TributaryStackProps extends cdk.StackProps {
-  /** Tag of the tributary image in the stack's ECR repository (pushed by the release pipeline). */
+  /**
+   * Tag of the tributary image in the stack's ECR repository. Empty on the first deploy, which
+   * creates the repository: the workers' service then runs no task until a deploy names a pushed
+   * tag (docs/aws.md, "First deploy").
+   */
   readonly imageTag: string;
   /** Where alarms are mailed; none when empty. */
   readonly alarmEmail?: string;
-  /** Fargate workers: always at least min, at most max (scaled on the SQS backlog). */
+  /** Fargate workers: always at least min, at most max (scaled on the ingest lag). */
   readonly minWorkers?: number;
   readonly maxWorkers?: number;
   /** RDS instance class; db.t4g.micro fits today's volume (docs/aws.md). */
   readonly databaseInstanceType?: ec2.InstanceType;
   /** Multi-AZ database: off at today's volume, on at 100× (docs/aws.md). */
   readonly databaseMultiAz?: boolean;
+  /**
+   * The workers' listing poll. Notifications through SQS carry the latency, so the poll only
+   * catches what they miss, and its LIST requests are its cost (docs/aws.md).
+   */
+  readonly pollInterval?: Duration;
 }
 
 /**
@@ -50,6 +62,17 @@ export interface TributaryStackProps extends cdk.StackProps {
  */
 function acknowledge(scope: Construct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
+}
+
+/** The CloudWatch namespace of the metrics the workers write as Embedded Metric Format log lines. */
+export const METRICS_NAMESPACE = 'Tributary';
+
+/** The PostgreSQL client image of the role set-up container (the warehouse runs PostgreSQL 16). */
+export const POSTGRES_CLIENT_IMAGE = 'public.ecr.aws/docker/library/postgres:16.6-bookworm';
+
+/** deploy/postgres/init-roles.sh, run by the set-up container of every worker task. */
+export function initRolesScript(): string {
+  return fs.readFileSync(path.join(__dirname, '..', '..', '..', 'deploy', 'postgres', 'init-roles.sh'), 'utf8');
 }
 
 /** Characters left out of generated passwords: they go into a postgresql:// URI unescaped. */
@@ -221,7 +244,7 @@ export class TributaryStack extends cdk.Stack {
     // ---- warehouse: RDS PostgreSQL -----------------------------------------------------------
     const dbSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSg', {
       vpc,
-      description: 'PostgreSQL: only from the tributary workers',
+      description: 'PostgreSQL: only from the tributary workers and the BI tunnel',
       allowAllOutbound: false,
     });
     const parameters = new rds.ParameterGroup(this, 'DatabaseParameters', {
@@ -275,11 +298,11 @@ export class TributaryStack extends cdk.Stack {
     }
     acknowledge(this.database, 'AwsSolutions-RDS11',
       'The standard port is kept for client compatibility; the instance is in isolated subnets, not ' +
-      'publicly accessible, and its security group admits only the worker security group.');
+      'publicly accessible, and its security group admits only the workers and the BI tunnel.');
 
     // The loader role tributary runs as, and the read-only BI role: their passwords live in Secrets
     // Manager, attached to the instance (host/port/dbname in the same secret). The roles themselves
-    // are created in the database by the one-off step in docs/aws.md (deploy/postgres/init-roles.sh).
+    // are created in the database by the set-up container of every worker task (below).
     const roleSecrets = ['tributary_loader', 'tributary_bi'].map((username) => {
       const secret = new rds.DatabaseSecret(this, username === 'tributary_loader' ? 'LoaderSecret' : 'BiSecret', {
         username,
@@ -291,7 +314,8 @@ export class TributaryStack extends cdk.Stack {
         'secret rotates automatically every 30 days.');
       return secret.attach(this.database);
     });
-    const loaderSecret = roleSecrets[0];
+    const [loaderSecret, biSecret] = roleSecrets;
+    const masterSecret = this.database.secret!;
 
     // ---- workers: ECS Fargate ----------------------------------------------------------------
     const repository = new ecr.Repository(this, 'Images', {
@@ -343,20 +367,12 @@ export class TributaryStack extends cdk.Stack {
     }));
     key.grantEncryptDecrypt(taskRole);
     this.queue.grantConsumeMessages(taskRole);
-    taskRole.addToPolicy(new iam.PolicyStatement({
-      sid: 'PublishMetrics',
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': 'Tributary' } },
-    }));
     const rawArn = `<${this.getLogicalId(this.rawBucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
     const lakeArn = `<${this.getLogicalId(this.lakeBucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
     acknowledge(taskRole, `AwsSolutions-IAM5[Resource::${rawArn}/Raw/*]`,
       'Workers read any raw object fluentd writes under Raw/ (generated names); read-only.');
     acknowledge(taskRole, `AwsSolutions-IAM5[Resource::${lakeArn}/*]`,
       'The lake bucket is the workers\' own: they write bronze/, silver/, quarantine/ and the manifest.');
-    acknowledge(taskRole, 'AwsSolutions-IAM5[Resource::*]',
-      'cloudwatch:PutMetricData has no resource type; it is limited by the cloudwatch:namespace condition.');
     for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
       acknowledge(taskRole, `AwsSolutions-IAM5[Action::${action}]`,
         'Granted by key.grantEncryptDecrypt on the one data key only (resource is that key).');
@@ -411,7 +427,10 @@ export class TributaryStack extends cdk.Stack {
     const withWarehouse = (command: string) =>
       'export TRIBUTARY_WAREHOUSE="postgresql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/tributary"; ' +
       `unset DB_PASSWORD; exec ${command}`;
-    const image = ecs.ContainerImage.fromEcrRepository(repository, props.imageTag);
+    // Before the first image is pushed the task definitions name a tag that does not exist yet;
+    // the service runs no task then (desiredCount 0, no scaling), and nothing else starts one.
+    const imageReady = props.imageTag !== '';
+    const image = ecs.ContainerImage.fromEcrRepository(repository, imageReady ? props.imageTag : 'not-pushed-yet');
     const container = taskDefinition.addContainer('tributary', {
       image,
       essential: true,
@@ -426,6 +445,10 @@ export class TributaryStack extends cdk.Stack {
         TRIBUTARY_SQS_QUEUE_URL: this.queue.queueUrl,
         TRIBUTARY_LISTEN: '0.0.0.0:8080',
         TRIBUTARY_LOG_FORMAT: 'json',
+        TRIBUTARY_POLL_INTERVAL_MS: String((props.pollInterval ?? Duration.minutes(1)).toMilliseconds()),
+        // The ingest lag as CloudWatch metrics: EMF lines on stdout, which the awslogs driver ships;
+        // no PutMetricData call, no IAM permission (src/server/cloudwatch_emf.h).
+        TRIBUTARY_CLOUDWATCH_NAMESPACE: METRICS_NAMESPACE,
         AWS_REGION: this.region,
       },
       secrets: {
@@ -443,9 +466,39 @@ export class TributaryStack extends cdk.Stack {
       stopTimeout: Duration.seconds(60),
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'worker' }),
     });
+    // Before tributary starts, the set-up container creates or updates the warehouse's roles with
+    // deploy/postgres/init-roles.sh (idempotent) as the RDS master user, whose secret only this
+    // container receives: on the first deploy this is what makes the database usable, with no
+    // manual step; later it keeps the role passwords equal to their secrets. tributary starts
+    // only if it succeeded.
+    const roleSetup = taskDefinition.addContainer('warehouse-roles', {
+      image: ecs.ContainerImage.fromRegistry(POSTGRES_CLIENT_IMAGE),
+      essential: false,
+      readonlyRootFilesystem: true,
+      user: 'postgres',
+      entryPoint: ['bash', '-c'],
+      command: [initRolesScript()],
+      environment: {
+        PGSSLMODE: 'require',
+        PGCONNECT_TIMEOUT: '10',
+        PGDATABASE: 'postgres',
+      },
+      secrets: {
+        PGHOST: ecs.Secret.fromSecretsManager(masterSecret, 'host'),
+        PGPORT: ecs.Secret.fromSecretsManager(masterSecret, 'port'),
+        PGUSER: ecs.Secret.fromSecretsManager(masterSecret, 'username'),
+        PGPASSWORD: ecs.Secret.fromSecretsManager(masterSecret, 'password'),
+        TRIBUTARY_LOADER_PASSWORD: ecs.Secret.fromSecretsManager(loaderSecret, 'password'),
+        TRIBUTARY_BI_PASSWORD: ecs.Secret.fromSecretsManager(biSecret, 'password'),
+      },
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'roles' }),
+    });
+    roleSetup.addMountPoints({ containerPath: '/tmp', sourceVolume: 'scratch', readOnly: false });
+    container.addContainerDependencies({ container: roleSetup, condition: ecs.ContainerDependencyCondition.SUCCESS });
     // /tmp holds batches in flight that spill.
-    finishTask(taskDefinition, container, 'the loader secret and the status token',
-      'bucket URIs, queue URL, listen address');
+    finishTask(taskDefinition, container,
+      'the loader secret, the status token and (for the role set-up container) the master and BI secrets',
+      'bucket URIs, queue URL, listen address, poll interval, metrics namespace; libpq settings');
 
     const workerSecurityGroup = new ec2.SecurityGroup(this, 'WorkerSg', {
       vpc,
@@ -458,7 +511,7 @@ export class TributaryStack extends cdk.Stack {
     this.service = new ecs.FargateService(this, 'Workers', {
       cluster,
       taskDefinition,
-      desiredCount: minWorkers,
+      desiredCount: imageReady ? minWorkers : 0,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -468,18 +521,100 @@ export class TributaryStack extends cdk.Stack {
       enableExecuteCommand: false,
     });
 
-    // Scale on the notification backlog: messages waiting per running worker.
-    const scaling = this.service.autoScaleTaskCount({ minCapacity: minWorkers, maxCapacity: maxWorkers });
-    scaling.scaleOnMetric('BacklogScaling', {
-      metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      scalingSteps: [
-        { upper: 50, change: -1 },
-        { lower: 500, change: +1 },
-        { lower: 5000, change: +2 },
-      ],
-      adjustmentType: cdk.aws_applicationautoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-      cooldown: Duration.minutes(3),
+    // The real lag, from the ledger: seconds since the oldest raw object not yet committed landed.
+    // Every worker reports the whole pipeline's, so the maximum is the pipeline's lag. (The queue
+    // is no measure: a message is deleted once its object is recorded, not committed.)
+    const lag = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: 'IngestLagSeconds',
+      period: Duration.minutes(1),
+      statistic: 'Maximum',
     });
+    const pending = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE, metricName: 'PendingObjects', period: Duration.minutes(1), statistic: 'Maximum',
+    });
+    const freshness = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE, metricName: 'NewestEventAgeSeconds', period: Duration.minutes(1), statistic: 'Minimum',
+    });
+    // Scale on that lag: a worker that keeps up holds it under a poll interval or two (hints
+    // start a pass at once); five minutes means the workers are behind.
+    if (imageReady) {
+      const scaling = this.service.autoScaleTaskCount({ minCapacity: minWorkers, maxCapacity: maxWorkers });
+      scaling.scaleOnMetric('LagScaling', {
+        metric: lag,
+        scalingSteps: [
+          { upper: 120, change: -1 },
+          { lower: 300, change: +1 },
+          { lower: 900, change: +2 },
+        ],
+        adjustmentType: cdk.aws_applicationautoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+        cooldown: Duration.minutes(3),
+      });
+    }
+
+    // ---- BI access: SSM port forwarding through a tunnel instance, as tributary_bi -----------------
+    // Analysts reach the warehouse without a bastion's open port or a public database: a small
+    // instance with no inbound rule, managed by Systems Manager, forwards their session to
+    // PostgreSQL (AWS-StartPortForwardingSessionToRemoteHost), and they log in as the read-only
+    // tributary_bi with its secret. BiAccessPolicy grants exactly that: a session on this
+    // instance with that document only, and reading the BI secret (docs/aws.md, "BI access").
+    const biSecurityGroup = new ec2.SecurityGroup(this, 'BiTunnelSg', {
+      vpc,
+      description: 'BI tunnel: no inbound; PostgreSQL to the warehouse, HTTPS to Systems Manager',
+      allowAllOutbound: false,
+    });
+    biSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Systems Manager over HTTPS');
+    biSecurityGroup.connections.allowTo(dbSecurityGroup, ec2.Port.tcp(5432), 'warehouse, for BI sessions');
+    const biTunnelRole = new iam.Role(this, 'BiTunnelRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'BI tunnel instance: Systems Manager agent only',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    const biTunnel = new ec2.Instance(this, 'BiTunnel', {
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      securityGroup: biSecurityGroup,
+      role: biTunnelRole,
+      requireImdsv2: true,
+      blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
+    });
+    acknowledge(biTunnelRole,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      'The Systems Manager agent\'s own managed policy: what the tunnel needs to register and carry sessions, nothing more.');
+    acknowledge(biTunnel, 'AwsSolutions-EC28',
+      'A port-forwarding relay with no workload of its own: detailed monitoring would cost more than it tells.');
+    acknowledge(biTunnel, 'AwsSolutions-EC29',
+      'Stateless relay, recreated by the stack at will: termination protection and an auto scaling group add nothing.');
+    const biAccessPolicy = new iam.ManagedPolicy(this, 'BiAccessPolicy', {
+      description: 'Query the tributary warehouse as tributary_bi through the BI tunnel (SSM port forwarding)',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'PortForwardThroughTheTunnelOnly',
+          actions: ['ssm:StartSession'],
+          resources: [
+            cdk.Arn.format({ service: 'ec2', resource: 'instance', resourceName: biTunnel.instanceId }, this),
+            cdk.Arn.format({ service: 'ssm', resource: 'document', account: '',
+              resourceName: 'AWS-StartPortForwardingSessionToRemoteHost' }, this),
+          ],
+          conditions: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'OwnSessionsOnly',
+          actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
+          resources: [cdk.Arn.format({ service: 'ssm', resource: 'session', resourceName: '${aws:userid}-*' }, this)],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadTheBiPassword',
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [biSecret.secretArn],
+        }),
+      ],
+    });
+    acknowledge(biAccessPolicy,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:${this.region}:${this.account}:session/<aws:userid>-*]`,
+      'Session ids are generated; the prefix is the caller\'s own user id, so each analyst ends only their own sessions.');
 
     // ---- daily compaction --------------------------------------------------------------------
     // Late and backfilled events keep adding small files to old partitions (ADR 0002); once a day,
@@ -660,7 +795,6 @@ export class TributaryStack extends cdk.Stack {
       defaultValue: 0,
     }).metric({ statistic: 'Sum', period: Duration.minutes(5) });
 
-    const lag = this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' });
     const backlog = this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) });
     const dlq = deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) });
     const running = new cloudwatch.Metric({
@@ -712,7 +846,7 @@ export class TributaryStack extends cdk.Stack {
 
     const alarmDefs: [string, cloudwatch.Metric, Partial<cloudwatch.CreateAlarmOptions>, string][] = [
       ['IngestLag', lag, { threshold: 15 * 60, evaluationPeriods: 5, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
-        'Oldest raw-object notification waits over 15 minutes: workers are behind or stuck (docs/operations.md, runbook "stuck batch").'],
+        'A raw object landed over 15 minutes ago and is still not committed: workers are behind or stuck (docs/operations.md, runbook "stuck batch").'],
       ['DeadLetters', dlq, { threshold: 0, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
         'Notifications failed 5 times: the listing poll still covers them, but investigate (docs/operations.md).'],
       ['ErrorLogs', errorMetric, { threshold: 10, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
@@ -744,10 +878,11 @@ export class TributaryStack extends cdk.Stack {
       dashboardName: 'tributary',
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'Ingest lag: oldest notification (s)', left: [lag], width: 8 }),
-          new cloudwatch.GraphWidget({ title: 'Notification backlog / dead letters', left: [backlog], right: [dlq], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Ingest lag: oldest uncommitted object (s)', left: [lag], right: [pending], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Newest committed event: age (s)', left: [freshness], width: 8 }),
           new cloudwatch.GraphWidget({ title: 'Running workers', left: [running], width: 8 }),
         ],
+        [new cloudwatch.GraphWidget({ title: 'Notification backlog / dead letters', left: [backlog], right: [dlq], width: 24 })],
         [
           new cloudwatch.GraphWidget({ title: 'Error log lines (5 min)', left: [errorMetric], width: 8 }),
           new cloudwatch.GraphWidget({ title: 'Warehouse CPU %', left: [dbCpu], width: 8 }),
@@ -764,5 +899,8 @@ export class TributaryStack extends cdk.Stack {
     new cdk.CfnOutput(this, 'FluentdRoleArn', { value: fluentdRole.roleArn });
     new cdk.CfnOutput(this, 'DatabaseEndpoint', { value: this.database.dbInstanceEndpointAddress });
     new cdk.CfnOutput(this, 'AthenaWorkgroupName', { value: workgroup.name });
+    new cdk.CfnOutput(this, 'BiTunnelInstanceId', { value: biTunnel.instanceId });
+    new cdk.CfnOutput(this, 'BiSecretArn', { value: biSecret.secretArn });
+    new cdk.CfnOutput(this, 'BiAccessPolicyArn', { value: biAccessPolicy.managedPolicyArn });
   }
 }

@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp } from '../lib/app';
+import { METRICS_NAMESPACE, POSTGRES_CLIENT_IMAGE, initRolesScript } from '../lib/tributary-stack';
 import { STREAMS, silverColumns } from '../lib/silver-schema';
 
 type Resources = Record<string, { Type: string; Properties?: any; Metadata?: any }>;
@@ -18,7 +19,7 @@ type Resources = Record<string, { Type: string; Properties?: any; Metadata?: any
 function synth(mutate?: (stack: cdk.Stack) => void, context: Record<string, string> = {}): Template {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-cdk-'));
   try {
-    const app = new cdk.App({ outdir, context: { account: '111111111111', region: 'eu-west-1', ...context } });
+    const app = new cdk.App({ outdir, context: { account: '111111111111', region: 'eu-west-1', imageTag: '0.1.0', ...context } });
     const stack = buildApp(app);
     mutate?.(stack);
     cdk.Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
@@ -244,11 +245,67 @@ describe('workers', () => {
     assert.ok(failed.Targets[0].RoleArn, 'published through a role (the key policy grants no service)');
   });
 
-  it('scales on the SQS backlog', () => {
+  it('scales on the ingest lag the workers export, not on the queue', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 4 });
-    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    assert.ok(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-      JSON.stringify(a.AlarmActions).includes('BacklogScaling')), 'a step-scaling alarm on the queue backlog');
+    const scalingAlarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties)
+      .filter((a) => JSON.stringify(a.AlarmActions).includes('LagScaling'));
+    assert.equal(scalingAlarms.length, 2, 'one alarm to scale out, one to scale in');
+    for (const a of scalingAlarms) {
+      assert.equal(a.Namespace, METRICS_NAMESPACE);
+      assert.equal(a.MetricName, 'IngestLagSeconds');
+      assert.equal(a.Statistic, 'Maximum');
+    }
+    assert.ok(!ofType('AWS::CloudWatch::Alarm').some(([, a]) =>
+      String(a.Properties.MetricName).startsWith('Approximate') && JSON.stringify(a.Properties.AlarmActions ?? []).includes('Scaling')),
+    'no scaling on SQS metrics');
+  });
+
+  it('has the workers write the lag as EMF metrics and poll once a minute', () => {
+    const [, task] = ofType('AWS::ECS::TaskDefinition').find(([id]) => id.startsWith('WorkerTask'))!;
+    const c = task.Properties.ContainerDefinitions.find((d: any) => d.Name === 'tributary');
+    const env = Object.fromEntries(c.Environment.map((e: any) => [e.Name, e.Value]));
+    assert.equal(env.TRIBUTARY_CLOUDWATCH_NAMESPACE, METRICS_NAMESPACE);
+    assert.equal(env.TRIBUTARY_POLL_INTERVAL_MS, '60000');
+    assert.equal(c.LogConfiguration.LogDriver, 'awslogs', 'EMF lines reach CloudWatch through the awslogs driver');
+    assert.ok(!JSON.stringify(resources).includes('cloudwatch:PutMetricData'), 'EMF needs no PutMetricData permission');
+  });
+
+  it('creates the warehouse roles before tributary starts, as the master user, in a container of its own', () => {
+    const [, task] = ofType('AWS::ECS::TaskDefinition').find(([id]) => id.startsWith('WorkerTask'))!;
+    const defs = task.Properties.ContainerDefinitions;
+    const roles = defs.find((d: any) => d.Name === 'warehouse-roles');
+    const worker = defs.find((d: any) => d.Name === 'tributary');
+    assert.ok(roles, 'a role set-up container');
+    assert.equal(roles.Image, POSTGRES_CLIENT_IMAGE);
+    assert.equal(roles.Essential, false);
+    assert.deepEqual(roles.EntryPoint, ['bash', '-c']);
+    assert.deepEqual(roles.Command, [initRolesScript()], 'runs deploy/postgres/init-roles.sh as it is in the repository');
+    assert.deepEqual(worker.DependsOn, [{ ContainerName: 'warehouse-roles', Condition: 'SUCCESS' }]);
+    // The variables tests/deploy/stack_test.sh (rds) runs the script with.
+    assert.deepEqual(roles.Secrets.map((s: any) => s.Name).sort(),
+      ['PGHOST', 'PGPASSWORD', 'PGPORT', 'PGUSER', 'TRIBUTARY_BI_PASSWORD', 'TRIBUTARY_LOADER_PASSWORD']);
+    const env = Object.fromEntries(roles.Environment.map((e: any) => [e.Name, e.Value]));
+    assert.equal(env.PGSSLMODE, 'require');
+    const secretOf = (name: string) => JSON.stringify(roles.Secrets.find((s: any) => s.Name === name).ValueFrom);
+    // The master secret, through its attachment to the instance (host and port in it).
+    const [master] = ofType('AWS::SecretsManager::SecretTargetAttachment').find(([id]) => id.startsWith('WarehouseSecret'))!;
+    assert.match(secretOf('PGPASSWORD'), new RegExp(master));
+    assert.match(secretOf('TRIBUTARY_LOADER_PASSWORD'), /LoaderSecret/);
+    assert.match(secretOf('TRIBUTARY_BI_PASSWORD'), /BiSecret/);
+    // Only the set-up container gets the master secret; tributary never sees it.
+    assert.ok(!JSON.stringify(worker.Secrets).includes(master), 'tributary has no master credentials');
+    assert.equal(roles.ReadonlyRootFilesystem, true);
+  });
+
+  it('deploys from an empty account: without an image tag the service runs no task and does not scale', () => {
+    const t = synth(undefined, { imageTag: '' }).toJSON().Resources as Resources;
+    const [, service] = Object.entries(t).find(([, r]) => r.Type === 'AWS::ECS::Service')!;
+    assert.equal(service.Properties.DesiredCount, 0);
+    assert.ok(!Object.values(t).some((r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget'),
+      'a scalable target with a minimum of 1 would start a task before the image exists');
+    assert.ok(Object.values(t).some((r) => r.Type === 'AWS::ECR::Repository'), 'the repository to push to');
+    const [, withImage] = ofType('AWS::ECS::Service')[0];
+    assert.equal(withImage.Properties.DesiredCount, 1);
   });
 
   it('takes worker limits and Multi-AZ from context', () => {
@@ -287,7 +344,9 @@ describe('catalog and monitoring', () => {
   it('alarms on ingest lag and errors, and has a dashboard', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const named = (n: string) => alarms.find((a) => a.AlarmName === `tributary-${n}`);
-    assert.equal(named('IngestLag')?.MetricName, 'ApproximateAgeOfOldestMessage');
+    assert.equal(named('IngestLag')?.MetricName, 'IngestLagSeconds');
+    assert.equal(named('IngestLag')?.Namespace, METRICS_NAMESPACE);
+    assert.equal(named('IngestLag')?.Threshold, 15 * 60);
     assert.equal(named('ErrorLogs')?.MetricName, 'ErrorLogLines');
     for (const n of ['DeadLetters', 'NoWorkers', 'WarehouseCpu', 'WarehouseStorage', 'CompactionNotStarted']) {
       assert.ok(named(n), n);
@@ -295,5 +354,53 @@ describe('catalog and monitoring', () => {
     for (const a of alarms.filter((a) => a.AlarmName)) assert.ok(a.AlarmActions?.length, `${a.AlarmName} notifies`);
     assert.equal(ofType('AWS::CloudWatch::Dashboard').length, 1);
     assert.ok(ofType('AWS::Logs::LogGroup').every(([, g]) => g.Properties.RetentionInDays), 'log retention everywhere');
+  });
+});
+
+describe('BI access', () => {
+  const sgIngress = (groupId: string) => ofType('AWS::EC2::SecurityGroupIngress')
+    .filter(([, r]) => r.Properties.GroupId?.['Fn::GetAtt']?.[0] === groupId).map(([, r]) => r.Properties);
+
+  it('admits to the warehouse only the workers and the BI tunnel, on 5432', () => {
+    const [dbSg] = ofType('AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('DatabaseSg'))!;
+    const ingress = sgIngress(dbSg);
+    // Besides the master secret's rotation function (on the instance's port):
+    const others = ingress.filter((i) => !/Rotation/.test(i.SourceSecurityGroupId['Fn::GetAtt'][0]));
+    assert.equal(ingress.length - others.length, 1, 'the rotation function');
+    const sources = others.map((i) => {
+      assert.equal(i.FromPort, 5432);
+      assert.equal(i.ToPort, 5432);
+      return i.SourceSecurityGroupId['Fn::GetAtt'][0];
+    }).sort();
+    assert.equal(sources.length, 2);
+    assert.match(sources[0], /^BiTunnelSg/);
+    assert.match(sources[1], /^WorkerSg/);
+    const [tunnelSgId, tunnelSg] = ofType('AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('BiTunnelSg'))!;
+    assert.equal(sgIngress(tunnelSgId).length, 0, 'the tunnel accepts no inbound connection');
+    assert.equal(tunnelSg.Properties.SecurityGroupIngress, undefined);
+  });
+
+  it('runs the tunnel without public address, with IMDSv2 and an encrypted disk', () => {
+    const [, instance] = ofType('AWS::EC2::Instance')[0];
+    assert.match(JSON.stringify(instance.Properties.SubnetId), /Vpcworkers/);
+    assert.equal(instance.Properties.BlockDeviceMappings[0].Ebs.Encrypted, true);
+    const [, template] = ofType('AWS::EC2::LaunchTemplate').find(([, t]) =>
+      JSON.stringify(t).includes('HttpTokens'))!;
+    assert.equal(template.Properties.LaunchTemplateData.MetadataOptions.HttpTokens, 'required');
+  });
+
+  it('lets analysts port-forward through the tunnel and read the BI password, nothing more', () => {
+    const [, policy] = ofType('AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('BiAccessPolicy'))!;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const actions = statements.flatMap((s: any) => asList<string>(s.Action)).sort();
+    assert.deepEqual(actions, ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
+      'ssm:ResumeSession', 'ssm:StartSession', 'ssm:TerminateSession']);
+    const start = statements.find((s: any) => asList<string>(s.Action).includes('ssm:StartSession'));
+    assert.match(JSON.stringify(start.Resource), /document\/AWS-StartPortForwardingSessionToRemoteHost/);
+    assert.match(JSON.stringify(start.Resource), /instance\/.*BiTunnel/);
+    assert.deepEqual(start.Condition, { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } });
+    const read = statements.find((s: any) => asList<string>(s.Action).includes('secretsmanager:GetSecretValue'));
+    assert.match(JSON.stringify(read.Resource), /BiSecret/);
+    assert.doesNotMatch(JSON.stringify(read.Resource), /LoaderSecret|WarehouseSecret/);
   });
 });

@@ -31,9 +31,10 @@
 #include "gen/generate_run.h"
 #include "gen/site_model.h"
 #include "ingest/ingester.h"
+#include "ingest/ledger.h"
+#include "ingest/sql_lake_manifest.h"
 #include "lake/catalog.h"
 #include "lake/manifest.h"
-#include "server/metrics.h"
 #include "store/open_store.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -127,20 +128,16 @@ struct LedgerProgress {
   std::int64_t unfinished = 0;  // seen, claimed or failed: not (yet) ingested
 };
 
-LedgerProgress read_progress(warehouse::SqlConnection& c) {
+LedgerProgress read_progress(warehouse::Warehouse& db) {
+  const ingest::LedgerSummary summary = ingest::Ledger(db, "demo").summary();
+  const ingest::LedgerCounts& o = summary.objects;
   LedgerProgress p;
-  const auto objects = c.query(
-      "SELECT count(*), coalesce(sum(CASE WHEN status = 'committed' THEN 1 ELSE 0 END), 0),"
-      " coalesce(sum(CASE WHEN status IN ('seen', 'claimed', 'failed') THEN 1 ELSE 0 END), 0)"
-      " FROM ingest_object")[0];
-  p.objects = warehouse::sql_int(objects[0]);
-  p.committed = warehouse::sql_int(objects[1]);
-  p.unfinished = warehouse::sql_int(objects[2]);
-  const auto events = c.query(
-      "SELECT coalesce(sum(new_events), 0), coalesce(sum(quarantined), 0) FROM ingest_batch"
-      " WHERE status IN ('committed', 'published')")[0];
-  p.new_events = warehouse::sql_int(events[0]);
-  p.quarantined = warehouse::sql_int(events[1]);
+  p.objects = static_cast<std::int64_t>(o.seen + o.claimed + o.committed + o.vanished + o.failed +
+                                        o.ignored);
+  p.committed = static_cast<std::int64_t>(o.committed);
+  p.unfinished = static_cast<std::int64_t>(o.seen + o.claimed + o.failed);
+  p.new_events = static_cast<std::int64_t>(summary.new_events);
+  p.quarantined = static_cast<std::int64_t>(summary.quarantined);
   return p;
 }
 
@@ -201,7 +198,7 @@ class ProgressTicker {
     const auto db = warehouse::Warehouse::open(warehouse_uri);
     auto text = [&](std::chrono::steady_clock::time_point now) {
       const double seconds = std::chrono::duration<double>(now - started_).count();
-      return progress_text(raw_, read_progress(db->connection()), seconds);
+      return progress_text(raw_, read_progress(*db), seconds);
     };
     std::unique_lock lock(mutex_);
     while (!changed_.wait_for(lock, std::chrono::milliseconds(500), [&] { return done_; })) {
@@ -263,21 +260,6 @@ bool generate_and_ingest(const DemoState& state, double pace, CountingStore& raw
   return !g_interrupted.load();
 }
 
-// The ingester keeps the lake's manifest in the warehouse (lake_file), committed with the facts.
-std::vector<lake::ManifestEntry> committed_silver_files(warehouse::SqlConnection& c) {
-  std::vector<lake::ManifestEntry> files;
-  for (const auto& row :
-       c.query("SELECT file_key, table_name, partition_name FROM lake_file WHERE kind = 'silver'"
-               " ORDER BY file_key")) {
-    lake::ManifestEntry e;
-    e.key = row[0].value_or("");
-    e.table = row[1].value_or("");
-    e.partition = row[2].value_or("");
-    files.push_back(std::move(e));
-  }
-  return files;
-}
-
 void write_text(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << text;
@@ -322,8 +304,8 @@ void run_demo(const DemoOptions& opts) {
   config.worker_id = "demo";
   config.poll_interval = std::chrono::milliseconds(250);
   ingest::finalize_config(config);
-  server::MetricsRegistry metrics;
-  ingest::Ingester ingester(config, metrics);
+  ingest::IngestObserver unobserved;  // the demo shows its own progress
+  ingest::Ingester ingester(config, unobserved);
 
   std::signal(SIGINT, interrupt_demo);
   std::signal(SIGTERM, interrupt_demo);
@@ -353,7 +335,7 @@ void run_demo(const DemoOptions& opts) {
   }
 
   const auto db = warehouse::Warehouse::open(paths.warehouse_uri);
-  const LedgerProgress done = read_progress(db->connection());
+  const LedgerProgress done = read_progress(*db);
   if (done.unfinished > 0) {
     throw std::runtime_error(
         std::to_string(done.unfinished) +
@@ -369,7 +351,7 @@ void run_demo(const DemoOptions& opts) {
              warehouse::report_html(report, warehouse::location_coordinates(db->connection())));
   write_text(paths.dir / "duckdb.sql",
              lake::catalog_ddl(lake::CatalogDialect::kDuckDB, paths.lake_uri,
-                               committed_silver_files(db->connection())));
+                               ingest::SqlLakeManifest(db->connection()).entries()));
   std::printf("\n%s%s", warehouse::report_table(report).c_str(),
               where_to_look(paths, program_path(), rerun_options(state)).c_str());
   std::fflush(stdout);

@@ -55,11 +55,11 @@ void run_replay(const ReplayFlags& flags) {
                       util::parse_log_level(config.log_level));
   ingest::register_secrets(config);
 
-  server::MetricsRegistry metrics;
+  ingest::IngestObserver unobserved;  // a replay serves no metrics
   // Objects replayed, on stderr: a bar on a terminal, periodic lines otherwise.
   util::Progress progress("replay", "objects");
   options.progress = &progress;
-  const ingest::ReplayResult r = ingest::replay_from_bronze(std::move(options), metrics);
+  const ingest::ReplayResult r = ingest::replay_from_bronze(std::move(options), unobserved);
   progress.finish();
   std::string out;
   util::JsonWriter(out)

@@ -11,7 +11,10 @@
 
 #include "cli/commands.h"
 #include "ingest/ingester.h"
+#include "ingest/ledger.h"
 #include "ingest/sqs_consumer.h"
+#include "server/cloudwatch_emf.h"
+#include "server/ingest_telemetry.h"
 #include "server/operations_server.h"
 #include "server/status_board.h"
 #include "util/clock.h"
@@ -60,7 +63,8 @@ class WarehousePages {
   warehouse::ReportOptions options(std::int64_t top) {
     warehouse::ReportOptions o;
     const auto now = util::unix_time_ms();
-    o.period = warehouse::recent_period(warehouse_->connection(), kRecentDays, now);
+    o.period = warehouse::recent_period(ingest::Ledger(*warehouse_, {}).newest_committed_event_ms(),
+                                        kRecentDays, now);
     o.top = top;
     return o;
   }
@@ -68,6 +72,36 @@ class WarehousePages {
   std::mutex mutex_;
   std::unique_ptr<warehouse::Warehouse> warehouse_;
 };
+
+// The lag as CloudWatch metrics (server/cloudwatch_emf.h) when TRIBUTARY_CLOUDWATCH_NAMESPACE is
+// set: the backlog from the ledger on a connection of its own, so that it keeps counting while the
+// ingest loop is stuck in a batch; the newest event from the gauge the loop sets at each commit.
+std::unique_ptr<server::CloudWatchEmf> start_cloudwatch_emf(const ingest::IngestConfig& config,
+                                                            server::MetricsRegistry& metrics) {
+  std::string name_space = server::cloudwatch_namespace_from_environment();
+  if (name_space.empty()) return nullptr;
+  auto state = std::shared_ptr<warehouse::Warehouse>(
+      warehouse::Warehouse::open(config.warehouse.empty() ? config.state : config.warehouse));
+  std::vector<server::Gauge*> newest;
+  for (event::Stream s : config.streams) {
+    newest.push_back(&metrics.gauge("tributary_newest_event_timestamp_seconds",
+                                    "Event time of the newest committed event",
+                                    {{"stream", std::string(event::stream_name(s))}}));
+  }
+  return std::make_unique<server::CloudWatchEmf>(
+      std::move(name_space), std::chrono::minutes(1), [state, newest, &config] {
+        state->ensure_connected();
+        const ingest::Ledger::Backlog backlog = ingest::Ledger(*state, config.worker_id).backlog();
+        server::LagReading r;
+        r.lag_seconds = backlog.lag_seconds(util::unix_time_ms());
+        r.pending_objects = backlog.objects;
+        for (const server::Gauge* g : newest) {
+          if (g->value() > 0 && (!r.newest_event_seconds || g->value() > *r.newest_event_seconds))
+            r.newest_event_seconds = g->value();
+        }
+        return r;
+      });
+}
 
 // Blocks SIGINT and SIGTERM in every thread and turns them into a clean stop() on a thread of
 // their own, so a batch in progress finishes (or is rolled back) rather than being torn apart.
@@ -120,10 +154,10 @@ void run(const RunFlags& flags) {
   ingest::register_secrets(config);
 
   server::MetricsRegistry metrics;
-  ingest::Ingester ingester(config, metrics);
-  StopOnSignal signals(ingester);
   server::StatusBoard board;
-  ingester.set_status_board(&board);
+  server::IngestTelemetry telemetry(metrics, &board);
+  ingest::Ingester ingester(config, telemetry);
+  StopOnSignal signals(ingester);
   std::unique_ptr<util::Progress> progress;
   if (flags.progress) {
     progress = std::make_unique<util::Progress>("ingest", "objects");
@@ -156,7 +190,7 @@ void run(const RunFlags& flags) {
     ingest::SqsConsumerOptions options;
     options.queue_url = config.sqs_queue_url;
     options.store = config.store;
-    options.metrics = &metrics;
+    options.observer = &telemetry;
     sqs = std::make_unique<ingest::SqsConsumer>(
         options, [&](const std::vector<ingest::ObjectHint>& hints) { ingester.hint(hints); });
     sqs->start();
@@ -165,7 +199,9 @@ void run(const RunFlags& flags) {
                                  {"lake", config.lake},
                                  {"worker", config.worker_id},
                                  {"until_idle", flags.until_idle}});
+  std::unique_ptr<server::CloudWatchEmf> cloudwatch = start_cloudwatch_emf(config, metrics);
   const ingest::IngestTotals t = ingester.run(flags.until_idle);
+  if (cloudwatch) cloudwatch->stop();
   if (sqs) sqs->stop();
   if (http) http->stop();
   if (progress) progress->finish();
@@ -207,22 +243,28 @@ void add_run_command(CLI::App& app) {
       "environment variables, then these flags; see docs/operations.md.");
   cmd->add_option("--source", flags->source, "Raw bucket: file:///abs/dir or s3://bucket/prefix");
   cmd->add_option("--lake", flags->lake, "Lake: file:///abs/dir or s3://bucket/prefix");
-  cmd->add_option("--warehouse", flags->warehouse,
-                  "sqlite:///abs/path.db or postgresql://user:pass@host:port/db; without it only "
-                  "the lake is built and state goes to --state");
-  cmd->add_option(
+  CLI::Option* warehouse = cmd->add_option(
+      "--warehouse", flags->warehouse,
+      "sqlite:///abs/path.db or postgresql://user:pass@host:port/db; without it only "
+      "the lake is built and state goes to --state");
+  CLI::Option* state = cmd->add_option(
       "--state", flags->state,
       "State database when there is no warehouse: sqlite:///abs/path.db or postgresql://... "
       "(default tributary-state.db in the working directory)");
   cmd->add_option("--config", flags->config, "YAML configuration file (env TRIBUTARY_CONFIG)");
-  cmd->add_option("--listen", flags->listen,
-                  "HTTP address for the status page (/), /metrics, /healthz, /readyz and "
-                  "/hooks/minio "
-                  "(default 127.0.0.1:8080; port 0 picks a free one)");
+  CLI::Option* listen =
+      cmd->add_option("--listen", flags->listen,
+                      "HTTP address for the status page (/), /metrics, /healthz, /readyz and "
+                      "/hooks/minio "
+                      "(default 127.0.0.1:8080; port 0 picks a free one)");
   cmd->add_option("--worker-id", flags->worker_id, "This worker's name in the ledger");
   cmd->add_flag("--until-idle", flags->until_idle,
                 "Process everything present (waiting for objects other workers hold), then exit 0");
-  cmd->add_flag("--no-http", flags->no_http, "Do not serve HTTP");
+  CLI::Option* no_http = cmd->add_flag("--no-http", flags->no_http, "Do not serve HTTP");
+  // Contradictions are refused rather than one of them silently ignored: with a warehouse the
+  // state is kept in it, and --no-http serves nothing to listen for.
+  no_http->excludes(listen);
+  warehouse->excludes(state);
   cmd->add_flag("--progress", flags->progress,
                 "Show objects committed out of those known on stderr: a bar with rate and ETA on "
                 "a terminal, a line every 10 s otherwise (for --until-idle runs)");

@@ -54,26 +54,23 @@ void run_status(const StatusFlags& flags) {
   std::string uri = flags.warehouse.empty() ? flags.state : flags.warehouse;
   if (uri.empty()) uri = warehouse::sqlite_uri_in_working_directory(ingest::kDefaultStateFile);
   const auto db = warehouse::Warehouse::open_existing(uri);
-  warehouse::SqlConnection& c = db->connection();
+  // Status claims nothing, so the ledger's worker id goes unused.
+  ingest::Ledger ledger(*db, "status");
+  const ingest::LedgerSummary summary = ledger.summary();
   const std::int64_t now = util::unix_time_ms();
   std::string out;
   util::JsonWriter w(out);
+  const ingest::LedgerCounts& o = summary.objects;
   w.begin_object().key("objects").begin_object();
-  for (const char* status : {"seen", "claimed", "committed", "vanished", "failed", "ignored"}) {
-    const warehouse::SqlValue p[] = {std::string(status)};
-    w.key(status).value(warehouse::sql_int(
-        c.query("SELECT count(*) FROM ingest_object WHERE status = $1", p)[0][0]));
-  }
+  w.key("seen").value(o.seen).key("claimed").value(o.claimed).key("committed").value(o.committed);
+  w.key("vanished").value(o.vanished).key("failed").value(o.failed).key("ignored").value(o.ignored);
   w.end_object().key("batches").begin_object();
-  for (const char* status : {"claimed", "committed", "published"}) {
-    const warehouse::SqlValue p[] = {std::string(status)};
-    w.key(status).value(warehouse::sql_int(
-        c.query("SELECT count(*) FROM ingest_batch WHERE status = $1", p)[0][0]));
-  }
+  w.key("claimed").value(summary.batches.claimed).key("committed").value(summary.batches.committed);
+  w.key("published").value(summary.batches.published);
   w.end_object();
   // The lag as `run` reports it (tributary_lag_seconds): since the oldest unprocessed object
-  // landed in the source. Status claims nothing, so the ledger's worker id goes unused.
-  const ingest::Ledger::Backlog backlog = ingest::Ledger(*db, "status").backlog();
+  // landed in the source.
+  const ingest::Ledger::Backlog backlog = ledger.backlog();
   w.key("oldest_unprocessed_age_s");
   if (backlog.objects > 0) {
     w.value(backlog.lag_seconds(now));
@@ -82,27 +79,14 @@ void run_status(const StatusFlags& flags) {
   }
   write_time(w, "oldest_unprocessed_landed",
              backlog.objects > 0 ? std::optional(backlog.oldest_landed_ms) : std::nullopt);
-  const auto newest = c.query(
-      "SELECT max(max_event_ts_ms) FROM ingest_batch WHERE status IN"
-      " ('committed', 'published')")[0][0];
-  write_time(w, "newest_committed_event",
-             newest ? std::optional<std::int64_t>(std::stoll(*newest)) : std::nullopt);
+  write_time(w, "newest_committed_event", summary.newest_committed_event_ms);
   w.key("events").begin_object();
-  const auto totals = c.query(
-      "SELECT coalesce(sum(events), 0), coalesce(sum(new_events), 0), coalesce(sum(quarantined), 0)"
-      " FROM ingest_batch WHERE status IN ('committed', 'published')")[0];
-  w.key("decoded")
-      .value(warehouse::sql_int(totals[0]))
-      .key("new")
-      .value(warehouse::sql_int(totals[1]));
-  w.key("quarantined").value(warehouse::sql_int(totals[2])).end_object();
+  w.key("decoded").value(summary.decoded_events).key("new").value(summary.new_events);
+  w.key("quarantined").value(summary.quarantined).end_object();
   w.key("recent_errors").begin_array();
-  for (const auto& row :
-       c.query("SELECT object_key, status, attempts, last_error FROM ingest_object"
-               " WHERE last_error IS NOT NULL AND status <> 'ignored'"
-               " ORDER BY updated_ms DESC LIMIT 10")) {
-    w.begin_object().key("key").value(*row[0]).key("status").value(*row[1]);
-    w.key("attempts").value(warehouse::sql_int(row[2])).key("error").value(*row[3]).end_object();
+  for (const ingest::LedgerSummary::Error& e : summary.recent_errors) {
+    w.begin_object().key("key").value(e.key).key("status").value(e.status);
+    w.key("attempts").value(e.attempts).key("error").value(e.message).end_object();
   }
   w.end_array().end_object();
   std::printf("%s\n", out.c_str());

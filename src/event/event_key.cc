@@ -24,26 +24,23 @@ char* put_le64(char* p, std::int64_t v) {
 
 }  // namespace
 
+void EventKey::write_hex(char* out) const {
+  util::write_hex_u64(hi, out);
+  util::write_hex_u64(lo, out + 16);
+}
+
 std::string EventKey::hex() const {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out(32, '0');
-  for (int i = 0; i < 16; ++i) {
-    out[15 - i] = kHex[(hi >> (4 * i)) & 0xf];
-    out[31 - i] = kHex[(lo >> (4 * i)) & 0xf];
-  }
+  write_hex(out.data());
   return out;
 }
 
 std::optional<EventKey> EventKey::from_hex(std::string_view text) {
   if (text.size() != 32) return std::nullopt;
-  EventKey key;
-  for (std::size_t i = 0; i < 32; ++i) {
-    const int digit = util::hex_digit(text[i]);
-    if (digit < 0) return std::nullopt;
-    std::uint64_t& half = i < 16 ? key.hi : key.lo;
-    half = half << 4 | static_cast<std::uint64_t>(digit);
-  }
-  return key;
+  const std::optional<std::uint64_t> hi = util::parse_hex_u64(text.substr(0, 16));
+  const std::optional<std::uint64_t> lo = util::parse_hex_u64(text.substr(16));
+  if (!hi || !lo) return std::nullopt;
+  return EventKey{*hi, *lo};
 }
 
 EventKey compute_event_key(Stream stream, std::int64_t ts, std::int64_t session_id,

@@ -28,6 +28,8 @@ struct EventKey {
 
   friend auto operator<=>(const EventKey&, const EventKey&) = default;
   std::string hex() const;
+  // Writes hex()'s 32 digits to out[0..32), for callers that format many keys into one buffer.
+  void write_hex(char* out) const;
   // The key whose hex() is `text` (either case); nullopt unless it is exactly 32 hex digits.
   static std::optional<EventKey> from_hex(std::string_view text);
 };

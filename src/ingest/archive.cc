@@ -6,24 +6,83 @@
 
 #include "util/base64.h"
 #include "util/gzip.h"
+#include "util/hex.h"
 #include "util/json_writer.h"
 #include "util/utf8.h"
 #include "util/zstd_frame.h"
 
 namespace tributary::ingest {
-BronzeCopy bronze_copy(event::Stream stream, std::string_view ingest_date,
-                       std::string_view source_key, std::string_view etag, std::string_view raw) {
-  std::string_view file = source_key.substr(source_key.rfind('/') + 1);  // npos + 1 == 0
-  std::string_view extension;
-  if (const auto dot = file.rfind('.'); dot != std::string_view::npos && dot > 0) {
-    extension = file.substr(dot);
-    file = file.substr(0, dot);
+namespace {
+
+// Raw objects decompress to at most this (decode.max_object_bytes is lower): a bound on what a
+// damaged or hostile zstd frame in bronze can make a reader allocate.
+constexpr std::size_t kMaxRawObjectBytes = 1ull << 32;
+
+}  // namespace
+
+BronzeMemberData bronze_member(std::string_view raw) {
+  BronzeMemberData m;
+  m.sha256 = sha256_hex(raw);
+  if (util::is_gzip(raw) || util::is_zstd(raw)) {
+    m.stored = std::string(raw);
+  } else {
+    // Level 1: bronze is written once and read only by replay, and compressing every plain
+    // object is on the ingest's critical path; higher levels cost 2-3x the CPU for a few percent.
+    m.stored = util::zstd_compress(raw, 1);
+    m.zstd_wrapped = true;
   }
-  std::string key = "bronze/" + std::string(event::stream_name(stream)) +
-                    "/ingest_date=" + std::string(ingest_date) + "/" + std::string(file) + "-" +
-                    std::string(etag) + std::string(extension);
-  if (util::is_gzip(raw) || util::is_zstd(raw)) return {std::move(key), std::string(raw)};
-  return {key + ".zst", util::zstd_compress(raw)};
+  return m;
+}
+
+void add_bronze_member(lake::TarWriter& archive, std::string_view source_key, std::string_view etag,
+                       const BronzeMemberData& member) {
+  std::string path(source_key);
+  if (member.zstd_wrapped) path += ".zst";
+  archive.add(path, member.stored,
+              {{"TRIBUTARY.etag", std::string(etag)},
+               {"TRIBUTARY.sha256", member.sha256},
+               {"TRIBUTARY.encoding", member.zstd_wrapped ? "zstd" : "as-is"}});
+}
+
+std::vector<BronzeEntry> read_bronze_archive(std::string_view archive) {
+  std::vector<BronzeEntry> out;
+  for (lake::TarMember& m : lake::read_tar(archive)) {
+    const auto record = [&](const char* name) -> std::string& {
+      const auto it = m.records.find(name);
+      if (it == m.records.end()) {
+        throw std::runtime_error("bronze archive member " + m.path + " has no " + name);
+      }
+      return it->second;
+    };
+    BronzeEntry e;
+    e.zstd_wrapped = record("TRIBUTARY.encoding") == "zstd";
+    e.etag = std::move(record("TRIBUTARY.etag"));
+    e.sha256 = std::move(record("TRIBUTARY.sha256"));
+    e.source_key = std::move(m.path);
+    if (e.zstd_wrapped) {
+      if (!e.source_key.ends_with(".zst")) {
+        throw std::runtime_error("bronze archive member " + e.source_key +
+                                 " is wrapped in zstd but not named .zst");
+      }
+      e.source_key.resize(e.source_key.size() - 4);
+    }
+    e.offset = m.offset;
+    e.size = m.size;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::string raw_from_bronze(std::string stored, bool zstd_wrapped, std::string_view where) {
+  if (!zstd_wrapped) return stored;
+  std::string raw;
+  const util::GunzipResult r = util::unzstd(stored, raw, kMaxRawObjectBytes);
+  if (r.error != util::GunzipError::kNone) {
+    throw std::runtime_error("bronze object " + std::string(where) +
+                             " is not a valid zstd frame (" +
+                             std::string(util::gunzip_error_name(r.error)) + ")");
+  }
+  return raw;
 }
 
 std::string sha256_hex(std::string_view bytes) {
@@ -32,19 +91,7 @@ std::string sha256_hex(std::string_view bytes) {
   if (EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
-}
-
-std::string quarantine_key(event::Stream stream, std::string_view ingest_date,
-                           std::string_view batch_id) {
-  return "quarantine/" + std::string(event::stream_name(stream)) +
-         "/ingest_date=" + std::string(ingest_date) + "/" + std::string(batch_id) + ".jsonl";
+  return util::hex_encode(digest, len);
 }
 
 std::string quarantine_jsonl(std::span<const event::QuarantineRecord> records) {

@@ -11,9 +11,11 @@
 #include <unordered_set>
 
 #include "ingest/archive.h"
+#include "ingest/committed_keys.h"
 #include "ingest/replay_source.h"
 #include "ingest/sql_lake_manifest.h"
 #include "ingest/staged_writes.h"
+#include "lake/layout.h"
 #include "store/s3_error.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -28,9 +30,9 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Step 1 and 2 for one object read from the bronze archive (replay).
-FetchedObject fetch_from_bronze(BronzeSource& bronze, store::ObjectStore& lake,
-                                const ClaimedObject& o, bool write_archive) {
+// Step 1 for one object read from the bronze archive (replay). The bronze key stays where the
+// object is archived unless the object is archived again (write_archive).
+FetchedObject fetch_from_bronze(BronzeSource& bronze, const ClaimedObject& o) {
   FetchedObject out;
   std::optional<BronzeFetch> got = bronze.fetch(o.key, o.etag);
   if (!got) {
@@ -38,8 +40,6 @@ FetchedObject fetch_from_bronze(BronzeSource& bronze, store::ObjectStore& lake,
     out.why = "no longer in the bronze archive";
     return out;
   }
-  if (write_archive) lake.put(got->bronze_key, got->stored);
-  out.sha256 = sha256_hex(got->raw);
   out.bronze_key = std::move(got->bronze_key);
   out.bytes = std::move(got->raw);
   return out;
@@ -72,12 +72,27 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
     std::string why;
   };
   std::vector<Refusal> refused;
+  // Each object's archived form, made on the fetching thread (hashing and compressing are most
+  // of step 2's work); the archive is assembled in plan order once every object is in.
+  std::vector<BronzeMemberData> members(out.size());
+  const std::string archive_key =
+      lake::layout::bronze_archive_key(plan.stream, plan.ingest_date, plan.batch_id);
+  const auto archive_member = [&](std::size_t i) {
+    if (!options.write_archive) {
+      out[i].sha256 = sha256_hex(out[i].bytes);
+      return;
+    }
+    members[i] = bronze_member(out[i].bytes);
+    out[i].sha256 = members[i].sha256;
+    out[i].bronze_key = archive_key;
+  };
   auto work = [&] {
     for (std::size_t i = next++; i < out.size(); i = next++) {
       const ClaimedObject& o = plan.objects[i];
       try {
         if (options.replay_source != nullptr) {
-          out[i] = fetch_from_bronze(*options.replay_source, lake, o, options.write_archive);
+          out[i] = fetch_from_bronze(*options.replay_source, o);
+          if (out[i].read == FetchedObject::Read::kOk) archive_member(i);
           continue;
         }
         // A raw object is held whole in memory, so one larger than the decompressed size any object
@@ -109,11 +124,8 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
           out[i].why = "replaced by a newer version (ETag " + got.info.etag + ")";
           continue;
         }
-        const BronzeCopy copy = bronze_copy(plan.stream, plan.ingest_date, o.key, o.etag, got.body);
-        if (options.write_archive) lake.put(copy.key, copy.bytes);
-        out[i].sha256 = sha256_hex(got.body);
-        out[i].bronze_key = copy.key;
         out[i].bytes = std::move(got.body);
+        archive_member(i);
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!error) error = std::current_exception();
@@ -128,7 +140,23 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
   work();
   for (std::thread& t : pool) t.join();
   if (error) std::rethrow_exception(error);
-  if (refused.empty()) return out;
+  // Step 2: one archive, one PUT, for the whole batch, once every object's fate is known. Its key
+  // is the batch's own: a retry of these objects is another batch with another archive, and the
+  // archive of a batch that never committed is referenced by no ledger row.
+  const auto write_archive = [&] {
+    if (!options.write_archive) return;
+    lake::TarWriter archive;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i].read != FetchedObject::Read::kOk) continue;
+      add_bronze_member(archive, plan.objects[i].key, plan.objects[i].etag, members[i]);
+      members[i] = BronzeMemberData();
+    }
+    if (archive.size() > 0) lake.put(archive_key, archive.finish());
+  };
+  if (refused.empty()) {
+    write_archive();
+    return out;
+  }
   // An object the store refuses while it answers counts a refusal against that object alone;
   // the rest of the batch goes on. Throttling is the store asking every client to slow down, never
   // one object's fault. After any other error the store client gave up retrying, one listing, once
@@ -151,10 +179,9 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
     out[r.index].read = FetchedObject::Read::kUnreadable;
     out[r.index].why = r.why;
   }
+  write_archive();
   return out;
 }
-
-using KeySet = std::unordered_set<event::EventKey, event::EventKeyHash>;
 
 // `text` as an event key; the state database holds only keys tributary wrote, so anything else
 // there is damage, not input.
@@ -165,53 +192,6 @@ event::EventKey stored_key(std::string_view text) {
                              std::string(text) + "\"");
   }
   return *key;
-}
-
-// Inserts the batch's event keys; returns the ones that were not there yet (the new events).
-// The keys are stored as 16 bytes (migration 0011) and travel as hex text both ways.
-KeySet insert_event_keys(warehouse::SqlConnection& db, const event::EventBatch& batch) {
-  KeySet fresh;
-  if (batch.empty()) return fresh;
-  fresh.reserve(batch.size());
-  for (const event::EventKey& key : batch.keys()) fresh.insert(key);
-  const bool postgres = db.dialect() == warehouse::Dialect::kPostgres;
-  // One statement for the whole batch: a uuid array (PostgreSQL) or a JSON array (SQLite) of
-  // the distinct hex keys, bound as one parameter.
-  std::string keys = postgres ? "{" : "[";
-  keys.reserve(fresh.size() * 35 + 2);
-  for (const event::EventKey& key : fresh) {
-    if (keys.size() > 1) keys.push_back(',');
-    if (!postgres) keys.push_back('"');
-    keys += key.hex();
-    if (!postgres) keys.push_back('"');
-  }
-  keys += postgres ? "}" : "]";
-  const SqlValue params[] = {keys};
-  // Sorted: two workers whose batches share keys (a replayed loop) then lock them in the same
-  // order and one waits for the other instead of both deadlocking. Tried plainly first: every key
-  // is new unless the batch repeats events committed before, and then the insert that skips
-  // stored keys and returns the new ones runs instead.
-  warehouse::insert_else(
-      db,
-      postgres ? "INSERT INTO ingest_event_key (event_key)"
-                 " SELECT k FROM unnest($1::uuid[]) AS k ORDER BY k"
-               : "INSERT INTO ingest_event_key (event_key)"
-                 " SELECT unhex(value) FROM json_each($1) WHERE true ORDER BY 1",
-      params, [&] {
-        const std::vector<SqlRow> rows = db.query(
-            postgres ? "INSERT INTO ingest_event_key (event_key)"
-                       " SELECT k FROM unnest($1::uuid[]) AS k ORDER BY k"
-                       " ON CONFLICT (event_key) DO NOTHING"
-                       " RETURNING replace(event_key::text, '-', '')"
-                     : "INSERT INTO ingest_event_key (event_key)"
-                       " SELECT unhex(value) FROM json_each($1) WHERE true ORDER BY 1"
-                       " ON CONFLICT (event_key) DO NOTHING RETURNING lower(hex(event_key))",
-            params);
-        fresh.clear();
-        for (const SqlRow& row : rows) fresh.insert(stored_key(*row[0]));
-        return static_cast<std::int64_t>(rows.size());
-      });
-  return fresh;
 }
 
 // The keys of `fresh` concatenated, as ingest_batch.new_event_keys holds them until the batch
@@ -257,12 +237,13 @@ std::vector<lake::ManifestEntry> stage_files(StagedWrites& staged, const BatchPl
   std::vector<lake::ManifestEntry> files;
   if (!fresh.empty()) files = lake::SilverTableWriter(staged, options).write(fresh, plan.batch_id);
   if (!rejects.empty()) {
-    const std::string key = quarantine_key(plan.stream, plan.ingest_date, plan.batch_id);
+    const std::string key =
+        lake::layout::quarantine_key(plan.stream, plan.ingest_date, plan.batch_id);
     const std::string body = quarantine_jsonl(rejects);
     staged.put(key, body);
     lake::ManifestEntry q;
     q.table = std::string(event::stream_name(plan.stream));
-    q.partition = "ingest_date=" + plan.ingest_date;
+    q.partition = lake::layout::quarantine_partition(plan.ingest_date);
     q.key = key;
     q.rows = rejects.size();
     q.bytes = body.size();
@@ -270,6 +251,68 @@ std::vector<lake::ManifestEntry> stage_files(StagedWrites& staged, const BatchPl
     files.push_back(std::move(q));
   }
   return files;
+}
+
+// Inserts the batch's event keys and returns its new events: the first occurrence of each key
+// the state database did not hold (dedup against everything ever committed).
+event::EventBatch deduplicate(warehouse::SqlConnection& db, const event::EventBatch& batch,
+                              BatchOutcome& outcome) {
+  event::EventBatch fresh = select_new(batch, CommittedKeys(db).add(batch));
+  outcome.new_events = fresh.size();
+  outcome.duplicates = outcome.events - outcome.new_events;
+  outcome.max_event_ts_ms = max_ts(fresh);
+  return fresh;
+}
+
+void count_files(const std::vector<lake::ManifestEntry>& files, BatchOutcome& outcome) {
+  outcome.files = files.size();
+  for (const lake::ManifestEntry& f : files) outcome.bytes_written += f.bytes;
+}
+
+void load_warehouse(warehouse::WarehouseTransaction& txn, const event::EventBatch& fresh,
+                    BatchOutcome& outcome) {
+  if (fresh.empty()) return;
+  const auto started = std::chrono::steady_clock::now();
+  txn.load(fresh);
+  outcome.warehouse_load_seconds = seconds_since(started);
+}
+
+// Every object of the plan ends its claim (committed, vanished, failed or given back), then the
+// batch row; each transition throws LeaseLost when the claim was taken over.
+void record_ledger(warehouse::SqlConnection& db, const DecodedBatch& decoded,
+                   const event::EventBatch& fresh, BatchOutcome& outcome, int max_refusals) {
+  const BatchPlan& plan = decoded.plan;
+  BatchCommitLedger ledger(db, plan.batch_id, util::unix_time_ms());
+  for (std::size_t i = 0; i < plan.objects.size(); ++i) {
+    const ClaimedObject& o = plan.objects[i];
+    const FetchedObject& f = decoded.fetched[i];
+    switch (f.read) {
+      case FetchedObject::Read::kOk:
+        ++outcome.objects;
+        ledger.object_committed(
+            o, {decoded.stats[i].events, decoded.stats[i].quarantined, f.bronze_key, f.sha256});
+        break;
+      case FetchedObject::Read::kUnreadable:
+        outcome.unreadable.push_back({o.key, f.why});
+        util::log_error("object.unreadable", {{"key", o.key}, {"error", f.why}});
+        ledger.object_refused(o, f.why, max_refusals);
+        break;
+      case FetchedObject::Read::kTooLarge:
+        // Not retried: another attempt would refuse it again (after raising the limit, an
+        // operator gives it back: docs/operations.md, poison object).
+        ++outcome.too_large;
+        util::log_error("object.too_large", {{"key", o.key}, {"error", f.why}});
+        ledger.object_failed(o, f.why);
+        break;
+      case FetchedObject::Read::kVanished:
+        ++outcome.vanished;
+        ledger.object_vanished(o, f.why);
+        break;
+    }
+  }
+  ledger.batch_committed(
+      {outcome.events, outcome.new_events, outcome.quarantined, outcome.max_event_ts_ms},
+      concatenated_keys(fresh));
 }
 
 }  // namespace
@@ -307,101 +350,21 @@ BatchOutcome BatchCommitter::process(const BatchPlan& plan) {
 
 BatchOutcome BatchCommitter::commit(DecodedBatch decoded) {
   const BatchPlan& plan = decoded.plan;
-  const event::EventBatch& batch = decoded.batch;
-  const std::vector<event::QuarantineRecord>& rejects = decoded.rejects;
-  const std::vector<FetchedObject>& fetched = decoded.fetched;
-  const std::vector<event::DecodeStats>& stats = decoded.stats;
   BatchOutcome outcome = std::move(decoded.outcome);
   StagedWrites staged(lake_);
   const auto txn_started = std::chrono::steady_clock::now();
   warehouse::WarehouseTransaction txn(state_);
-  warehouse::SqlConnection& db = txn.connection();
-  const event::EventBatch fresh = select_new(batch, insert_event_keys(db, batch));
-  outcome.new_events = fresh.size();
-  outcome.duplicates = outcome.events - outcome.new_events;
-  outcome.max_event_ts_ms = max_ts(fresh);
+  const event::EventBatch fresh = deduplicate(txn.connection(), decoded.batch, outcome);
   const std::vector<lake::ManifestEntry> files =
-      stage_files(staged, plan, fresh, rejects, options_.silver);
-  outcome.files = files.size();
-  for (const lake::ManifestEntry& f : files) outcome.bytes_written += f.bytes;
-  if (options_.load_warehouse && !fresh.empty()) {
-    const auto load_started = std::chrono::steady_clock::now();
-    txn.load(fresh);
-    outcome.warehouse_load_seconds = seconds_since(load_started);
-  }
-  record_lake_files(db, files);
-
-  const std::int64_t now = util::unix_time_ms();
-  for (std::size_t i = 0; i < plan.objects.size(); ++i) {
-    const ClaimedObject& o = plan.objects[i];
-    const FetchedObject& f = fetched[i];
-    std::int64_t changed = 0;
-    if (f.read == FetchedObject::Read::kUnreadable) {
-      outcome.unreadable.push_back({o.key, f.why});
-      util::log_error("object.unreadable", {{"key", o.key}, {"error", f.why}});
-      changed = Ledger::release_claimed(db, plan.batch_id, &o, f.why, Ledger::Cause::kRefused,
-                                        options_.max_refusals, now);
-    } else if (f.read != FetchedObject::Read::kOk) {
-      // Neither is retried: a vanished object is gone, and another attempt at one too large
-      // would refuse it again (after raising the limit, an operator gives it back:
-      // docs/operations.md, poison object).
-      const bool too_large = f.read == FetchedObject::Read::kTooLarge;
-      if (too_large) {
-        ++outcome.too_large;
-        util::log_error("object.too_large", {{"key", o.key}, {"error", f.why}});
-      } else {
-        ++outcome.vanished;
-      }
-      const SqlValue params[] = {
-          std::string(too_large ? "failed" : "vanished"), f.why, now, o.key, o.etag, plan.batch_id};
-      changed = db.execute(
-          "UPDATE ingest_object SET status = $1, last_error = $2, updated_ms = $3,"
-          " lease_until_ms = NULL WHERE object_key = $4 AND etag = $5 AND batch_id = $6"
-          " AND status = 'claimed'",
-          params);
-    } else {
-      ++outcome.objects;
-      const SqlValue params[] = {static_cast<std::int64_t>(stats[i].events),
-                                 static_cast<std::int64_t>(stats[i].quarantined),
-                                 f.bronze_key,
-                                 f.sha256,
-                                 now,
-                                 o.key,
-                                 o.etag,
-                                 plan.batch_id};
-      changed = db.execute(
-          "UPDATE ingest_object SET status = 'committed', events = $1, quarantined = $2,"
-          " bronze_key = $3, sha256 = $4, updated_ms = $5, lease_until_ms = NULL,"
-          " last_error = NULL WHERE object_key = $6 AND etag = $7 AND batch_id = $8"
-          " AND status = 'claimed'",
-          params);
-    }
-    if (changed != 1) throw LeaseLost("batch " + plan.batch_id + " lost its claim on " + o.key);
-  }
-  const SqlValue batch_params[] = {now,
-                                   static_cast<std::int64_t>(outcome.events),
-                                   static_cast<std::int64_t>(outcome.new_events),
-                                   static_cast<std::int64_t>(outcome.quarantined),
-                                   outcome.max_event_ts_ms,
-                                   concatenated_keys(fresh),
-                                   plan.batch_id};
-  if (db.execute("UPDATE ingest_batch SET status = 'committed', committed_ms = $1, events = $2,"
-                 " new_events = $3, quarantined = $4, max_event_ts_ms = $5, new_event_keys = $6"
-                 " WHERE batch_id = $7 AND status = 'claimed'",
-                 batch_params) != 1) {
-    throw LeaseLost("batch " + plan.batch_id + " is no longer claimed");
-  }
+      stage_files(staged, plan, fresh, decoded.rejects, options_.silver);
+  count_files(files, outcome);
+  if (options_.load_warehouse) load_warehouse(txn, fresh, outcome);
+  record_lake_files(txn.connection(), files);
+  record_ledger(txn.connection(), decoded, fresh, outcome, options_.max_refusals);
   txn.commit();
   outcome.commit_seconds = seconds_since(txn_started);
-
   try {
-    staged.publish();
-    if (!files.empty()) SqlLakeManifest(state_.connection()).publish_copy(lake_);
-    const SqlValue published[] = {util::unix_time_ms(), plan.batch_id};
-    state_.connection().execute(
-        "UPDATE ingest_batch SET status = 'published', published_ms = $1, new_event_keys = NULL"
-        " WHERE batch_id = $2",
-        published);
+    publish(plan.batch_id, staged, !files.empty());
   } catch (const std::exception&) {
     // Committed: the batch is done whatever happens next, so this is no batch failure; what is
     // left is to make its files visible, which republish_pending() redoes from bronze.
@@ -410,42 +373,55 @@ BatchOutcome BatchCommitter::commit(DecodedBatch decoded) {
   return outcome;
 }
 
+void BatchCommitter::publish(const std::string& batch_id, StagedWrites& staged,
+                             bool files_changed) {
+  staged.publish();
+  if (files_changed) SqlLakeManifest(state_.connection()).publish_copy(lake_);
+  Ledger(state_, {}).batch_published(batch_id, util::unix_time_ms());
+}
+
 std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms,
                                               const std::string& own_worker) {
   std::size_t republished = 0;
-  const SqlValue before[] = {committed_before_ms, own_worker};
-  for (const SqlRow& batch_row : state_.connection().query(
-           "SELECT batch_id, stream, ingest_date, new_event_keys FROM ingest_batch"
-           " WHERE status = 'committed' AND (committed_ms < $1 OR worker = $2)"
-           " ORDER BY created_ms",
-           before)) {
-    BatchPlan plan{*batch_row[0], *event::stream_from_name(*batch_row[1]), *batch_row[2], {}};
-    const SqlValue id[] = {plan.batch_id};
-    // The batch as it committed: its objects in plan order, read back from bronze.
-    event::ObjectDecoder decoder(plan.stream, options_.decode);
-    event::EventBatch batch(plan.stream);
+  for (const UnpublishedBatch& b :
+       Ledger(state_, {}).unpublished(committed_before_ms, own_worker)) {
+    // The batch as it committed: its objects in plan order, read back from bronze, and the rows
+    // whose keys it inserted.
+    event::ObjectDecoder decoder(b.plan.stream, options_.decode);
+    event::EventBatch batch(b.plan.stream);
     std::vector<event::QuarantineRecord> rejects;
-    // In the order the batch was committed in: by key, then ETag, compared bytewise as
-    // Ledger::claim sorts them (not by the database's collation).
-    std::vector<SqlRow> objects = state_.connection().query(
-        "SELECT object_key, etag, bronze_key FROM ingest_object"
-        " WHERE batch_id = $1 AND status = 'committed'",
-        id);
-    std::sort(objects.begin(), objects.end(), [](const SqlRow& a, const SqlRow& b) {
-      return std::tie(*a[0], *a[1]) < std::tie(*b[0], *b[1]);
-    });
-    for (const SqlRow& o : objects) decoder.decode(*o[0], lake_.get(*o[2]).body, batch, rejects);
-    const KeySet fresh = split_keys(batch_row[3].value_or(""));
+    std::string archive_key, archive;  // the batch's archive, read once
+    std::vector<BronzeEntry> members;
+    for (std::size_t i = 0; i < b.plan.objects.size(); ++i) {
+      const ClaimedObject& o = b.plan.objects[i];
+      const std::string& bronze_key = b.bronze_keys[i];
+      if (!lake::layout::parse_bronze_archive_key(bronze_key)) {
+        // One file per object (a lake written before per-batch archives): the decoder takes
+        // its gzip or zstd form as it is.
+        decoder.decode(o.key, lake_.get(bronze_key).body, batch, rejects);
+        continue;
+      }
+      if (archive_key != bronze_key) {
+        archive = lake_.get(bronze_key).body;
+        members = read_bronze_archive(archive);
+        archive_key = bronze_key;
+      }
+      const auto m = std::find_if(members.begin(), members.end(), [&](const BronzeEntry& e) {
+        return e.source_key == o.key && e.etag == o.etag;
+      });
+      if (m == members.end()) {
+        throw std::runtime_error("bronze archive " + bronze_key + " has no copy of " + o.key);
+      }
+      decoder.decode(o.key,
+                     raw_from_bronze(archive.substr(m->offset, m->size), m->zstd_wrapped,
+                                     bronze_key + ":" + o.key),
+                     batch, rejects);
+    }
     StagedWrites staged(lake_);
-    stage_files(staged, plan, select_new(batch, fresh), rejects, options_.silver);
-    staged.publish();
-    SqlLakeManifest(state_.connection()).publish_copy(lake_);
-    const SqlValue published[] = {util::unix_time_ms(), plan.batch_id};
-    state_.connection().execute(
-        "UPDATE ingest_batch SET status = 'published', published_ms = $1, new_event_keys = NULL"
-        " WHERE batch_id = $2",
-        published);
-    util::log_info("batch.republished", {{"batch", plan.batch_id}});
+    stage_files(staged, b.plan, select_new(batch, split_keys(b.new_event_keys)), rejects,
+                options_.silver);
+    publish(b.plan.batch_id, staged, /*files_changed=*/true);
+    util::log_info("batch.republished", {{"batch", b.plan.batch_id}});
     ++republished;
   }
   return republished;

@@ -6,17 +6,19 @@
 //              decode.max_object_bytes is not read and is recorded as failed (object_too_large);
 //              one the source refuses while the source still answers is unreadable: it leaves
 //              the batch, counting a refusal (Ledger::Cause::kRefused), and the rest goes on
-//   2. archive each fetched object to bronze (deterministic key: a retry overwrites)
+//   2. archive the fetched objects to bronze: one tar archive per batch, one PUT (archive.h);
+//              a retry is another batch and writes another archive
 //   3. decode  in plan order into one EventBatch and the batch's quarantine records
-//   4. commit  one database transaction: insert the batch's event keys (the ones already there
-//              are duplicates), build the silver files of the new events and the quarantine file
-//              in memory, load the new events into the warehouse, record the files in lake_file,
-//              and mark the objects and the batch committed. The batch row's status check fences
-//              off a worker whose lease expired: it commits nothing.
+//   4. commit  one database transaction: add the batch's event keys (CommittedKeys; the ones
+//              already there are duplicates), build the silver files of the new events and the
+//              quarantine file in memory, load the new events into the warehouse, record the
+//              files in lake_file, and mark the objects and the batch committed
+//              (BatchCommitLedger). Each transition checks the claim: a worker whose claim was
+//              taken over commits nothing (LeaseLost).
 //   5. publish write the staged files to the lake, refresh the lake's copy of the manifest
 //              (SqlLakeManifest::publish_copy), then mark the batch published
 //
-// A crash before 4 commits nothing (the claim's lease expires and another attempt redoes it); a
+// A crash before 4 commits nothing (the claim passes to another attempt, ledger.h); a
 // crash between 4 and 5 is repaired by republish_pending(), which rebuilds the identical files
 // from bronze and the batch's recorded event keys.
 #pragma once
@@ -37,6 +39,7 @@
 namespace tributary::ingest {
 
 class BronzeSource;
+class StagedWrites;
 
 struct CommitOptions {
   event::DecodeOptions decode;
@@ -106,9 +109,9 @@ struct FetchedObject {
     kUnreadable,
   };
   Read read = Read::kOk;
-  std::string why;    // not kOk: what happened
-  std::string bytes;  // emptied once decoded
-  std::string bronze_key;
+  std::string why;         // not kOk: what happened
+  std::string bytes;       // emptied once decoded
+  std::string bronze_key;  // the batch's archive (or, replaying in place, where it already is)
   std::string sha256;
 };
 
@@ -120,11 +123,6 @@ struct DecodedBatch {
   std::vector<event::QuarantineRecord> rejects;
   std::vector<event::DecodeStats> stats;  // per object, in plan order
   BatchOutcome outcome;                   // the counts known before the commit
-};
-
-// Thrown when the batch's claim was taken over (its lease expired) before it could commit.
-struct LeaseLost : std::runtime_error {
-  using std::runtime_error::runtime_error;
 };
 
 class BatchCommitter {
@@ -154,6 +152,10 @@ class BatchCommitter {
       const std::string& own_worker = {});
 
  private:
+  // Step 5, shared by commit() and republish_pending(): the staged files go to the lake, then
+  // the manifest's lake copy when `files_changed`, then the batch is marked published.
+  void publish(const std::string& batch_id, StagedWrites& staged, bool files_changed);
+
   store::ObjectStore& source_;
   store::ObjectStore& lake_;
   warehouse::Warehouse& state_;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <set>
 #include <stdexcept>
@@ -37,6 +38,19 @@ void check_keys(const YAML::Node& node, std::set<std::string> allowed, const std
 
 void env_string(const char* name, std::string& out) {
   if (const char* v = std::getenv(name); v != nullptr && *v != '\0') out = v;
+}
+
+void env_milliseconds(const char* name, std::chrono::milliseconds& out) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return;
+  std::int64_t ms = 0;
+  const std::string_view text(v);
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw std::invalid_argument(std::string(name) +
+                                ": not a whole number of milliseconds: " + std::string(text));
+  }
+  out = std::chrono::milliseconds(ms);
 }
 
 }  // namespace
@@ -136,6 +150,7 @@ void apply_environment(IngestConfig& c) {
   env_string("TRIBUTARY_STATE", c.state);
   env_string("TRIBUTARY_LISTEN", c.listen);
   env_string("TRIBUTARY_SQS_QUEUE_URL", c.sqs_queue_url);
+  env_milliseconds("TRIBUTARY_POLL_INTERVAL_MS", c.poll_interval);
   env_string("TRIBUTARY_WEBHOOK_TOKEN", c.webhook_token);
   env_string("TRIBUTARY_STATUS_TOKEN", c.status_token);
   env_string("TRIBUTARY_LOG_FORMAT", c.log_format);

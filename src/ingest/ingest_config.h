@@ -34,7 +34,7 @@ struct IngestConfig {
   std::string raw_prefix = "Raw/";
   std::vector<event::Stream> streams{event::kAllStreams.begin(), event::kAllStreams.end()};
   std::vector<std::string> extensions{"json", "gz"};
-  std::chrono::milliseconds poll_interval{1000};
+  std::chrono::milliseconds poll_interval{1000};  // env TRIBUTARY_POLL_INTERVAL_MS
   std::chrono::hours lookback{3};
   std::chrono::seconds full_sweep_interval{300};
   ClaimLimits batch;

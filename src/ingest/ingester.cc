@@ -17,29 +17,13 @@
 namespace tributary::ingest {
 namespace {
 
-constexpr std::string_view kObjectsFailedHelp =
-    "Raw objects that failed an attempt: their batch failed, or the source refused them alone"
-    " (released for a retry or given up)";
-
-// `config` with S3 attempts counted in tributary_s3_requests_total and _retries_total.
+// `config` with S3 attempts reported to `observer` as StoreAttempt.
 store::StoreConfig observed(store::StoreConfig config, const std::string& store_name,
-                            server::MetricsRegistry& metrics) {
-  config.on_attempt = [&metrics, store_name](std::string_view operation, std::string_view outcome,
-                                             bool will_retry) {
-    metrics
-        .counter("tributary_s3_requests_total", "S3 HTTP requests (attempts), by outcome",
-                 {{"store", store_name},
-                  {"operation", std::string(operation)},
-                  {"outcome", std::string(outcome)}})
-        .inc();
-    if (will_retry) {
-      metrics
-          .counter("tributary_s3_retries_total", "S3 attempts that failed and were retried",
-                   {{"store", store_name},
-                    {"operation", std::string(operation)},
-                    {"reason", std::string(outcome)}})
-          .inc();
-    }
+                            IngestObserver& observer) {
+  config.on_attempt = [&observer, store_name](std::string_view operation, std::string_view outcome,
+                                              bool will_retry) {
+    observer.observe(
+        StoreAttempt{store_name, std::string(operation), std::string(outcome), will_retry});
   };
   return config;
 }
@@ -60,41 +44,46 @@ std::string counted_reason(event::Stream stream, const std::string& reason) {
   return reason.substr(0, colon + 1) + "extra";
 }
 
-server::BatchRecord status_record(event::Stream stream, const BatchOutcome& out) {
-  server::BatchRecord r;
-  r.stream = event::stream_name(stream);
-  r.objects = out.objects;
-  r.vanished = out.vanished;
-  r.bytes_read = out.bytes;
-  r.events = out.events;
-  r.new_events = out.new_events;
-  r.duplicates = out.duplicates;
-  r.quarantined = out.quarantined;
-  r.files = out.files;
-  r.bytes_written = out.bytes_written;
-  r.max_event_ts_ms = out.max_event_ts_ms;
-  for (const auto& [reason, n] : out.reasons) r.reasons[counted_reason(stream, reason)] += n;
+BatchCommitted committed_event(const BatchPlan& plan, const BatchOutcome& out, double seconds) {
+  BatchCommitted e;
+  e.stream = event::stream_name(plan.stream);
+  e.batch_id = plan.batch_id;
+  e.seconds = seconds;
+  e.objects = out.objects;
+  e.vanished = out.vanished;
+  e.bytes_read = out.bytes;
+  e.events = out.events;
+  e.new_events = out.new_events;
+  e.duplicates = out.duplicates;
+  e.quarantined = out.quarantined;
+  e.files = out.files;
+  e.bytes_written = out.bytes_written;
+  e.max_event_ts_ms = out.max_event_ts_ms;
+  e.commit_seconds = out.commit_seconds;
+  e.warehouse_load_seconds = out.warehouse_load_seconds;
+  for (const auto& [reason, n] : out.reasons) e.reasons[counted_reason(plan.stream, reason)] += n;
   // Of the lines of several unknown fields' reasons, one stays as their shared reason's sample.
   for (const auto& [reason, sample] : out.samples) {
-    r.samples[counted_reason(stream, reason)] = {sample.where, sample.line};
+    e.samples[counted_reason(plan.stream, reason)] = {sample.where, sample.line};
   }
-  return r;
+  for (const BatchOutcome::Unreadable& u : out.unreadable) e.unreadable.push_back({u.key, u.why});
+  return e;
 }
 
 }  // namespace
 
-Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics)
-    : Ingester(std::move(config), metrics, ReplaySetup{}) {}
+Ingester::Ingester(IngestConfig config, IngestObserver& observer)
+    : Ingester(std::move(config), observer, ReplaySetup{}) {}
 
-Ingester::Ingester(IngestConfig config, server::MetricsRegistry& metrics, ReplaySetup replay)
-    : config_(std::move(config)), metrics_(metrics) {
+Ingester::Ingester(IngestConfig config, IngestObserver& observer, ReplaySetup replay)
+    : config_(std::move(config)), observer_(observer) {
   BronzeSource* bronze = replay.source.get();
   if (replay.source) {
     source_ = std::move(replay.source);
   } else {
-    source_ = store::open_store(config_.source, observed(config_.store, "source", metrics_));
+    source_ = store::open_store(config_.source, observed(config_.store, "source", observer_));
   }
-  lake_ = store::open_store(config_.lake, observed(config_.store, "lake", metrics_));
+  lake_ = store::open_store(config_.lake, observed(config_.store, "lake", observer_));
   const std::string& state_uri = config_.warehouse.empty() ? config_.state : config_.warehouse;
   state_ = warehouse::Warehouse::open(state_uri);
   hint_state_ = warehouse::Warehouse::open(state_uri);
@@ -126,14 +115,17 @@ void Ingester::stop() {
 }
 
 void Ingester::poll_once() {
-  const PollResult listed = poller_->poll(std::chrono::system_clock::now());
+  const PollResult listed = [&] {
+    try {
+      return poller_->poll(std::chrono::system_clock::now());
+    } catch (const store::StoreError& e) {
+      if (e.code() == store::StoreErrorCode::kNoSuchBucket) throw SourceMissing(e);
+      throw;
+    }
+  }();
   const std::size_t added =
       ledger_->record_listing(listed.objects, config_.extensions, util::unix_time_ms());
-  metrics_.counter("tributary_objects_discovered_total", "Raw objects new to the ledger")
-      .inc(added);
-  metrics_.counter("tributary_list_requests_total", "LIST requests sent to the source")
-      .inc(listed.list_requests);
-  if (board_ != nullptr) board_->record_discovered(added);
+  observer_.observe(ListingPolled{added, listed.list_requests});
   if (progress_ != nullptr) {
     progress_->set_total(progress_done_ + ledger_->backlog().objects);
   }
@@ -167,14 +159,7 @@ Ingester::BatchResult Ingester::finish_batch(InFlight batch, IngestTotals& total
     ++totals.failed_batches;
     const std::string error = util::redact(e.what());
     const std::optional<std::string_view> outage = outage_kind(e);
-    metrics_
-        .counter("tributary_batches_failed_total", "Batches that failed and were released",
-                 {{"stream", name}})
-        .inc();
-    metrics_.counter("tributary_objects_failed_total", kObjectsFailedHelp, {{"stream", name}})
-        .inc(plan.objects.size());
-    if (board_ != nullptr)
-      board_->record_failure("batch " + plan.batch_id + " (" + name + ")", error);
+    observer_.observe(BatchFailed{name, plan.batch_id, plan.objects.size(), error});
     util::log_error("batch.failed", {{"batch", plan.batch_id},
                                      {"stream", name},
                                      {"outage", std::string(outage.value_or("none"))},
@@ -194,17 +179,13 @@ Ingester::BatchResult Ingester::finish_batch(InFlight batch, IngestTotals& total
     return BatchResult::kDone;
   }
   // Committed; the next pass republishes it (republish_pending, own batches).
-  metrics_
-      .counter("tributary_publish_failures_total",
-               "Committed batches whose files could not all be written at once (republished "
-               "later)",
-               {{"stream", name}})
-      .inc();
   try {
     std::rethrow_exception(out.publish_error);
   } catch (const std::exception& e) {
+    const std::string error = util::redact(e.what());
+    observer_.observe(PublishFailed{name, plan.batch_id, error});
     util::log_warn("batch.publish_failed",
-                   {{"batch", plan.batch_id}, {"stream", name}, {"error", util::redact(e.what())}});
+                   {{"batch", plan.batch_id}, {"stream", name}, {"error", error}});
     if (!outage_kind(e)) throw;
   }
   if (!outage_error) outage_error = out.publish_error;
@@ -221,67 +202,7 @@ void Ingester::record_committed(const BatchPlan& plan, const BatchOutcome& out, 
   totals.new_events += out.new_events;
   totals.duplicates += out.duplicates;
   totals.quarantined += out.quarantined;
-  const server::Labels s{{"stream", name}};
-  metrics_.counter("tributary_objects_committed_total", "Raw objects committed", s)
-      .inc(out.objects);
-  metrics_.counter("tributary_objects_vanished_total", "Raw objects gone before they were read", s)
-      .inc(out.vanished);
-  metrics_.counter("tributary_bytes_read_total", "Raw bytes read from the source", s)
-      .inc(out.bytes);
-  if (!out.unreadable.empty()) {
-    metrics_.counter("tributary_objects_failed_total", kObjectsFailedHelp, s)
-        .inc(out.unreadable.size());
-  }
-  if (board_ != nullptr) {
-    for (const BatchOutcome::Unreadable& u : out.unreadable) {
-      board_->record_failure("object " + u.key + " (" + name + ")", u.why);
-    }
-  }
-  metrics_
-      .counter("tributary_lines_read_total",
-               "Lines read from raw objects (valid events plus quarantined lines)", s)
-      .inc(out.events + out.quarantined);
-  metrics_
-      .counter("tributary_bytes_written_total",
-               "Bytes of silver and quarantine files written to the lake", s)
-      .inc(out.bytes_written);
-  metrics_
-      .counter("tributary_events_total", "Valid events decoded, by outcome",
-               {{"stream", name}, {"outcome", "new"}})
-      .inc(out.new_events);
-  metrics_
-      .counter("tributary_events_total", "Valid events decoded, by outcome",
-               {{"stream", name}, {"outcome", "duplicate"}})
-      .inc(out.duplicates);
-  for (const auto& [reason, n] : out.reasons) {
-    metrics_
-        .counter("tributary_events_quarantined_total", "Lines quarantined, by reason",
-                 {{"stream", name}, {"reason", counted_reason(plan.stream, reason)}})
-        .inc(n);
-  }
-  metrics_
-      .histogram("tributary_batch_duration_seconds", "Claim to publish, per batch",
-                 server::latency_buckets())
-      .observe(seconds);
-  metrics_
-      .histogram("tributary_commit_duration_seconds",
-                 "Database transaction of a batch commit, begin to commit",
-                 server::latency_buckets())
-      .observe(out.commit_seconds);
-  if (out.new_events > 0 && out.warehouse_load_seconds > 0) {
-    metrics_
-        .histogram("tributary_warehouse_load_duration_seconds",
-                   "Loading a batch's new events into the warehouse star schema",
-                   server::latency_buckets(), s)
-        .observe(out.warehouse_load_seconds);
-  }
-  if (out.max_event_ts_ms > 0) {
-    metrics_
-        .gauge("tributary_newest_event_timestamp_seconds",
-               "Event time of the newest committed event", s)
-        .set(static_cast<double>(out.max_event_ts_ms) / 1000.0);
-  }
-  if (board_ != nullptr) board_->record_batch(status_record(plan.stream, out));
+  observer_.observe(committed_event(plan, out, seconds));
   progress_done_ += out.objects + out.vanished + out.too_large;
   if (progress_ != nullptr) progress_->set_done(progress_done_);
   util::log_info("batch.committed",
@@ -342,14 +263,7 @@ bool Ingester::pass(bool until_idle, bool first, IngestTotals& totals) {
   // and a batch (the soak benchmark saw 45 s waits under a gauge reading 0).
   const Ledger::Backlog backlog = ledger_->backlog();
   const double lag_seconds = backlog.lag_seconds(util::unix_time_ms());
-  metrics_.gauge("tributary_objects_pending", "Raw objects seen or claimed, not yet committed")
-      .set(static_cast<double>(backlog.objects));
-  metrics_
-      .gauge("tributary_lag_seconds",
-             "Seconds since the oldest raw object not yet committed landed in the source (its "
-             "LastModified, or when first listed if unknown; 0: none)")
-      .set(lag_seconds);
-  if (board_ != nullptr) board_->record_backlog(backlog.objects, lag_seconds);
+  observer_.observe(BacklogMeasured{backlog.objects, lag_seconds});
   bool claimed_any = false;
   // Round-robin over streams, one batch each, so a backlog in one stream does not starve the
   // others. A stream whose batch an outage failed sits out the rest of the pass, and the pass
@@ -442,13 +356,7 @@ IngestTotals Ingester::run(bool until_idle) {
       if (!outage_since_) outage_since_ = std::chrono::steady_clock::now();
       const std::chrono::milliseconds wait = outage_backoff_.next();
       const std::string error = util::redact(e.what());
-      metrics_
-          .counter("tributary_outages_total",
-                   "Passes of the loop cut short by an unreachable store or database (the worker "
-                   "waited and tried again)",
-                   {{"dependency", std::string(*kind)}})
-          .inc();
-      if (board_ != nullptr) board_->record_failure(std::string(*kind) + " out of reach", error);
+      observer_.observe(OutageWaited{std::string(*kind), error});
       util::log_warn("run.outage", {{"dependency", std::string(*kind)},
                                     {"error", error},
                                     {"failures", outage_backoff_.failures()},
@@ -485,11 +393,7 @@ std::size_t Ingester::hint(const std::vector<ObjectHint>& hints) {
     Ledger ledger(*hint_state_, config_.worker_id);
     added = ledger.record_listing(found, config_.extensions, util::unix_time_ms());
   }
-  metrics_.counter("tributary_notifications_total", "Objects announced by notifications")
-      .inc(hints.size());
-  metrics_.counter("tributary_objects_discovered_total", "Raw objects new to the ledger")
-      .inc(added);
-  if (board_ != nullptr) board_->record_discovered(added);
+  observer_.observe(HintsRecorded{hints.size(), added});
   if (added > 0) {
     std::lock_guard lock(wake_mutex_);
     woken_ = true;

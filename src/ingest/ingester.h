@@ -25,10 +25,9 @@
 
 #include "ingest/batch_committer.h"
 #include "ingest/ingest_config.h"
+#include "ingest/ingest_observer.h"
 #include "ingest/ledger.h"
 #include "ingest/s3_event.h"
-#include "server/metrics.h"
-#include "server/status_board.h"
 #include "util/backoff.h"
 #include "util/progress.h"
 
@@ -53,14 +52,14 @@ struct ReplaySetup {
 
 class Ingester {
  public:
-  Ingester(IngestConfig config, server::MetricsRegistry& metrics);
-  Ingester(IngestConfig config, server::MetricsRegistry& metrics, ReplaySetup replay);
+  // `observer` hears of listings, hints, batches, outages and store requests (ingest_observer.h);
+  // it must outlive the ingester.
+  Ingester(IngestConfig config, IngestObserver& observer);
+  Ingester(IngestConfig config, IngestObserver& observer, ReplaySetup replay);
   ~Ingester();
 
-  // Optional observers, set before run(); either may be null. The board feeds the status page;
-  // the progress display counts objects committed or vanished out of those known so far (its
-  // total grows as listings find more).
-  void set_status_board(server::StatusBoard* board) { board_ = board; }
+  // Optional, set before run(); may be null. The progress display counts objects committed or
+  // vanished out of those known so far (its total grows as listings find more).
   void set_progress(util::Progress* progress) { progress_ = progress; }
 
   // Runs the loop. Returns the totals of this run.
@@ -108,7 +107,7 @@ class Ingester {
   void recovered();
 
   IngestConfig config_;
-  server::MetricsRegistry& metrics_;
+  IngestObserver& observer_;
   std::unique_ptr<store::ObjectStore> source_;
   std::unique_ptr<store::ObjectStore> lake_;
   std::unique_ptr<warehouse::Warehouse> state_;       // the loop's connection
@@ -117,7 +116,6 @@ class Ingester {
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<BatchCommitter> committer_;
   std::unique_ptr<ListingPoller> poller_;
-  server::StatusBoard* board_ = nullptr;
   util::Progress* progress_ = nullptr;
   std::uint64_t progress_done_ = 0;
 

@@ -1,13 +1,18 @@
 #include "ingest/ledger.h"
 
+#include <signal.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <set>
 #include <tuple>
+
+#include "util/log.h"
 
 namespace tributary::ingest {
 namespace {
@@ -36,7 +41,58 @@ std::string make_batch_id(std::int64_t now_ms, const std::string& worker_id) {
 }
 
 Ledger::Ledger(warehouse::Warehouse& state, std::string worker_id)
-    : state_(state), worker_id_(std::move(worker_id)) {}
+    : state_(state), worker_id_(std::move(worker_id)) {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) == 0) host_ = host;
+}
+
+std::int64_t Ledger::hold_owner_session(warehouse::SqlConnection& db) {
+  if (db.dialect() != warehouse::Dialect::kPostgres) return static_cast<std::int64_t>(getpid());
+  // Positive, so that it reads the same as pg_locks.objid (an oid).
+  const std::int64_t key = XXH32(worker_id_.data(), worker_id_.size(), 1) & 0x7fffffff;
+  const SqlValue params[] = {std::int64_t{kOwnerLockClass}, key};
+  // pg_try_: two live workers configured with one worker id must not block each other; the
+  // second simply holds no lock, and its claims wait for their lease if it dies.
+  db.query(
+      "SELECT pg_try_advisory_lock($1::int, $2::int) WHERE NOT EXISTS (SELECT 1 FROM pg_locks"
+      " WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = $1::int::oid"
+      " AND objid = $2::int::oid AND objsubid = 2)",
+      params);
+  return key;
+}
+
+void Ledger::expire_dead_claims(warehouse::SqlConnection& db, const std::string& stream) {
+  const SqlValue stream_param[] = {stream};
+  std::vector<std::string> dead;
+  if (db.dialect() == warehouse::Dialect::kPostgres) {
+    const SqlValue params[] = {stream, std::int64_t{kOwnerLockClass}};
+    for (const SqlRow& row :
+         db.query("SELECT batch_id FROM ingest_batch b WHERE stream = $1 AND status = 'claimed'"
+                  " AND owner_session IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_locks l"
+                  " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $2::int::oid"
+                  " AND l.objid = b.owner_session::int::oid AND l.objsubid = 2)",
+                  params)) {
+      dead.push_back(*row[0]);
+    }
+  } else {
+    for (const SqlRow& row :
+         db.query("SELECT batch_id, owner_session, owner_host FROM ingest_batch"
+                  " WHERE stream = $1 AND status = 'claimed' AND owner_session IS NOT NULL",
+                  stream_param)) {
+      const auto pid = static_cast<pid_t>(warehouse::sql_int(row[1]));
+      if (row[2] == host_ && pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
+        dead.push_back(*row[0]);
+      }
+    }
+  }
+  for (const std::string& batch_id : dead) {
+    const SqlValue params[] = {batch_id};
+    db.execute(
+        "UPDATE ingest_object SET lease_until_ms = 0 WHERE batch_id = $1 AND status = 'claimed'",
+        params);
+    util::log_info("claim.owner_gone", {{"batch", batch_id}});
+  }
+}
 
 std::size_t Ledger::record_listing(std::span<const ListedObject> objects,
                                    std::span<const std::string> extensions, std::int64_t now_ms) {
@@ -77,6 +133,8 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
   warehouse::SqlConnection& db = txn.connection();
   const bool postgres = db.dialect() == warehouse::Dialect::kPostgres;
   const std::string name(event::stream_name(stream));
+  const std::int64_t owner_session = hold_owner_session(db);
+  expire_dead_claims(db, name);
   const SqlValue pick_params[] = {name, now_ms, static_cast<std::int64_t>(limits.max_objects)};
   // `status IN (...)` is implied by the OR after it, but written out: it is the pending index's
   // own predicate, and SQLite uses a partial index only when the query states its predicate as
@@ -109,10 +167,11 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
     const SqlValue params[] = {old_batch};
     db.execute("DELETE FROM ingest_batch WHERE batch_id = $1 AND status = 'claimed'", params);
   }
-  const SqlValue batch_params[] = {plan.batch_id, name, worker_id_, plan.ingest_date, now_ms};
+  const SqlValue batch_params[] = {plan.batch_id, name,          worker_id_, plan.ingest_date,
+                                   now_ms,        owner_session, host_};
   db.execute(
-      "INSERT INTO ingest_batch (batch_id, stream, worker, status, ingest_date, created_ms)"
-      " VALUES ($1, $2, $3, 'claimed', $4, $5)",
+      "INSERT INTO ingest_batch (batch_id, stream, worker, status, ingest_date, created_ms,"
+      " owner_session, owner_host) VALUES ($1, $2, $3, 'claimed', $4, $5, $6, $7)",
       batch_params);
   for (const ClaimedObject& o : plan.objects) {
     const SqlValue params[] = {plan.batch_id, now_ms + limits.lease_ms, now_ms, o.key, o.etag};
@@ -212,6 +271,172 @@ std::uint64_t Ledger::claimed(std::span<const event::Stream> streams) {
     }
   }
   return n;
+}
+
+BatchCommitLedger::BatchCommitLedger(warehouse::SqlConnection& db, std::string batch_id,
+                                     std::int64_t now_ms)
+    : db_(db), batch_id_(std::move(batch_id)), now_ms_(now_ms) {}
+
+namespace {
+
+void expect_one(std::int64_t changed, const std::string& batch_id, const ClaimedObject& o) {
+  if (changed != 1) throw LeaseLost("batch " + batch_id + " lost its claim on " + o.key);
+}
+
+}  // namespace
+
+void BatchCommitLedger::object_committed(const ClaimedObject& o, const Committed& what) {
+  const SqlValue params[] = {static_cast<std::int64_t>(what.events),
+                             static_cast<std::int64_t>(what.quarantined),
+                             what.bronze_key,
+                             what.sha256,
+                             now_ms_,
+                             o.key,
+                             o.etag,
+                             batch_id_};
+  expect_one(db_.execute("UPDATE ingest_object SET status = 'committed', events = $1,"
+                         " quarantined = $2, bronze_key = $3, sha256 = $4, updated_ms = $5,"
+                         " lease_until_ms = NULL, last_error = NULL WHERE object_key = $6"
+                         " AND etag = $7 AND batch_id = $8 AND status = 'claimed'",
+                         params),
+             batch_id_, o);
+}
+
+namespace {
+
+std::int64_t end_claim(warehouse::SqlConnection& db, const char* status, const ClaimedObject& o,
+                       const std::string& why, std::int64_t now_ms, const std::string& batch_id) {
+  const SqlValue params[] = {std::string(status), why, now_ms, o.key, o.etag, batch_id};
+  return db.execute(
+      "UPDATE ingest_object SET status = $1, last_error = $2, updated_ms = $3,"
+      " lease_until_ms = NULL WHERE object_key = $4 AND etag = $5 AND batch_id = $6"
+      " AND status = 'claimed'",
+      params);
+}
+
+}  // namespace
+
+void BatchCommitLedger::object_vanished(const ClaimedObject& o, const std::string& why) {
+  expect_one(end_claim(db_, "vanished", o, why, now_ms_, batch_id_), batch_id_, o);
+}
+
+void BatchCommitLedger::object_failed(const ClaimedObject& o, const std::string& why) {
+  expect_one(end_claim(db_, "failed", o, why, now_ms_, batch_id_), batch_id_, o);
+}
+
+void BatchCommitLedger::object_refused(const ClaimedObject& o, const std::string& why,
+                                       int max_refusals) {
+  expect_one(Ledger::release_claimed(db_, batch_id_, &o, why, Ledger::Cause::kRefused, max_refusals,
+                                     now_ms_),
+             batch_id_, o);
+}
+
+void BatchCommitLedger::batch_committed(const Totals& totals, const std::string& new_event_keys) {
+  const SqlValue params[] = {now_ms_,
+                             static_cast<std::int64_t>(totals.events),
+                             static_cast<std::int64_t>(totals.new_events),
+                             static_cast<std::int64_t>(totals.quarantined),
+                             totals.max_event_ts_ms,
+                             new_event_keys,
+                             batch_id_};
+  if (db_.execute("UPDATE ingest_batch SET status = 'committed', committed_ms = $1, events = $2,"
+                  " new_events = $3, quarantined = $4, max_event_ts_ms = $5, new_event_keys = $6"
+                  " WHERE batch_id = $7 AND status = 'claimed'",
+                  params) != 1) {
+    throw LeaseLost("batch " + batch_id_ + " is no longer claimed");
+  }
+}
+
+void Ledger::batch_published(const std::string& batch_id, std::int64_t now_ms) {
+  const SqlValue params[] = {now_ms, batch_id};
+  state_.connection().execute(
+      "UPDATE ingest_batch SET status = 'published', published_ms = $1, new_event_keys = NULL"
+      " WHERE batch_id = $2",
+      params);
+}
+
+std::vector<UnpublishedBatch> Ledger::unpublished(std::int64_t committed_before_ms,
+                                                  const std::string& own_worker) {
+  std::vector<UnpublishedBatch> out;
+  warehouse::SqlConnection& db = state_.connection();
+  const SqlValue before[] = {committed_before_ms, own_worker};
+  for (const SqlRow& row :
+       db.query("SELECT batch_id, stream, ingest_date, new_event_keys FROM ingest_batch"
+                " WHERE status = 'committed' AND (committed_ms < $1 OR worker = $2)"
+                " ORDER BY created_ms",
+                before)) {
+    UnpublishedBatch b;
+    b.plan = BatchPlan{*row[0], *event::stream_from_name(*row[1]), *row[2], {}};
+    b.new_event_keys = row[3].value_or("");
+    const SqlValue id[] = {b.plan.batch_id};
+    std::vector<SqlRow> objects = db.query(
+        "SELECT object_key, etag, size_bytes, bronze_key FROM ingest_object"
+        " WHERE batch_id = $1 AND status = 'committed'",
+        id);
+    // In the order the batch was committed in: by key, then ETag, compared bytewise as claim()
+    // sorts them (not by the database's collation).
+    std::sort(objects.begin(), objects.end(), [](const SqlRow& a, const SqlRow& c) {
+      return std::tie(*a[0], *a[1]) < std::tie(*c[0], *c[1]);
+    });
+    for (const SqlRow& o : objects) {
+      b.plan.objects.push_back(
+          ClaimedObject{*o[0], *o[1], static_cast<std::uint64_t>(warehouse::sql_int(o[2]))});
+      b.bronze_keys.push_back(o[3].value_or(""));
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+LedgerSummary Ledger::summary() {
+  warehouse::SqlConnection& db = state_.connection();
+  LedgerSummary s;
+  s.objects = counts();
+  for (const SqlRow& row : db.query("SELECT status, count(*) FROM ingest_batch GROUP BY status")) {
+    const auto n = static_cast<std::uint64_t>(warehouse::sql_int(row[1]));
+    if (*row[0] == "claimed") s.batches.claimed = n;
+    if (*row[0] == "committed") s.batches.committed = n;
+    if (*row[0] == "published") s.batches.published = n;
+  }
+  const SqlRow totals = db.query(
+      "SELECT coalesce(sum(events), 0), coalesce(sum(new_events), 0),"
+      " coalesce(sum(quarantined), 0), max(max_event_ts_ms) FROM ingest_batch"
+      " WHERE status IN ('committed', 'published')")[0];
+  s.decoded_events = static_cast<std::uint64_t>(warehouse::sql_int(totals[0]));
+  s.new_events = static_cast<std::uint64_t>(warehouse::sql_int(totals[1]));
+  s.quarantined = static_cast<std::uint64_t>(warehouse::sql_int(totals[2]));
+  if (totals[3]) s.newest_committed_event_ms = warehouse::sql_int(totals[3]);
+  for (const SqlRow& row :
+       db.query("SELECT object_key, status, attempts, last_error FROM ingest_object"
+                " WHERE last_error IS NOT NULL AND status <> 'ignored'"
+                " ORDER BY updated_ms DESC LIMIT 10")) {
+    s.recent_errors.push_back({*row[0], *row[1], *row[3], warehouse::sql_int(row[2])});
+  }
+  return s;
+}
+
+std::optional<std::int64_t> Ledger::newest_committed_event_ms() {
+  const auto rows = state_.connection().query(
+      "SELECT max(max_event_ts_ms) FROM ingest_batch WHERE status IN ('committed', 'published')");
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return warehouse::sql_int(rows[0][0]);
+}
+
+std::optional<std::string> Ledger::status_of(const std::string& key, const std::string& etag) {
+  const SqlValue params[] = {key, etag};
+  const std::vector<SqlRow> rows = state_.connection().query(
+      "SELECT status FROM ingest_object WHERE object_key = $1 AND etag = $2", params);
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return *rows[0][0];
+}
+
+std::map<std::string, std::string> Ledger::archived_raw_keys() {
+  std::map<std::string, std::string> out;
+  for (const SqlRow& row : state_.connection().query(
+           "SELECT bronze_key, object_key FROM ingest_object WHERE bronze_key IS NOT NULL")) {
+    out.emplace(*row[0], *row[1]);
+  }
+  return out;
 }
 
 std::uint64_t Ledger::unpublished_batches() {

@@ -1,6 +1,10 @@
 // Ledger: what tributary knows about every raw object, kept in the state database (the warehouse,
 // or a local SQLite file without one) in the ingest_object and ingest_batch tables.
 //
+// This module is the only code that reads or writes those two tables: every transition is one
+// named method here (the commit's, inside the commit's transaction, on BatchCommitLedger), and
+// `status`, the demo, replay and the status page read them through Ledger's read model.
+//
 // Object lifecycle (one row per key and ETag; a key rewritten with new content is a new object):
 //   seen -> claimed -> committed          the normal path
 //   claimed -> seen                       a batch failed; retried (attempts counts them, except
@@ -12,16 +16,28 @@
 //                                         attempts, and fails after max_refusals)
 //   seen|claimed -> vanished              deleted (or overwritten) before it could be read
 //   ignored                               an extension the configuration does not ingest
-// A claim is a lease: a claimed object whose lease expired (its worker died) is claimable again,
-// so a batch composition is recorded before work starts and survives crashes.
+// A claim is a lease: a claimed object whose lease expired (its worker died or stalled) is
+// claimable again, so a batch composition is recorded before work starts and survives crashes.
+// A claim also names its owner's session, and the claims of a worker known to be dead pass to
+// the next claim at once, without waiting for the lease:
+//   PostgreSQL: the claiming connection holds a session-level advisory lock (class kOwnerLockClass,
+//               key derived from the worker id) for as long as its session lives; a claim whose
+//               lock no session holds is dead (the server ends a killed worker's session).
+//   SQLite:     the state is local to one host; a claim whose process no longer runs there is
+//               dead.
+// Fencing still decides every commit (BatchCommitLedger): a worker that lost its session and
+// its claims with it, then reconnects, commits nothing (LeaseLost), so a claim taken over early
+// is never committed twice.
 //
 // Claims use `FOR UPDATE SKIP LOCKED` on PostgreSQL, so concurrent workers never claim the same
 // object; SQLite has one writer at a time (BEGIN IMMEDIATE).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +72,76 @@ struct LedgerCounts {
   std::uint64_t seen = 0, claimed = 0, committed = 0, vanished = 0, failed = 0, ignored = 0;
 };
 
+struct BatchCounts {
+  std::uint64_t claimed = 0, committed = 0, published = 0;
+};
+
+// Thrown when the batch's claim was taken over (its lease expired) before it could commit.
+struct LeaseLost : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// An object of an unpublished batch, with where its bronze copy is.
+struct ArchivedObject {
+  ClaimedObject object;
+  std::string bronze_key;
+};
+
+// A batch committed but not published: what republishing needs to rebuild its files.
+struct UnpublishedBatch {
+  BatchPlan plan;                        // objects: the committed ones, in plan order
+  std::vector<std::string> bronze_keys;  // of plan.objects, index for index
+  std::string new_event_keys;            // the keys the batch inserted (BatchCommitLedger)
+};
+
+// The ledger as `status`, the demo and the status page show it.
+struct LedgerSummary {
+  LedgerCounts objects;
+  BatchCounts batches;
+  std::optional<std::int64_t> newest_committed_event_ms;  // of committed or published batches
+  // Events of committed or published batches: decoded, new (not duplicates), quarantined lines.
+  std::uint64_t decoded_events = 0, new_events = 0, quarantined = 0;
+  struct Error {
+    std::string key, status, message;
+    std::int64_t attempts = 0;
+  };
+  std::vector<Error> recent_errors;  // the newest first, at most 10; ignored objects left out
+};
+
+// The transitions of one batch's commit, made inside the commit's transaction on `db`. Each
+// changes only rows this batch still holds as claimed, and throws LeaseLost when there is none:
+// a worker whose claim was taken over (its lease expired) commits nothing.
+class BatchCommitLedger {
+ public:
+  BatchCommitLedger(warehouse::SqlConnection& db, std::string batch_id, std::int64_t now_ms);
+
+  // claimed -> committed, with what the object held and where its bronze copy is.
+  struct Committed {
+    std::uint64_t events = 0, quarantined = 0;
+    std::string bronze_key, sha256;
+  };
+  void object_committed(const ClaimedObject& object, const Committed& what);
+  // claimed -> vanished: deleted or overwritten before it could be read.
+  void object_vanished(const ClaimedObject& object, const std::string& why);
+  // claimed -> failed at once (an object over decode.max_object_bytes).
+  void object_failed(const ClaimedObject& object, const std::string& why);
+  // The source refused the object: claimed -> seen, counting a refusal (failed at max_refusals).
+  void object_refused(const ClaimedObject& object, const std::string& why, int max_refusals);
+
+  // The batch row: claimed -> committed, with its totals and the keys of its new events (hex,
+  // concatenated), which republishing needs until the batch is published.
+  struct Totals {
+    std::uint64_t events = 0, new_events = 0, quarantined = 0;
+    std::int64_t max_event_ts_ms = 0;
+  };
+  void batch_committed(const Totals& totals, const std::string& new_event_keys);
+
+ private:
+  warehouse::SqlConnection& db_;
+  std::string batch_id_;
+  std::int64_t now_ms_;
+};
+
 class Ledger {
  public:
   Ledger(warehouse::Warehouse& state, std::string worker_id);
@@ -85,16 +171,23 @@ class Ledger {
   };
   void release(const BatchPlan& plan, const std::string& error, Cause cause, int max_attempts,
                std::int64_t now_ms);
-  // release() on `db`, inside the caller's transaction, for the objects of `batch_id` still
-  // claimed by it: all of them, or only `object` when given (a batch committing without one
-  // object it could not read). `limit` is max_attempts, or max_refusals for kRefused. Returns how
-  // many objects were given back or failed.
-  static std::int64_t release_claimed(warehouse::SqlConnection& db, std::string_view batch_id,
-                                      const ClaimedObject* object, const std::string& error,
-                                      Cause cause, int limit, std::int64_t now_ms);
+
+  // A committed batch's files are all in the lake: committed -> published.
+  void batch_published(const std::string& batch_id, std::int64_t now_ms);
+  // Batches committed but not published, oldest first: those committed before
+  // `committed_before_ms`, and those of `own_worker`.
+  std::vector<UnpublishedBatch> unpublished(std::int64_t committed_before_ms,
+                                            const std::string& own_worker);
 
   // Counts of objects by status.
   LedgerCounts counts();
+  LedgerSummary summary();
+  // The ts of the newest event of any committed batch; nullopt before the first commit.
+  std::optional<std::int64_t> newest_committed_event_ms();
+  // The status of the ledger row (key, ETag); nullopt when there is none.
+  std::optional<std::string> status_of(const std::string& key, const std::string& etag);
+  // Bronze key -> raw key of every archived object (what replay needs of an original ingest).
+  std::map<std::string, std::string> archived_raw_keys();
   // Objects of `streams` claimed, by any worker, whether their leases run or expired. A worker
   // waits only for claims of the streams it follows: no other claim will ever be its to finish.
   std::uint64_t claimed(std::span<const event::Stream> streams);
@@ -116,9 +209,28 @@ class Ledger {
 
   const std::string& worker_id() const { return worker_id_; }
 
+  // The advisory lock class of the claim owners' session locks (PostgreSQL).
+  static constexpr std::int32_t kOwnerLockClass = 0x74726962;  // "trib"
+
+  // release() on `db`, inside the caller's transaction, for the objects of `batch_id` still
+  // claimed by it: all of them, or only `object` when given (a batch committing without one
+  // object it could not read). `limit` is max_attempts, or max_refusals for kRefused. Returns how
+  // many objects were given back or failed.
+  static std::int64_t release_claimed(warehouse::SqlConnection& db, std::string_view batch_id,
+                                      const ClaimedObject* object, const std::string& error,
+                                      Cause cause, int limit, std::int64_t now_ms);
+
  private:
+  // This worker's owner session: PostgreSQL: takes the session's advisory lock if the current
+  // session does not hold it yet (a new session after a reconnect) and returns its key; SQLite:
+  // the process id.
+  std::int64_t hold_owner_session(warehouse::SqlConnection& db);
+  // Expires, inside the claim's transaction, the leases of `stream`'s claims whose owner is dead.
+  void expire_dead_claims(warehouse::SqlConnection& db, const std::string& stream);
+
   warehouse::Warehouse& state_;
   std::string worker_id_;
+  std::string host_;
 };
 
 // A batch id unique across workers and time: b<ms>-<worker hash>-<sequence>, in the character set

@@ -1,6 +1,7 @@
 #include "ingest/listing_poller.h"
 
 #include "ingest/fluentd_key.h"
+#include "store/listing_pager.h"
 
 namespace tributary::ingest {
 
@@ -14,16 +15,16 @@ PollResult ListingPoller::poll(std::chrono::system_clock::time_point now) {
     const std::string prefix = stream_prefix(options_.raw_prefix, stream);
     // Keys of slice S start with "<prefix>S_", which sorts after "<prefix>S": listing after the
     // bare slice returns that slice and every later one.
-    std::string after =
-        result.full_sweep ? std::string() : prefix + time_slice_of(now - options_.lookback);
-    for (;;) {
-      store::ListPage page = source_.list(prefix, after, options_.list_page_size);
+    store::ListingPager pager(
+        source_, prefix,
+        result.full_sweep ? std::string() : prefix + time_slice_of(now - options_.lookback),
+        options_.list_page_size);
+    while (!pager.done()) {
+      store::ListPage page = pager.next();
       ++result.list_requests;
       for (store::ObjectInfo& info : page.objects) {
-        after = info.key;
         result.objects.push_back(ListedObject{stream, std::move(info)});
       }
-      if (!page.truncated || page.objects.empty()) break;
     }
   }
   if (result.full_sweep) {

@@ -6,8 +6,14 @@
 
 namespace tributary::ingest {
 
+SourceMissing::SourceMissing(const store::StoreError& e)
+    : StoreError(e.code(),
+                 std::string(e.what()) + " (not created yet? a streaming run waits for it)",
+                 e.request_id()) {}
+
 std::optional<std::string_view> outage_kind(const std::exception& e) {
   if (dynamic_cast<const warehouse::DatabaseUnavailable*>(&e) != nullptr) return "database";
+  if (dynamic_cast<const SourceMissing*>(&e) != nullptr) return "source";
   if (const auto* store_error = dynamic_cast<const store::StoreError*>(&e)) {
     if (store::is_retryable(store_error->code())) return "store";
   }

@@ -10,12 +10,24 @@
 #include <optional>
 #include <string_view>
 
+#include "store/object_store.h"
+
 namespace tributary::ingest {
 
+// The source's bucket or root directory does not exist, as its listing found (code
+// kNoSuchBucket): the generator, MinIO's set-up or a deploy may create it after the worker
+// starts, so it is waited out like an outage. Only the source's listing throws it; any other
+// missing bucket, and a root that exists but cannot be read, are failures.
+class SourceMissing : public store::StoreError {
+ public:
+  explicit SourceMissing(const store::StoreError& e);
+};
+
 // "database" for warehouse::DatabaseUnavailable (the connection was lost or cannot be made);
-// "store" for a store::StoreError the client gave up on after its own retries (throttling, 5xx,
-// network errors, timeouts, corrupted transfers); nullopt for anything else (access denied, a
-// missing bucket, an SQL error, a bad argument, a lost lease).
+// "source" for SourceMissing; "store" for a store::StoreError the client gave up on after its
+// own retries (throttling, 5xx, network errors, timeouts, corrupted transfers); nullopt for
+// anything else (access denied, a missing lake bucket, an SQL error, a bad argument, a lost
+// lease).
 std::optional<std::string_view> outage_kind(const std::exception& e);
 
 }  // namespace tributary::ingest

@@ -5,6 +5,8 @@
 
 #include "ingest/fluentd_key.h"
 #include "ingest/ledger.h"
+#include "lake/layout.h"
+#include "store/listing_pager.h"
 #include "store/open_store.h"
 #include "util/log.h"
 #include "warehouse/warehouse.h"
@@ -14,19 +16,14 @@ namespace {
 
 // bronze key -> raw key, from the ledger of the ingest that archived them.
 std::map<std::string, std::string> raw_keys_from_ledger(const std::string& uri) {
-  std::map<std::string, std::string> out;
   const auto state = warehouse::Warehouse::open(uri);
-  for (const warehouse::SqlRow& row : state->connection().query(
-           "SELECT bronze_key, object_key FROM ingest_object WHERE bronze_key IS NOT NULL")) {
-    out.emplace(*row[0], *row[1]);
-  }
-  return out;
+  return Ledger(*state, {}).archived_raw_keys();
 }
 
 // The raw prefix of the original ingest: what precedes "<stream>/" in a raw key it recorded.
 std::optional<std::string> raw_prefix_of(const std::map<std::string, std::string>& raw_keys) {
   for (const auto& [bronze_key, raw_key] : raw_keys) {
-    const auto name = parse_bronze_key(bronze_key);
+    const auto name = lake::layout::parse_bronze_file_key(bronze_key);
     if (!name) continue;
     const std::string stream = std::string(event::stream_name(name->stream)) + "/";
     const auto pos = raw_key.rfind(stream);
@@ -37,28 +34,14 @@ std::optional<std::string> raw_prefix_of(const std::map<std::string, std::string
   return std::nullopt;
 }
 
-// Every key under `prefix` in `lake`.
-std::vector<std::string> list_all(store::ObjectStore& lake, const std::string& prefix) {
-  std::vector<std::string> keys;
-  std::string after;
-  for (;;) {
-    store::ListPage page = lake.list(prefix, after);
-    for (store::ObjectInfo& o : page.objects) keys.push_back(std::move(o.key));
-    if (!page.truncated || page.objects.empty()) break;
-    after = keys.back();
-  }
-  return keys;
-}
-
 // Keys of the silver and quarantine files of `streams`.
 std::vector<std::string> derived_files(store::ObjectStore& lake,
                                        const std::vector<event::Stream>& streams) {
   std::vector<std::string> keys;
   for (event::Stream s : streams) {
-    for (const char* root : {"silver/", "quarantine/"}) {
-      for (std::string& k : list_all(lake, root + std::string(event::stream_name(s)) + "/")) {
-        keys.push_back(std::move(k));
-      }
+    for (const std::string& prefix :
+         {lake::layout::silver_prefix(s), lake::layout::quarantine_prefix(s)}) {
+      for (store::ObjectInfo& o : store::list_all(lake, prefix)) keys.push_back(std::move(o.key));
     }
   }
   return keys;
@@ -66,7 +49,7 @@ std::vector<std::string> derived_files(store::ObjectStore& lake,
 
 }  // namespace
 
-ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& metrics) {
+ReplayResult replay_from_bronze(ReplayOptions options, IngestObserver& observer) {
   IngestConfig& config = options.config;
   if (config.lake.empty()) throw std::invalid_argument("no lake: pass --lake");
   if (config.warehouse.empty()) throw std::invalid_argument("no warehouse: pass --warehouse");
@@ -89,6 +72,7 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
   }
 
   auto bronze = std::make_unique<BronzeSource>(*origin, options.bronze);
+  if (bronze->archived_raw_prefix()) options.bronze.raw_prefix = *bronze->archived_raw_prefix();
   result.bronze_objects = bronze->objects();
   result.unparsed_names = bronze->unparsed();
   if (result.unparsed_names > 0) {
@@ -120,7 +104,7 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
                   {"in_place", result.in_place},
                   {"bronze_objects", static_cast<std::uint64_t>(result.bronze_objects)}});
   {
-    Ingester ingester(config, metrics, ReplaySetup{std::move(bronze), !result.in_place});
+    Ingester ingester(config, observer, ReplaySetup{std::move(bronze), !result.in_place});
     ingester.set_progress(options.progress);
     result.totals = ingester.run(/*until_idle=*/true);
   }
@@ -129,11 +113,9 @@ ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& 
   // poll lists them all); the target's other rows are not this replay's: another stream's, or,
   // in the original ingest's warehouse, raw objects that were never archived (vanished ones).
   const auto state = warehouse::Warehouse::open(config.warehouse);
+  Ledger ledger(*state, {});
   for (const store::ObjectInfo& o : selected) {
-    const warehouse::SqlValue params[] = {o.key, o.etag};
-    const std::vector<warehouse::SqlRow> rows = state->connection().query(
-        "SELECT status FROM ingest_object WHERE object_key = $1 AND etag = $2", params);
-    if (rows.empty() || rows[0][0] != "committed") ++result.not_committed;
+    if (ledger.status_of(o.key, o.etag) != "committed") ++result.not_committed;
   }
   if (result.in_place && result.not_committed == 0) {
     std::set<std::string, std::less<>> live;

@@ -19,9 +19,9 @@
 #include <string>
 
 #include "ingest/ingest_config.h"
+#include "ingest/ingest_observer.h"
 #include "ingest/ingester.h"
 #include "ingest/replay_source.h"
-#include "server/metrics.h"
 #include "util/progress.h"
 
 namespace tributary::ingest {
@@ -51,6 +51,6 @@ struct ReplayResult {
 // Runs the replay to completion. Throws std::exception with a one-line reason on bad options or
 // when the replay could not start; objects that fail are counted in not_committed (and then old
 // files are not replaced).
-ReplayResult replay_from_bronze(ReplayOptions options, server::MetricsRegistry& metrics);
+ReplayResult replay_from_bronze(ReplayOptions options, IngestObserver& observer);
 
 }  // namespace tributary::ingest

@@ -1,8 +1,9 @@
 #include "ingest/replay_source.h"
 
-#include <regex>
-
+#include "ingest/archive.h"
 #include "ingest/fluentd_key.h"
+#include "lake/layout.h"
+#include "store/listing_pager.h"
 #include "util/zstd_frame.h"
 
 namespace tributary::ingest {
@@ -17,37 +18,21 @@ constexpr std::size_t kMaxRawObjectBytes = std::size_t{4} << 30;
 
 }  // namespace
 
-std::optional<BronzeName> parse_bronze_key(std::string_view key) {
-  // bronze/<stream>/ingest_date=YYYY-MM-DD/<stem>-<etag>[<ext>][.zst]; the stem is greedy, so
-  // the ETag is the last MD5-shaped token followed by an extension or the end.
-  static const std::regex kKey(
-      R"(bronze/([a-z_]+)/ingest_date=(\d{4}-\d{2}-\d{2})/(.+)-([0-9a-f]{32}(?:-[0-9]+)?)((?:\.[^./]*)*))");
-  std::cmatch m;
-  if (!std::regex_match(key.data(), key.data() + key.size(), m, kKey)) return std::nullopt;
-  const auto stream = event::stream_from_name(m[1].str());
-  if (!stream) return std::nullopt;
-  BronzeName name{*stream, m[2].str(), m[3].str(), m[4].str(), false};
-  std::string ext = m[5].str();
-  // archive.h keeps "<ext>" (the raw name's last extension) and appends ".zst" to plain objects;
-  // "<stem>-<etag>.zst" alone is a raw ".zst" object kept as it was.
-  if (ext.ends_with(".zst") && ext.size() > 4 && ext.find('.', 1) != std::string::npos) {
-    ext.resize(ext.size() - 4);
-    name.zstd_appended = true;
-  }
-  name.raw_file += ext;
-  return name;
-}
-
 BronzeSource::BronzeSource(store::ObjectStore& lake, BronzeSourceOptions options) : lake_(lake) {
   for (event::Stream stream : options.streams) {
-    const std::string prefix = "bronze/" + std::string(event::stream_name(stream)) + "/";
-    std::string after;
-    for (bool more = true; more;) {
-      store::ListPage page = lake_.list(prefix, after);
-      more = page.truncated && !page.objects.empty();
-      if (!page.objects.empty()) after = page.objects.back().key;
+    const std::string prefix = lake::layout::bronze_prefix(stream);
+    for (store::ListingPager pager(lake_, prefix); !pager.done();) {
+      store::ListPage page = pager.next();
       for (store::ObjectInfo& info : page.objects) {
-        const auto name = parse_bronze_key(info.key);
+        if (const auto archive = lake::layout::parse_bronze_archive_key(info.key)) {
+          if (archive->stream == stream) {
+            index_archive(*archive, info, options);
+          } else {
+            ++unparsed_;
+          }
+          continue;
+        }
+        const auto name = lake::layout::parse_bronze_file_key(info.key);
         if (!name || name->stream != stream) {
           ++unparsed_;
           continue;
@@ -65,15 +50,53 @@ BronzeSource::BronzeSource(store::ObjectStore& lake, BronzeSourceOptions options
         entry.info.etag = name->etag;
         entry.info.size = info.size;
         entry.info.last_modified_ms = info.last_modified_ms;
-        // One entry per (raw key, ETag): an object archived twice (a retried batch on another
-        // day) is the same object.
-        bool duplicate = false;
-        for (auto [it, end] = index_.equal_range(entry.info.key); it != end; ++it) {
-          if (it->second.info.etag == entry.info.etag) duplicate = true;
-        }
-        if (!duplicate) index_.emplace(entry.info.key, std::move(entry));
+        add(std::move(entry));
       }
     }
+  }
+}
+
+void BronzeSource::add(Entry entry) {
+  // One entry per (raw key, ETag): an object archived twice (a retried batch on another day, or
+  // the archive of a batch that failed after archiving) is the same object.
+  for (auto [it, end] = index_.equal_range(entry.info.key); it != end; ++it) {
+    if (it->second.info.etag == entry.info.etag) return;
+  }
+  index_.emplace(entry.info.key, std::move(entry));
+}
+
+void BronzeSource::index_archive(const lake::layout::BronzeArchiveName& name,
+                                 const store::ObjectInfo& info,
+                                 const BronzeSourceOptions& options) {
+  const std::string& ingest_date = name.ingest_date;
+  const event::Stream stream = name.stream;
+  if (!options.since.empty() && ingest_date < options.since) return;
+  if (!options.until.empty() && ingest_date >= options.until) return;
+  std::vector<BronzeEntry> members;
+  try {
+    members = read_bronze_archive(lake_.get(info.key).body);
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const store::StoreError*>(&e) != nullptr) throw;
+    throw store::StoreError(store::StoreErrorCode::kIntegrity,
+                            "bronze archive " + info.key + ": " + e.what());
+  }
+  for (BronzeEntry& m : members) {
+    if (!raw_prefix_) {
+      const auto at = m.source_key.rfind(std::string(event::stream_name(stream)) + "/");
+      if (at != std::string::npos && (at == 0 || m.source_key[at - 1] == '/')) {
+        raw_prefix_ = m.source_key.substr(0, at);
+      }
+    }
+    Entry entry;
+    entry.info.key = std::move(m.source_key);
+    entry.info.etag = std::move(m.etag);
+    entry.info.size = m.size;
+    entry.info.last_modified_ms = info.last_modified_ms;
+    entry.bronze_key = info.key;
+    entry.ingest_date = ingest_date;
+    entry.zstd_appended = m.zstd_wrapped;
+    entry.archived = {m.offset, m.size};
+    add(std::move(entry));
   }
 }
 
@@ -88,7 +111,10 @@ const BronzeSource::Entry* BronzeSource::newest(std::string_view raw_key) const 
 BronzeFetch BronzeSource::read(const Entry& entry) {
   BronzeFetch out;
   out.bronze_key = entry.bronze_key;
-  out.stored = lake_.get(entry.bronze_key).body;
+  out.stored =
+      entry.archived
+          ? lake_.get_range(entry.bronze_key, entry.archived->first, entry.archived->second).body
+          : lake_.get(entry.bronze_key).body;
   if (entry.zstd_appended) {
     const util::GunzipResult r = util::unzstd(out.stored, out.raw, kMaxRawObjectBytes);
     if (r.error != util::GunzipError::kNone) {

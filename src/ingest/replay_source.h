@@ -1,18 +1,22 @@
 // BronzeSource: the lake's bronze archive seen as the raw bucket it was copied from, so that
 // `tributary replay` runs the ingester's own machinery (listing, ledger, BatchCommitter) on it.
 //
-// Every bronze object (archive.h: bronze/<stream>/ingest_date=D/<file stem>-<etag><ext>[.zst])
-// appears under its original raw key, <raw_prefix><stream>/<file stem><ext>, with its original
-// ETag, so silver's `source_key` lineage and the ledger's (key, ETag) identity are those of the
-// original ingest. The raw key comes from a ledger of the original ingest when one is given
-// (exact), otherwise from the bronze name: the ETag is the MD5-shaped token before the
-// extension (32 hex digits, optionally "-<parts>"), and a trailing ".zst" after another extension
-// is the one the archive appended to a plain object. Bronze names that do not parse are skipped
-// and counted (unparsed()).
+// Every archived object appears under its original raw key with its original ETag, so silver's
+// `source_key` lineage and the ledger's (key, ETag) identity are those of the original ingest:
+//  - a member of a per-batch archive (archive.h: bronze/<stream>/ingest_date=D/<batch id>.tar)
+//    carries its raw key and ETag in the archive itself, exactly, whatever bytes the key holds;
+//  - a file of one object (archive.h: bronze/<stream>/ingest_date=D/<file stem>-<etag><ext>[.zst],
+//    as older lakes hold them) appears as <raw_prefix><stream>/<file stem><ext>. The raw key comes
+//    from a ledger of the original ingest when one is given (exact), otherwise from the bronze
+//    name: the ETag is the MD5-shaped token before the extension (32 hex digits, optionally
+//    "-<parts>"), and a trailing ".zst" after another extension is the one the archive appended
+//    to a plain object. Bronze names that do not parse (lake/layout.h) are skipped and counted
+//    (unparsed()).
 //
 // Invariants:
 //  - The index is built once, at construction, from one listing of bronze/<stream>/ for the
-//    selected streams and ingest dates; the source is read-only (put/remove throw).
+//    selected streams and ingest dates (and one read of each selected archive, of which only the
+//    member offsets are kept); the source is read-only (put/remove throw).
 //  - list() returns the whole matching index in one page (never truncated): two versions of one
 //    raw key (same key, different ETags) are two entries, which a paged start_after cursor could
 //    split.
@@ -27,6 +31,7 @@
 #include <vector>
 
 #include "event/schema.h"
+#include "lake/layout.h"
 #include "store/object_store.h"
 
 namespace tributary::ingest {
@@ -40,18 +45,6 @@ struct BronzeSourceOptions {
   // empty.
   std::map<std::string, std::string> raw_key_of_bronze;
 };
-
-// What a bronze object name says about the raw object it copies.
-struct BronzeName {
-  event::Stream stream;
-  std::string ingest_date;  // YYYY-MM-DD
-  std::string raw_file;     // "<file stem><ext>" as in the raw key
-  std::string etag;
-  bool zstd_appended = false;  // the archive wrapped a plain object in a zstd frame
-};
-
-// Parses a bronze key as described above; nullopt when it is not one.
-std::optional<BronzeName> parse_bronze_key(std::string_view key);
 
 struct BronzeFetch {
   std::string raw;     // the raw object's exact bytes
@@ -67,6 +60,9 @@ class BronzeSource : public store::ObjectStore {
   std::optional<BronzeFetch> fetch(std::string_view raw_key, std::string_view etag);
 
   std::size_t objects() const { return index_.size(); }
+  // The raw prefix (what precedes "<stream>/") of the keys in the per-batch archives; nullopt
+  // when there are none. Those archives record the raw keys exactly.
+  const std::optional<std::string>& archived_raw_prefix() const { return raw_prefix_; }
   std::size_t unparsed() const { return unparsed_; }
 
   store::ListPage list(std::string_view prefix, std::string_view start_after = {},
@@ -87,13 +83,20 @@ class BronzeSource : public store::ObjectStore {
     std::string bronze_key;
     std::string ingest_date;
     bool zstd_appended = false;
+    // Set for a member of a per-batch archive: where its stored bytes are in bronze_key.
+    std::optional<std::pair<std::uint64_t, std::uint64_t>> archived;
   };
+  void add(Entry entry);
+  // Indexes the members of the per-batch archive `info` (archive.h).
+  void index_archive(const lake::layout::BronzeArchiveName& name, const store::ObjectInfo& info,
+                     const BronzeSourceOptions& options);
   const Entry* newest(std::string_view raw_key) const;
   BronzeFetch read(const Entry& entry);
 
   store::ObjectStore& lake_;
   std::multimap<std::string, Entry, std::less<>> index_;  // by raw key
   std::size_t unparsed_ = 0;
+  std::optional<std::string> raw_prefix_;  // of the first archive member's key
 };
 
 }  // namespace tributary::ingest

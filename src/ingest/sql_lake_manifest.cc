@@ -1,5 +1,7 @@
 #include "ingest/sql_lake_manifest.h"
 
+#include "lake/layout.h"
+
 namespace tributary::ingest {
 namespace {
 
@@ -11,7 +13,7 @@ using warehouse::SqlValue;
 void record_lake_files(warehouse::SqlConnection& db,
                        const std::vector<lake::ManifestEntry>& files) {
   for (const lake::ManifestEntry& f : files) {
-    const bool quarantine = f.key.starts_with("quarantine/");
+    const bool quarantine = lake::layout::is_quarantine_key(f.key);
     const SqlValue params[] = {f.key,
                                std::string(quarantine ? "quarantine" : "silver"),
                                f.table,

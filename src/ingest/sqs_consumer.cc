@@ -186,16 +186,13 @@ SqsConsumer::Response SqsConsumer::call(const std::string& action, const std::st
 void SqsConsumer::count(std::atomic<std::uint64_t>& stat, std::uint64_t n, std::string_view metric,
                         std::string_view outcome) {
   stat += n;
-  if (options_.metrics == nullptr) return;
+  if (options_.observer == nullptr) return;
   if (metric == "messages") {
-    options_.metrics
-        ->counter("tributary_sqs_messages_total", "SQS messages, by outcome",
-                  {{"outcome", std::string(outcome)}})
-        .inc(n);
+    options_.observer->observe(SqsMessages{std::string(outcome), n});
   } else if (metric == "hints") {
-    options_.metrics->counter("tributary_sqs_hints_total", "Objects announced through SQS").inc(n);
+    options_.observer->observe(SqsHints{n});
   } else {
-    options_.metrics->counter("tributary_sqs_errors_total", "Failed SQS calls").inc(n);
+    options_.observer->observe(SqsErrors{n});
   }
 }
 

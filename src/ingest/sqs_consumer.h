@@ -29,8 +29,8 @@
 #include <thread>
 #include <vector>
 
+#include "ingest/ingest_observer.h"
 #include "ingest/s3_event.h"
-#include "server/metrics.h"
 #include "store/store_config.h"
 
 namespace tributary::store {
@@ -52,9 +52,9 @@ struct SqsConsumerOptions {
   int max_receives = 5;        // a message the handler keeps failing on is dropped after this
   std::chrono::milliseconds base_backoff{200};
   std::chrono::milliseconds max_backoff{20'000};
-  // When set, SqsStats are also counted there: tributary_sqs_messages_total{outcome} (received,
-  // deleted, bad, handler_error), tributary_sqs_hints_total, tributary_sqs_errors_total.
-  server::MetricsRegistry* metrics = nullptr;
+  // When set, SqsStats are also reported there: SqsMessages by outcome (received, deleted, bad,
+  // handler_error), SqsHints, SqsErrors. It must outlive the consumer.
+  IngestObserver* observer = nullptr;
 };
 
 struct SqsStats {
@@ -101,7 +101,7 @@ class SqsConsumer {
     std::string body;  // the response, or what went wrong
   };
   Response call(const std::string& action, const std::string& body);
-  // Adds n to `stat` and, with options.metrics, to the metric named after it.
+  // Adds n to `stat` and, with options.observer, reports it as the occurrence named `metric`.
   void count(std::atomic<std::uint64_t>& stat, std::uint64_t n, std::string_view metric,
              std::string_view outcome = {});
   void loop();

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "event/schema.h"
+#include "lake/layout.h"
 #include "lake/silver_reader.h"
 
 namespace tributary::lake {
@@ -54,8 +55,9 @@ CompactionReport compact(store::ObjectStore& lake, LakeManifest& manifest,
   }
   std::optional<std::string> wanted_partition;
   if (partition) {
-    wanted_partition =
-        partition->starts_with("event_date=") ? *partition : "event_date=" + *partition;
+    wanted_partition = partition->starts_with(layout::kEventDatePartition)
+                           ? *partition
+                           : std::string(layout::kEventDatePartition) + *partition;
   }
   const std::vector<ManifestEntry> entries = manifest.entries();
   std::map<std::pair<std::string, std::string>, std::vector<const ManifestEntry*>> partitions;

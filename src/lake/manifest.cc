@@ -7,6 +7,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "lake/layout.h"
+#include "store/listing_pager.h"
 #include "util/json_writer.h"
 
 namespace tributary::lake {
@@ -116,14 +118,11 @@ std::vector<std::string> collect_garbage(store::ObjectStore& lake,
   std::set<std::string, std::less<>> live;
   for (const ManifestEntry& e : committed) live.insert(e.key);
   std::vector<std::string> doomed;
-  std::string after;
-  for (;;) {
-    store::ListPage page = lake.list("silver/", after);
+  for (store::ListingPager pager(lake, std::string(layout::kSilverRoot)); !pager.done();) {
+    const store::ListPage page = pager.next();
     for (const store::ObjectInfo& o : page.objects) {
       if (!live.contains(o.key) && o.last_modified_ms < older_than_ms) doomed.push_back(o.key);
     }
-    if (!page.truncated || page.objects.empty()) break;
-    after = page.objects.back().key;
   }
   for (const std::string& k : doomed) lake.remove(k);
   return doomed;

@@ -1,6 +1,7 @@
 #include "lake/silver_reader.h"
 
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -10,22 +11,14 @@
 namespace tributary::lake {
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 event::EventKey parse_event_key(std::string_view hex) {
   if (hex.size() != 32) throw std::runtime_error("silver: event_key is not 32 hex digits");
-  event::EventKey key;
-  for (std::size_t i = 0; i < 32; ++i) {
-    const int d = hex_digit(hex[i]);
-    if (d < 0) throw std::runtime_error("silver: event_key is not lowercase hex");
-    std::uint64_t& half = i < 16 ? key.hi : key.lo;
-    half = (half << 4) | static_cast<std::uint64_t>(d);
+  // EventKey::hex() writes lowercase only; from_hex alone would also take uppercase.
+  const std::optional<event::EventKey> key = event::EventKey::from_hex(hex);
+  if (!key || hex.find_first_of("ABCDEF") != std::string_view::npos) {
+    throw std::runtime_error("silver: event_key is not lowercase hex");
   }
-  return key;
+  return *key;
 }
 
 }  // namespace

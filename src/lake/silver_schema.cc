@@ -68,16 +68,11 @@ std::vector<ColumnSpec> silver_columns(event::Stream stream) {
 SilverColumnInputs::SilverColumnInputs(const event::EventBatch& batch) {
   // EventKey::hex()'s text, formatted in place: one allocation for the whole column instead of
   // one per row.
-  static constexpr char kHex[] = "0123456789abcdef";
   event_keys_.bytes.resize(batch.size() * 32);
   event_keys_.offsets.resize(batch.size() + 1);
   char* out = event_keys_.bytes.data();
   for (std::size_t r = 0; r < batch.size(); ++r) {
-    const event::EventKey& k = batch.keys()[r];
-    for (int i = 0; i < 16; ++i) {
-      out[15 - i] = kHex[(k.hi >> (4 * i)) & 0xF];
-      out[31 - i] = kHex[(k.lo >> (4 * i)) & 0xF];
-    }
+    batch.keys()[r].write_hex(out);
     out += 32;
     event_keys_.offsets[r + 1] = (r + 1) * 32;
   }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "lake/event_date.h"
+#include "lake/layout.h"
 #include "lake/parquet/file_writer.h"
 #include "lake/silver_schema.h"
 #include "util/json_writer.h"
@@ -37,11 +38,6 @@ std::string sources_json(std::span<const event::EventBatch* const> parts, const 
 
 }  // namespace
 
-std::string silver_partition_prefix(event::Stream stream, std::int64_t day) {
-  return "silver/" + std::string(event::stream_name(stream)) + "/event_date=" + format_day(day) +
-         "/";
-}
-
 void check_batch_id(std::string_view batch_id) {
   const bool ok = !batch_id.empty() && batch_id.size() <= 64 &&
                   std::all_of(batch_id.begin(), batch_id.end(), [](char c) {
@@ -66,7 +62,6 @@ std::vector<ManifestEntry> SilverTableWriter::write_partition(
     const std::vector<std::unique_ptr<SilverColumnInputs>>& inputs, std::string_view batch_id,
     std::int64_t day, const Segments& segments) {
   const event::Stream stream = parts.front()->stream();
-  const std::string prefix = silver_partition_prefix(stream, day);
   std::vector<ManifestEntry> written;
   std::size_t part = 0;  // cursor over the partition's rows: segments[part][offset]
   std::size_t offset = 0;
@@ -97,8 +92,8 @@ std::vector<ManifestEntry> SilverTableWriter::write_partition(
 
     ManifestEntry e;
     e.table = std::string(event::stream_name(stream));
-    e.partition = "event_date=" + format_day(day);
-    e.key = prefix + "part-" + std::string(batch_id) + "-" + std::to_string(n) + ".parquet";
+    e.partition = layout::silver_partition(day);
+    e.key = layout::silver_file_key(stream, day, batch_id, n);
     e.batch_id = batch_id;
     bool first_row = true;
     for (std::size_t p = 0; p < parts.size(); ++p) {

@@ -43,9 +43,6 @@ struct SilverWriteOptions {
   unsigned threads = 0;
 };
 
-// "silver/<stream>/event_date=<date>/" for a day number of utc_day().
-std::string silver_partition_prefix(event::Stream stream, std::int64_t day);
-
 // Throws std::invalid_argument unless `batch_id` is 1..64 characters of [A-Za-z0-9_.-] (it
 // becomes part of object keys and SQL-visible file names).
 void check_batch_id(std::string_view batch_id);

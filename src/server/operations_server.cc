@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "server/head_gate.h"
 #include "server/status_page.h"
 #include "util/base64.h"
 #include "util/json_writer.h"
@@ -63,25 +64,35 @@ struct ConnectionLimits {
 // The client socket of one request, holding what httplib reads from it to ConnectionLimits.
 // httplib 0.11 reads a header line of any length, any number of header lines and chunked bodies
 // of any size, and its timeouts restart with every byte; here reads fail (-1) once the head has
-// used max_header_bytes, the body max_body_wire_bytes, or the request has taken
-// request_timeout, so a client can hold a thread and memory only within those bounds.
+// used max_header_bytes, the body max_body_wire_bytes, or the request has passed its deadline
+// (request_timeout after the connection arrived), so a client can hold a thread and memory only
+// within those bounds. `received` is what the HeadGate already read from the socket.
 class BoundedStream final : public httplib::Stream {
  public:
   enum class Cut { kNone, kHeadTooLarge, kBodyTooLarge, kTimeout };
 
-  BoundedStream(int sock, const ConnectionLimits& limits, const std::atomic<int>& listening)
+  BoundedStream(int sock, const ConnectionLimits& limits, const std::atomic<int>& listening,
+                std::string received, Clock::time_point deadline)
       : sock_(sock),
         limits_(limits),
         listening_(listening),
-        read_deadline_(Clock::now() + limits.request_timeout) {}
+        read_deadline_(deadline),
+        received_(std::move(received)) {}
 
   bool is_readable() const override {
-    return offset_ < filled_ || wait(POLLIN, read_deadline_) == Wait::kReady;
+    return offset_ < filled_ || taken_ < received_.size() ||
+           wait(POLLIN, read_deadline_) == Wait::kReady;
   }
   bool is_writable() const override { return wait(POLLOUT, write_deadline()) == Wait::kReady; }
 
   ssize_t read(char* ptr, size_t size) override {
     if (cut_ != Cut::kNone) return -1;
+    if (offset_ == filled_ && taken_ < received_.size()) {
+      filled_ = std::min(sizeof buffer_, received_.size() - taken_);
+      std::memcpy(buffer_, received_.data() + taken_, filled_);
+      taken_ += filled_;
+      offset_ = 0;
+    }
     if (offset_ == filled_) {
       const Wait w = wait(POLLIN, read_deadline_);
       if (w != Wait::kReady) {
@@ -175,6 +186,8 @@ class BoundedStream final : public httplib::Stream {
   const ConnectionLimits& limits_;
   const std::atomic<int>& listening_;
   Clock::time_point read_deadline_;
+  std::string received_;
+  std::size_t taken_ = 0;  // of received_, moved to buffer_
   std::optional<Clock::time_point> write_deadline_;
   char buffer_[4096];
   std::size_t offset_ = 0;
@@ -191,9 +204,9 @@ class BoundedStream final : public httplib::Stream {
 // request and the response).
 thread_local const BoundedStream* current_stream = nullptr;
 
-// httplib's thread pool with a bounded queue: when every thread is busy and `max_queued`
-// connections wait, the accept loop waits too, and further clients stay in the kernel's backlog
-// instead of holding a file descriptor each.
+// The serving threads, with a bounded queue: when every thread is busy and `max_queued`
+// connections wait, the HeadGate waits too (reading no more heads), and further clients wait in
+// the gate.
 class BoundedTaskQueue final : public httplib::TaskQueue {
  public:
   BoundedTaskQueue(std::size_t threads, std::size_t max_queued) : max_queued_(max_queued) {
@@ -247,17 +260,65 @@ class BoundedTaskQueue final : public httplib::TaskQueue {
 // httplib's server, serving one request per connection on a BoundedStream. One request per
 // connection also means a request whose body was refused unread can never be taken for the next
 // request on the same connection.
+//
+// Slow clients and probes: httplib gives each accepted connection a thread, which then waits for
+// the request; eight clients that connect and send nothing held all eight threads for the whole
+// request timeout, and /healthz waited behind them (10 s for eight, 30 s for twenty-four). Here
+// httplib's accept loop hands connections to a HeadGate, one thread polling every connection
+// until its request head has arrived, and only complete heads take a serving thread. Not a
+// shorter timeout for the head (a probe would still wait behind enough idle clients) nor more
+// threads (any number is exhausted by as many idle connections): what a probe needs is that no
+// thread waits for a client to speak. Once a head has arrived, what a handler may wait on is
+// bounded apart: dependency slots, webhook bodies within them, GET bodies refused.
 class HardenedServer final : public httplib::Server {
  public:
   explicit HardenedServer(const ConnectionLimits& limits) : limits_(limits) {}
+  ~HardenedServer() override { stop_serving(); }
+
+  // Starts the serving threads and the gate in front of them; once, before listening.
+  void prepare(std::size_t threads, std::size_t max_queued, std::size_t max_waiting_heads,
+               Counter& evicted) {
+    workers_ = std::make_unique<BoundedTaskQueue>(threads, max_queued);
+    gate_ = std::make_unique<HeadGate>(
+        max_waiting_heads, limits_.max_header_bytes, limits_.request_timeout,
+        [this](HeadGate::Arrival a) { workers_->enqueue([this, a = std::move(a)] { serve(a); }); },
+        [&evicted] { evicted.inc(); });
+    new_task_queue = [this] { return new GateQueue(*this); };
+  }
 
  private:
+  // What httplib's accept loop enqueues runs at once on that loop: it only hands the connection
+  // to the gate (process_and_close_socket). Its shutdown (the loop has ended) stops the rest.
+  class GateQueue final : public httplib::TaskQueue {
+   public:
+    explicit GateQueue(HardenedServer& server) : server_(server) {}
+    void enqueue(std::function<void()> fn) override { fn(); }
+    void shutdown() override { server_.stop_serving(); }
+
+   private:
+    HardenedServer& server_;
+  };
+
+  // The gate first (it dispatches to the workers), then the workers, which finish their queue:
+  // the listening socket is closed by now, so every wait in it ends at once.
+  void stop_serving() {
+    if (gate_) gate_->shutdown();
+    if (workers_) workers_->shutdown();
+    gate_.reset();
+    workers_.reset();
+  }
+
   bool process_and_close_socket(socket_t sock) override {
-    BoundedStream stream(sock, limits_, svr_sock_);
+    gate_->add(sock);
+    return true;
+  }
+
+  void serve(const HeadGate::Arrival& arrival) {
+    const int sock = arrival.sock;
+    BoundedStream stream(sock, limits_, svr_sock_, arrival.bytes, arrival.deadline);
     current_stream = &stream;
     bool connection_closed = false;
-    const bool served =
-        process_request(stream, /*close_connection=*/true, connection_closed, nullptr);
+    process_request(stream, /*close_connection=*/true, connection_closed, nullptr);
     current_stream = nullptr;
     // A request line cut short gets no answer from httplib: give the client the reason.
     if (stream.written() == 0 && stream.cut() != BoundedStream::Cut::kNone) {
@@ -269,7 +330,6 @@ class HardenedServer final : public httplib::Server {
       stream.write(reply.data(), reply.size());
     }
     close_gracefully(sock);
-    return served;
   }
 
   // Closing a socket with unread input makes the kernel send a reset, which can destroy the
@@ -291,6 +351,8 @@ class HardenedServer final : public httplib::Server {
   }
 
   const ConnectionLimits& limits_;
+  std::unique_ptr<BoundedTaskQueue> workers_;
+  std::unique_ptr<HeadGate> gate_;
 };
 
 constexpr std::string_view kWebhookPath = "/hooks/minio";
@@ -342,6 +404,8 @@ std::string_view reason(int status) {
       return "not found";
     case 408:
       return "request not received in time";
+    case 411:
+      return "Content-Length required";
     case 413:
       return "request body too large";
     case 414:
@@ -415,8 +479,7 @@ class OperationsServer::Impl {
     });
     const std::size_t threads = std::max<std::size_t>(1, options_.threads);
     dependency_slots_ = std::max<std::size_t>(1, threads - 1);
-    const std::size_t queued = std::max<std::size_t>(1, options_.max_queued);
-    server_.new_task_queue = [threads, queued] { return new BoundedTaskQueue(threads, queued); };
+    threads_ = threads;
     // Socket-level timeouts under the stream's own deadlines, and httplib's own body limit
     // under the webhook's.
     server_.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(
@@ -486,6 +549,14 @@ class OperationsServer::Impl {
   }
 
   httplib::Server& server() { return server_; }
+  void prepare() {
+    server_.prepare(
+        threads_, std::max<std::size_t>(1, options_.max_queued),
+        std::max<std::size_t>(1, options_.max_waiting_heads),
+        metrics_.counter("tributary_http_connections_evicted_total",
+                         "Connections closed before their request head arrived, to "
+                         "let a newer one in (more were waiting than the server holds)"));
+  }
   bool serves_status() const { return serves_status_; }
   bool has_status_token() const { return !options_.status_token.empty(); }
   void set_loopback_only(bool loopback_only) { loopback_only_ = loopback_only; }
@@ -547,6 +618,8 @@ class OperationsServer::Impl {
     };
     // httplib adds four headers of its own (REMOTE_ADDR, ...).
     if (req.headers.size() > kMaxHeaderCount + 4) return refuse(431, "too many header fields");
+    // RFC 9112 3.2: which of two Hosts a proxy in front used is unknowable.
+    if (req.get_header_value_count("Host") > 1) return refuse(400, "more than one Host header");
     const bool webhook = req.method == "POST" && req.path == kWebhookPath;
     if (req.method != "GET" && req.method != "HEAD" && !webhook) {
       res.set_header("Allow", req.path == kWebhookPath ? "GET, HEAD, POST" : "GET, HEAD");
@@ -566,6 +639,15 @@ class OperationsServer::Impl {
       if (lengths > 0) return refuse(400, "both Transfer-Encoding and Content-Length");
     }
     if (lengths > 1) return refuse(400, "more than one Content-Length");
+    const bool chunked = req.get_header_value_count("Transfer-Encoding") > 0;
+    // Without either, the body would run to the end of input: the client's choice, while the
+    // thread waits for it (RFC 9110 15.5.12).
+    if (webhook && lengths == 0 && !chunked) return refuse(411, "Content-Length required");
+    // No GET or HEAD route reads a body, and httplib would wait for one before the handler:
+    // refused unread, so no request but the webhook's (within its slots) waits on a body.
+    if (!webhook && (chunked || (lengths == 1 && req.get_header_value("Content-Length") != "0"))) {
+      return refuse(400, "a " + req.method + " request takes no body");
+    }
     if (lengths == 1) {
       const std::string length = req.get_header_value("Content-Length");
       if (!all_digits(length)) return refuse(400, "Content-Length is not a number");
@@ -685,6 +767,7 @@ class OperationsServer::Impl {
   // an outage makes them hang, a thread stays free for /healthz and /metrics.
   std::size_t dependency_slots_ = 1;
   std::atomic<std::size_t> dependency_calls_{0};
+  std::size_t threads_ = 1;
 };
 
 OperationsServer::OperationsServer(OperationsServerOptions options, MetricsRegistry& metrics,
@@ -715,6 +798,7 @@ void OperationsServer::start() {
     throw std::runtime_error("cannot listen on " + listen_ +
                              (why != 0 ? std::string(": ") + std::strerror(why) : std::string()));
   }
+  impl_->prepare();
   thread_ = std::thread([&s] { s.listen_after_bind(); });
   // httplib's stop() does nothing until the accept loop runs, so a stop() right after start()
   // would leave the thread serving forever: return only once the loop is up.

@@ -4,9 +4,13 @@
 //
 // Invariants:
 //  - Binds 127.0.0.1 unless configured otherwise; a port of 0 picks a free one (see port()).
-//  - One request per connection, served by at most `threads` threads; connections beyond those and
-//    `max_queued` wait in the kernel's accept backlog, so a flood of clients costs no memory or
-//    file descriptors beyond those bounds.
+//  - One request per connection. A connection takes a thread only once its request line and
+//    headers have arrived: until then it waits in a gate that one thread polls (at most
+//    `max_waiting_heads` connections; one more closes the one that has waited longest). So
+//    clients that connect and send nothing, or trickle their headers, cost a file descriptor
+//    each but never delay /healthz. Complete requests are served by at most `threads` threads
+//    with at most `max_queued` waiting for one; a flood of clients costs no memory or file
+//    descriptors beyond those bounds.
 //  - Handlers that may wait on the source, the lake or the databases (/readyz, /status.json,
 //    /report, the webhook) run on at most threads - 1 threads at once (1 with one thread); more
 //    are answered 503 (Retry-After: 1) at once, so however long an outage makes them hang,
@@ -14,8 +18,10 @@
 //  - Every request is bounded before any handler runs: its request line and headers by
 //    max_header_bytes (431) and its whole arrival by request_timeout (408), however slowly the
 //    client sends; its body by max_body_bytes (413), whether sized by Content-Length or chunked.
-//    Compressed bodies (415), unknown transfer codings (501), malformed Content-Length (400) and
-//    methods no route takes (405) are refused without reading the body.
+//    Compressed bodies (415), unknown transfer codings (501), malformed Content-Length (400),
+//    a webhook request with neither Content-Length nor chunked coding (411), a GET or HEAD with a
+//    body (400), two Host headers (400) and methods no route takes (405) are refused without
+//    reading the body.
 //  - With a webhook token set, a webhook request without `Authorization: Bearer <token>` is
 //    refused with 401 before its body is read (compared in constant time, whatever its length)
 //    and never reaches the handler.
@@ -54,7 +60,8 @@ struct OperationsServerOptions {
   std::chrono::milliseconds request_timeout{10'000};  // the whole request must arrive by then
   std::chrono::milliseconds write_timeout{10'000};    // and the response be taken by then
   std::size_t threads = 8;                            // requests served at once
-  std::size_t max_queued = 16;                        // accepted connections waiting for a thread
+  std::size_t max_queued = 16;                        // complete requests waiting for a thread
+  std::size_t max_waiting_heads = 256;                // connections whose head has not arrived
   std::string status_token{};  // empty: the status page and the report are open (see above)
 };
 

@@ -71,16 +71,6 @@ Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
   return out;
 }
 
-std::string to_hex(const std::uint8_t* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(size * 2, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    out[2 * i] = kDigits[data[i] >> 4];
-    out[2 * i + 1] = kDigits[data[i] & 0xf];
-  }
-  return out;
-}
-
 std::string to_base64(const std::uint8_t* data, std::size_t size) {
   return util::base64(std::string_view(reinterpret_cast<const char*>(data), size));
 }

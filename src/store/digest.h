@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/hex.h"
+
 namespace tributary::store {
 
 using Md5Digest = std::array<std::uint8_t, 16>;
@@ -33,12 +35,11 @@ Sha256Digest sha256(std::string_view data);
 Sha256Digest hmac_sha256(std::string_view key, std::string_view data);
 
 // Lower-case hexadecimal and standard (padded) base64 encodings of raw bytes.
-std::string to_hex(const std::uint8_t* data, std::size_t size);
 std::string to_base64(const std::uint8_t* data, std::size_t size);
 
 template <std::size_t N>
 std::string to_hex(const std::array<std::uint8_t, N>& d) {
-  return to_hex(d.data(), N);
+  return util::hex_encode(d.data(), N);
 }
 template <std::size_t N>
 std::string to_base64(const std::array<std::uint8_t, N>& d) {

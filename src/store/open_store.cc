@@ -40,10 +40,8 @@ std::string file_store_uri(const std::filesystem::path& dir) {
   std::string uri = "file://";
   for (const char c : dir.string()) {
     if (c == '%' || c == '?' || c == '#') {
-      static constexpr char kHex[] = "0123456789ABCDEF";
       uri += '%';
-      uri += kHex[static_cast<unsigned char>(c) >> 4];
-      uri += kHex[static_cast<unsigned char>(c) & 0xf];
+      util::append_hex_byte(uri, static_cast<unsigned char>(c), util::HexCase::kUpper);
     } else {
       uri += c;
     }

@@ -5,6 +5,7 @@
 
 #include "store/credentials.h"
 #include "store/digest.h"
+#include "util/hex.h"
 
 namespace tributary::store {
 
@@ -40,7 +41,6 @@ std::string_view as_view(const Sha256Digest& d) {
 }  // namespace
 
 std::string aws_uri_encode(std::string_view s, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size() * 3);
   for (char ch : s) {
@@ -50,8 +50,7 @@ std::string aws_uri_encode(std::string_view s, bool keep_slash) {
       out += ch;
     } else {
       out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
+      util::append_hex_byte(out, c, util::HexCase::kUpper);
     }
   }
   return out;

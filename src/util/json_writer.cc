@@ -3,10 +3,11 @@
 #include <charconv>
 #include <cmath>
 
+#include "util/hex.h"
+
 namespace tributary::util {
 
 void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t run = 0;  // start of the current run of bytes that need no escaping
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -32,8 +33,7 @@ void append_json_string(std::string& out, std::string_view s) {
         break;
       default:
         out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xf]);
+        append_hex_byte(out, c);
     }
   }
   out.append(s.data() + run, s.size() - run);

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "util/hex.h"
 #include "util/json_writer.h"
 
 namespace tributary::util {
@@ -97,7 +98,6 @@ void append_logfmt(std::string& out, std::string_view key, const LogField::Value
 // RFC 3986 percent-encoding of everything but the unreserved characters, as URI builders write
 // a password.
 std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
@@ -105,8 +105,7 @@ std::string percent_encode(std::string_view s) {
       out.push_back(ch);
     } else {
       out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
+      append_hex_byte(out, c, HexCase::kUpper);
     }
   }
   return out;

@@ -49,6 +49,10 @@ void PostgresWarehouse::configure_session() {
   postgres_.execute_script("SET work_mem = '64MB'");
 }
 
+bool PostgresWarehouse::session_read_only() {
+  return *postgres_.query("SELECT current_setting('default_transaction_read_only')")[0][0] == "on";
+}
+
 void PostgresWarehouse::stage(const event::EventBatch& batch) {
   const event::Stream stream = batch.stream();
   const std::string table = staging_table(stream);

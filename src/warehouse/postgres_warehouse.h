@@ -20,6 +20,7 @@ class PostgresWarehouse final : public Warehouse {
   std::string_view begin_statement() const override { return "BEGIN"; }
   void serialize_loads() override;
   void configure_session() override;
+  bool session_read_only() override;
 
  private:
   PostgresConnection& postgres_;

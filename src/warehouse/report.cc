@@ -19,34 +19,53 @@ std::string with_collation(std::string sql, Dialect dialect) {
   return sql;
 }
 
+// Each answer ranks by the marts' additive measures (summed over the period's days), then counts
+// the distinct values of the rows shown from the marts' distinct sets: a distinct count over a
+// period cannot be summed from daily counts, but only `top` rows need one.
 constexpr std::string_view kLocations =
-    "SELECT l.city, l.state, sum(a.page_view), sum(a.listen), sum(a.seconds) / 3600.0,"
-    " count(DISTINCT a.user_id), count(DISTINCT a.session_id) FROM ("
-    "  SELECT location_key, 1 AS page_view, 0 AS listen, 0.0 AS seconds, user_id, session_id"
-    "  FROM fact_page_view WHERE date_key >= $1 AND date_key < $2"
-    "  UNION ALL"
-    "  SELECT location_key, 0, 1, duration_s, user_id, session_id"
-    "  FROM fact_listen WHERE date_key >= $1 AND date_key < $2"
-    " ) a JOIN dim_location l ON l.location_key = a.location_key"
-    " GROUP BY l.city, l.state"
-    " ORDER BY 3 DESC, 4 DESC, l.city {collate}, l.state {collate} LIMIT $3";
+    "WITH top AS ("
+    "  SELECT l.city, l.state, sum(m.page_views) AS page_views, sum(m.listens) AS listens,"
+    "  sum(m.listening_seconds) AS seconds"
+    "  FROM mart_location_daily m JOIN dim_location l ON l.location_key = m.location_key"
+    "  WHERE m.date_key >= $1 AND m.date_key < $2 GROUP BY l.city, l.state"
+    "  ORDER BY 3 DESC, 4 DESC, l.city {collate}, l.state {collate} LIMIT $3),"
+    " shown AS (SELECT l.location_key, t.city, t.state FROM top t"
+    "  JOIN dim_location l ON l.city = t.city AND l.state = t.state)"
+    " SELECT t.city, t.state, t.page_views, t.listens, t.seconds / 3600.0,"
+    "  (SELECT count(DISTINCT u.user_id) FROM mart_location_daily_user u"
+    "   JOIN shown k ON k.location_key = u.location_key"
+    "   WHERE k.city = t.city AND k.state = t.state AND u.date_key >= $1 AND u.date_key < $2),"
+    "  (SELECT count(DISTINCT s.session_id) FROM mart_location_daily_session s"
+    "   JOIN shown k ON k.location_key = s.location_key"
+    "   WHERE k.city = t.city AND k.state = t.state AND s.date_key >= $1 AND s.date_key < $2)"
+    " FROM top t ORDER BY 3 DESC, 4 DESC, t.city {collate}, t.state {collate}";
 
 constexpr std::string_view kSongs =
-    "SELECT a.name, s.title, count(*), count(DISTINCT f.user_id) FROM fact_listen f"
-    " JOIN dim_song s ON s.song_key = f.song_key JOIN dim_artist a ON a.artist_key = f.artist_key"
-    " WHERE f.date_key >= $1 AND f.date_key < $2 GROUP BY a.name, s.title"
-    " ORDER BY 3 DESC, s.title {collate}, a.name {collate} LIMIT $3";
+    "WITH top AS ("
+    "  SELECT a.name AS artist, s.title, sum(m.plays) AS plays"
+    "  FROM mart_song_daily m JOIN dim_song s ON s.song_key = m.song_key"
+    "  JOIN dim_artist a ON a.artist_key = s.artist_key"
+    "  WHERE m.date_key >= $1 AND m.date_key < $2 GROUP BY a.name, s.title"
+    "  ORDER BY 3 DESC, s.title {collate}, a.name {collate} LIMIT $3),"
+    " shown AS (SELECT s.song_key, t.artist, t.title FROM top t"
+    "  JOIN dim_artist a ON a.name = t.artist"
+    "  JOIN dim_song s ON s.artist_key = a.artist_key AND s.title = t.title)"
+    " SELECT t.artist, t.title, t.plays,"
+    "  (SELECT count(DISTINCT l.user_id) FROM mart_song_daily_listener l"
+    "   JOIN shown k ON k.song_key = l.song_key"
+    "   WHERE k.artist = t.artist AND k.title = t.title AND l.date_key >= $1 AND l.date_key < $2)"
+    " FROM top t ORDER BY 3 DESC, t.title {collate}, t.artist {collate}";
 
 // Users without names (a userId with no name fields: both optional) rank after named ones of
 // the same hours: NULLs sort last on PostgreSQL but first on SQLite, hence the explicit IS NULL.
 constexpr std::string_view kUsers =
-    "SELECT f.user_id, u.first_name, u.last_name, count(*), sum(f.duration_s) / 3600.0"
-    " FROM fact_listen f LEFT JOIN dim_user u ON u.user_id = f.user_id AND u.is_current"
-    " WHERE f.date_key >= $1 AND f.date_key < $2 AND f.user_id IS NOT NULL"
-    " AND (CAST($4 AS BIGINT) IS NULL OR f.user_id = CAST($4 AS BIGINT))"
-    " GROUP BY f.user_id, u.first_name, u.last_name"
+    "SELECT m.user_id, u.first_name, u.last_name, sum(m.plays), sum(m.listening_seconds) / 3600.0"
+    " FROM mart_user_daily m LEFT JOIN dim_user u ON u.user_id = m.user_id AND u.is_current"
+    " WHERE m.date_key >= $1 AND m.date_key < $2"
+    " AND (CAST($4 AS BIGINT) IS NULL OR m.user_id = CAST($4 AS BIGINT))"
+    " GROUP BY m.user_id, u.first_name, u.last_name"
     " ORDER BY 5 DESC, u.first_name IS NULL, u.first_name {collate}, u.last_name IS NULL,"
-    " u.last_name {collate}, f.user_id LIMIT $3";
+    " u.last_name {collate}, m.user_id LIMIT $3";
 
 std::int64_t to_int(const std::optional<std::string>& s) {
   std::int64_t v = 0;

@@ -1,5 +1,8 @@
-// The three BI answers for a half-open UTC period [from, to) of event time, computed from the
-// facts (distinct users, sessions and listeners over a period cannot be summed from daily marts).
+// The three BI answers for a half-open UTC period [from, to) of event time, read from the daily
+// marts the loader keeps (migrations 0002, 0012): the cost grows with the period's days and the
+// catalog, not with the facts' history. Rows rank by the marts' additive measures; the distinct
+// counts (users, sessions, listeners) of the rows shown come from the marts' per-day distinct
+// sets, counted once over the period, so they stay exact.
 //
 // Definitions (the oracle test in tests/js/report_oracle.mjs computes the same from raw JSON):
 //  - top_locations: per (city, state), page_views = page view events, listens = listen events,

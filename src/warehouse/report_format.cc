@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "util/hex.h"
 #include "util/json_writer.h"
 
 namespace tributary::warehouse {
@@ -30,7 +31,6 @@ std::string csv_field(const std::string& s) {
 // so that a name can neither break the table's lines and alignment nor send the terminal an
 // escape sequence.
 std::string for_terminal(const std::string& s) {
-  constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -42,9 +42,11 @@ std::string for_terminal(const std::string& s) {
     } else if (c == '\r') {
       out += "\\r";
     } else if (c < 0x20 || c == 0x7f) {
-      out += {'\\', 'x', kHex[c >> 4], kHex[c & 0xf]};
+      out += "\\x";
+      util::append_hex_byte(out, c);
     } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {
-      out += {'\\', 'u', '0', '0', kHex[next >> 4], kHex[next & 0xf]};
+      out += "\\u00";
+      util::append_hex_byte(out, next);
       ++i;
     } else {
       out += s[i];

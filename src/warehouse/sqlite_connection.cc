@@ -1,6 +1,7 @@
 #include "warehouse/sqlite_connection.h"
 
 #include <charconv>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -23,21 +24,14 @@ namespace {
 void sqlite_unhex(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
   const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
   const int size = sqlite3_value_bytes(argv[0]);
-  if (text == nullptr || size % 2 != 0) {
+  const std::optional<std::string> bytes =
+      text == nullptr ? std::nullopt
+                      : util::hex_decode(std::string_view(text, static_cast<std::size_t>(size)));
+  if (!bytes) {
     sqlite3_result_null(context);
     return;
   }
-  std::string bytes(static_cast<std::size_t>(size / 2), '\0');
-  for (int i = 0; i < size; i += 2) {
-    const int high = util::hex_digit(text[i]);
-    const int low = util::hex_digit(text[i + 1]);
-    if (high < 0 || low < 0) {
-      sqlite3_result_null(context);
-      return;
-    }
-    bytes[static_cast<std::size_t>(i / 2)] = static_cast<char>(high * 16 + low);
-  }
-  sqlite3_result_blob64(context, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  sqlite3_result_blob64(context, bytes->data(), bytes->size(), SQLITE_TRANSIENT);
 }
 
 }  // namespace

@@ -73,11 +73,14 @@ Warehouse::~Warehouse() = default;
 void Warehouse::prepare_session() {
   session_prepared_ = false;
   configure_session();
-  for (event::Stream s : event::kAllStreams) {
-    connection_->execute_script(staging_ddl(s, connection_->dialect()));
-  }
-  for (const std::string& ddl : scratch_ddl(connection_->dialect())) {
-    connection_->execute_script(ddl);
+  // A read-only session (the BI role's) never loads, and may not create even temporary tables.
+  if (!session_read_only()) {
+    for (event::Stream s : event::kAllStreams) {
+      connection_->execute_script(staging_ddl(s, connection_->dialect()));
+    }
+    for (const std::string& ddl : scratch_ddl(connection_->dialect())) {
+      connection_->execute_script(ddl);
+    }
   }
   session_prepared_ = true;
 }

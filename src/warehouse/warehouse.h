@@ -67,6 +67,9 @@ class Warehouse {
   void prepare_session();
   // Settings of a new session (PostgreSQL: work_mem); none by default.
   virtual void configure_session() {}
+  // Whether the session cannot write (PostgreSQL: default_transaction_read_only, as the BI role
+  // is set up); such a session gets no staging or scratch tables, and loading fails.
+  virtual bool session_read_only() { return false; }
   // Replaces the contents of the stream's staging table with every row of `batch`.
   virtual void stage(const event::EventBatch& batch) = 0;
   // Makes the stream's fact table ready for the batch's dates (PostgreSQL: monthly partitions).

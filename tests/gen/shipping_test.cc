@@ -17,6 +17,7 @@
 #include "gen/event_line_writer.h"
 #include "gen/generate_run.h"
 #include "store/file_store.h"
+#include "store/listing_pager.h"
 #include "util/gzip.h"
 
 namespace tributary::gen {
@@ -78,18 +79,12 @@ class Shipping : public ::testing::Test {
   std::vector<ObjectName> objects(Stream s, const std::string& prefix = "Raw/") {
     const std::string dir = prefix + std::string(event::stream_name(s)) + "/";
     std::vector<ObjectName> names;
-    std::string after;
-    for (;;) {
-      const store::ListPage page = store_->list(dir, after);
-      for (const auto& o : page.objects) {
-        static const std::regex kName(R"(([0-9]{10})_(0|[1-9][0-9]*)\.(json|gz))");
-        std::smatch m;
-        const std::string file = o.key.substr(dir.size());
-        EXPECT_TRUE(std::regex_match(file, m, kName)) << o.key;
-        names.push_back({m[1], std::stoull(m[2]), o.key});
-      }
-      if (!page.truncated || page.objects.empty()) break;
-      after = page.objects.back().key;
+    for (const store::ObjectInfo& o : store::list_all(*store_, dir)) {
+      static const std::regex kName(R"(([0-9]{10})_(0|[1-9][0-9]*)\.(json|gz))");
+      std::smatch m;
+      const std::string file = o.key.substr(dir.size());
+      EXPECT_TRUE(std::regex_match(file, m, kName)) << o.key;
+      names.push_back({m[1], std::stoull(m[2]), o.key});
     }
     std::sort(names.begin(), names.end(), [](const ObjectName& a, const ObjectName& b) {
       return std::tie(a.slice, a.index) < std::tie(b.slice, b.index);

@@ -20,6 +20,7 @@
 
 #include "ingest/fluentd_key.h"
 #include "ingest/ledger.h"
+#include "store/listing_pager.h"
 #include "store/open_store.h"
 #include "warehouse/warehouse.h"
 
@@ -29,13 +30,7 @@ using namespace tributary;
 
 std::vector<std::string> keys_under(store::ObjectStore& s, const std::string& prefix) {
   std::vector<std::string> keys;
-  std::string after;
-  for (;;) {
-    const store::ListPage page = s.list(prefix, after, 1000);
-    for (const store::ObjectInfo& o : page.objects) keys.push_back(o.key);
-    if (!page.truncated || page.objects.empty()) break;
-    after = page.objects.back().key;
-  }
+  for (store::ObjectInfo& o : store::list_all(s, prefix)) keys.push_back(std::move(o.key));
   return keys;
 }
 

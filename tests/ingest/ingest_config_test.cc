@@ -119,5 +119,15 @@ TEST(IngestConfig, EnvironmentAndUriSecretsAreRegisteredForEveryCommand) {
   EXPECT_EQ(text, "*** *** *** *** s3://bucket/not-a-secret");
 }
 
+TEST(IngestConfig, ThePollIntervalComesFromTheEnvironmentAndIsChecked) {
+  IngestConfig c;
+  setenv("TRIBUTARY_POLL_INTERVAL_MS", "60000", 1);
+  apply_environment(c);
+  EXPECT_EQ(c.poll_interval, std::chrono::minutes(1));
+  setenv("TRIBUTARY_POLL_INTERVAL_MS", "60s", 1);
+  EXPECT_THROW(apply_environment(c), std::invalid_argument);
+  unsetenv("TRIBUTARY_POLL_INTERVAL_MS");
+}
+
 }  // namespace
 }  // namespace tributary::ingest

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "ingest/ledger.h"
+#include "server/ingest_telemetry.h"
 #include "server/metrics.h"
 #include "server/status_board.h"
 #include "store/file_store.h"
@@ -44,8 +45,8 @@ TEST(Ingester, QuarantineReasonsOfUnknownKeysShareOneLabelValue) {
   finalize_config(config);
   server::MetricsRegistry metrics;
   server::StatusBoard board;
-  Ingester ingester(config, metrics);
-  ingester.set_status_board(&board);
+  server::IngestTelemetry telemetry(metrics, &board);
+  Ingester ingester(config, telemetry);
   const IngestTotals totals = ingester.run(/*until_idle=*/true);
   ASSERT_EQ(totals.quarantined, 2u * kKeys + 2);
 
@@ -96,8 +97,8 @@ TEST(Ingester, ARunToIdleDoesNotWaitForClaimsOfStreamsItDoesNotFollow) {
   config.poll_interval = std::chrono::milliseconds(10);
   finalize_config(config);
 
-  server::MetricsRegistry metrics;
-  Ingester ingester(config, metrics);
+  IngestObserver ignored;
+  Ingester ingester(config, ignored);
   // Another worker, following listen_events, holds a claim (its lease runs for an hour; were it
   // dead, no worker of this run's streams would ever take it over either).
   const auto state = warehouse::Warehouse::open(config.state);

@@ -27,6 +27,19 @@ TEST(OutageKind, ALostDatabaseAndAStoreThatKeepsFailingAreOutages) {
   }
 }
 
+// A source listed before it was created (the generator starts with the worker) is waited for;
+// the same code from anywhere else (a lake bucket that does not exist) is not.
+TEST(OutageKind, AMissingSourceIsAnOutage) {
+  const StoreError missing(StoreErrorCode::kNoSuchBucket,
+                           "file:///raw: the root directory does not exist");
+  const SourceMissing source(missing);
+  EXPECT_EQ(outage_kind(source), "source");
+  EXPECT_EQ(source.code(), StoreErrorCode::kNoSuchBucket);
+  EXPECT_NE(std::string(source.what()).find("the root directory does not exist"),
+            std::string::npos);
+  EXPECT_EQ(outage_kind(missing), std::nullopt);
+}
+
 TEST(OutageKind, EverythingElseIsAFailureOfTheObjects) {
   for (StoreErrorCode code : {StoreErrorCode::kAccessDenied, StoreErrorCode::kNotFound,
                               StoreErrorCode::kNoSuchBucket, StoreErrorCode::kInvalidArgument,

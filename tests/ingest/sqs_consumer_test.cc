@@ -18,6 +18,8 @@
 
 #include "ingest/ingester.h"
 #include "ingest/ledger.h"
+#include "server/ingest_telemetry.h"
+#include "server/metrics.h"
 #include "store/credentials.h"
 #include "store/digest.h"
 #include "store/file_store.h"
@@ -274,8 +276,9 @@ TEST_F(SqsConsumerTest, BadMessagesAreDeletedAtOnceAndTestEventsYieldNothing) {
   sqs_.send("bad3", R"({"Records":"nope"})");
   sqs_.send("test", R"({"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"raw"})");
   server::MetricsRegistry metrics;
+  server::IngestTelemetry telemetry(metrics);
   SqsConsumerOptions o = options();
-  o.metrics = &metrics;
+  o.observer = &telemetry;
   SqsConsumer consumer(o, recorder(), env());
   ASSERT_TRUE(consumer.poll_once());
   EXPECT_TRUE(keys_.empty());
@@ -352,8 +355,8 @@ TEST_F(SqsConsumerTest, FeedsTheIngesterLedger) {
   config.state = "sqlite://" + (dir / "state.db").string();
   config.http_enabled = false;
   finalize_config(config);
-  server::MetricsRegistry metrics;
-  Ingester ingester(config, metrics);
+  IngestObserver ignored;
+  Ingester ingester(config, ignored);
 
   sqs_.send("m1", s3_event("Raw/listen_events/2024061710_0.json"));
   sqs_.send("m2", s3_event("Raw/listen_events/2024061710_9.json"));  // no such object

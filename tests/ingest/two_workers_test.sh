@@ -6,8 +6,8 @@
 #
 #   two_workers_test.sh            both run to idle
 #   two_workers_test.sh kill-one   worker-a is killed (SIGKILL) at a random moment and never comes
-#                                  back: worker-b must take over its claims when their lease ends
-#                                  and finish everything alone (E2E_SEED as in crash_test.sh)
+#                                  back: worker-b must take over its claims (at once: its session
+#                                  ended) and finish everything alone (E2E_SEED as in crash_test.sh)
 set -euo pipefail
 # shellcheck source=tests/ingest/e2e_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
@@ -19,8 +19,10 @@ source_uri="file://$work/source"
 lake_uri="file://$work/lake"
 mkdir -p "$work/source" "$work/lake"
 state=$(new_database postgres)
-# Small batches: many claims, so the two workers interleave.
-printf 'ingest:\n  batch_max_objects: 2\n  poll_interval_ms: 50\n  lease_ms: 500\n' >"$work/config.yaml"
+# Small batches: many claims, so the two workers interleave. A lease long enough that no batch
+# outlives it on a loaded machine: a killed worker's claims pass on because its session ended,
+# not because their lease did (ledger.h).
+printf 'ingest:\n  batch_max_objects: 2\n  poll_interval_ms: 50\n  lease_ms: 30000\n' >"$work/config.yaml"
 
 make_bucket 20
 upload_bucket "$source_uri"

@@ -41,7 +41,12 @@ secrets=("$aws_secret" "$session_token" "$uri_password" "$pgpassword" "$webhook_
 cores=(qx1AwsSecret qx2SessionToken qx3UriPassword qx4PgPasswordEnv qx5WebhookToken
   qx6ConfigPassword qx7QueryPassword qx8BadUriPassword qx9StatusToken)
 
-export AWS_SECRET_ACCESS_KEY=$aws_secret AWS_SESSION_TOKEN=$session_token AWS_MAX_ATTEMPTS=2
+# The fixture checks signatures: it is told this key's secret (on stdin, never as an argument).
+aws_key_id=AKIAQXSECRETSTEST001
+printf '%s' "$aws_secret" |
+  "$(dirname "${BASH_SOURCE[0]}")/../fixtures/s3rver.sh" add-key "$E2E_S3RVER" "$aws_key_id"
+export AWS_ACCESS_KEY_ID=$aws_key_id AWS_SECRET_ACCESS_KEY=$aws_secret
+export AWS_SESSION_TOKEN=$session_token AWS_MAX_ATTEMPTS=2
 export TRIBUTARY_WEBHOOK_TOKEN=$webhook_token TRIBUTARY_STATUS_TOKEN=$status_token
 unset PGPASSWORD TRIBUTARY_WAREHOUSE TRIBUTARY_STATE TRIBUTARY_CONFIG
 wrong_key=AKIAWRONGKEYID000000  # s3rver answers an unknown key id with 403 InvalidAccessKeyId

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -167,18 +168,45 @@ TEST(HttpHardening, AChunkedBodyIsHeldToTheSameLimit) {
   EXPECT_EQ(s.bodies, std::vector<std::string>{"{\"Records\":[]}"});
 }
 
-TEST(HttpHardening, ABodyWithoutALengthIsHeldToTheLimitToo) {
+// Without Content-Length or chunked coding a body would run to the end of input, while a thread
+// waits for it: the webhook answers 411 at once, not 408 after the request timeout.
+TEST(HttpHardening, AWebhookWithoutALengthIs411AtOnce) {
   Server s(Server::options());
-  // Without Content-Length or chunked coding a body runs to the end of input.
-  for (const auto& [body, status] :
-       std::vector<std::pair<std::string, int>>{{"{}", 200}, {std::string(5000, 'x'), 413}}) {
-    Connection c(s.server.port());
-    ASSERT_TRUE(c.send(post_head(authorized()) + body));
-    c.finish_sending();
-    const std::string response = c.receive_all();
-    EXPECT_EQ(status_of(response), status) << response;
+  Connection c(s.server.port());
+  const auto t0 = Clock::now();
+  ASSERT_TRUE(c.send(post_head(authorized()) + "{}"));
+  const std::string response = c.receive_all();
+  EXPECT_EQ(status_of(response), 411) << response;
+  EXPECT_NE(response.find("Content-Length required"), std::string::npos) << response;
+  EXPECT_LT(Clock::now() - t0, std::chrono::seconds(3));  // the request timeout is 10 s
+  EXPECT_EQ(s.received(), 0u);
+}
+
+// RFC 9112 3.2: a request with two Host headers is 400, whichever a proxy would have used.
+TEST(HttpHardening, TwoHostHeadersAre400) {
+  Server s(Server::options());
+  const std::string two =
+      round_trip(s.server.port(), "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+  EXPECT_EQ(status_of(two), 400) << two;
+  EXPECT_NE(two.find("more than one Host header"), std::string::npos) << two;
+  EXPECT_EQ(status_of(round_trip(s.server.port(), "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")),
+            200);
+}
+
+// httplib reads a GET's body before its handler runs: one announced and never sent would hold a
+// thread until the request timeout. No GET route takes one, so it is refused unread.
+TEST(HttpHardening, AGetWithABodyIsRefusedUnread) {
+  Server s(Server::options());
+  const int port = s.server.port();
+  const auto t0 = Clock::now();
+  for (const char* framing : {"Content-Length: 5\r\n", "Transfer-Encoding: chunked\r\n"}) {
+    const std::string response =
+        round_trip(port, "GET /healthz HTTP/1.1\r\n" + std::string(framing) + "\r\n");
+    EXPECT_EQ(status_of(response), 400) << response;
+    EXPECT_NE(response.find("a GET request takes no body"), std::string::npos) << response;
   }
-  EXPECT_EQ(s.received(), 1u);
+  EXPECT_LT(Clock::now() - t0, std::chrono::seconds(3));
+  EXPECT_EQ(status_of(round_trip(port, "GET /healthz HTTP/1.1\r\nContent-Length: 0\r\n\r\n")), 200);
 }
 
 TEST(HttpHardening, OversizedRequestLinesAndHeadersAreRefused) {
@@ -326,6 +354,7 @@ TEST(HttpHardening, AConnectionFloodHoldsBoundedDescriptorsAndTheServerRecovers)
   OperationsServerOptions o = Server::options();
   o.threads = 2;
   o.max_queued = 2;
+  o.max_waiting_heads = 4;
   o.request_timeout = milliseconds(2000);
   Server s(o);
   const std::size_t before = open_descriptors();
@@ -340,9 +369,10 @@ TEST(HttpHardening, AConnectionFloodHoldsBoundedDescriptorsAndTheServerRecovers)
     ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);  // completes or stays pending
     clients.push_back(fd);
   }
-  // The server side may hold the threads' and the queue's connections and one in the accept
-  // loop; every other client waits in the kernel. Checked over a while, as the server accepts.
-  const std::size_t bound = before + kClients + o.threads + o.max_queued + 1;
+  // The server side may hold the gate's, the threads' and the queue's connections and one in the
+  // accept loop; every other client waits in the kernel or was closed by the gate to let newer
+  // ones in. Checked over a while, as the server accepts.
+  const std::size_t bound = before + kClients + o.max_waiting_heads + o.threads + o.max_queued + 1;
   std::size_t most = 0;
   for (const auto until = Clock::now() + milliseconds(800); Clock::now() < until;) {
     most = std::max(most, open_descriptors());
@@ -353,6 +383,71 @@ TEST(HttpHardening, AConnectionFloodHoldsBoundedDescriptorsAndTheServerRecovers)
   // Closed clients read as EOF at once: the server drains them and serves again.
   const std::string response = round_trip(s.server.port(), "GET /healthz HTTP/1.1\r\n\r\n");
   EXPECT_EQ(status_of(response), 200) << response;
+}
+
+// Waits (at most 10 s) until the server has accepted `n` more connections than when there were
+// `before` descriptors: both ends of each are descriptors of this process.
+bool accepted(std::size_t before, std::size_t n) {
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (open_descriptors() < before + 2 * n) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  return true;
+}
+
+// Clients that connect and never finish their headers (silent, or trickling) once held every
+// serving thread for the 10 s request timeout, and /healthz waited behind them: three times the
+// threads made a liveness probe wait 30 s and kill a healthy worker. Probes answer at once now,
+// and the idle clients still get their 408 at the deadline.
+TEST(HttpHardening, ProbesAnswerPromptlyBehindClientsThatNeverFinishTheirHeaders) {
+  OperationsServerOptions o = Server::options();
+  o.request_timeout = std::chrono::seconds(10);
+  Server s(o);
+  const std::size_t before = open_descriptors();
+  const std::size_t idle = 3 * o.threads;
+  std::vector<std::unique_ptr<Connection>> clients;
+  for (std::size_t i = 0; i < idle; ++i) {
+    clients.push_back(std::make_unique<Connection>(s.server.port()));
+    ASSERT_TRUE(clients.back()->connected());
+    // Half send nothing, half the start of a request.
+    if (i % 2 == 1) {
+      ASSERT_TRUE(clients.back()->send("GET /healthz HTTP/1.1\r\nX-Slow: "));
+    }
+  }
+  ASSERT_TRUE(accepted(before, idle));
+  for (const char* probe : {"/healthz", "/metrics", "/readyz"}) {
+    const auto t0 = Clock::now();
+    const std::string response =
+        round_trip(s.server.port(), "GET " + std::string(probe) + " HTTP/1.1\r\n\r\n");
+    const auto took = Clock::now() - t0;
+    EXPECT_EQ(status_of(response), 200) << probe << ": " << response;
+    EXPECT_LT(took, milliseconds(1000))
+        << probe << " took " << std::chrono::duration_cast<milliseconds>(took).count() << " ms";
+  }
+}
+
+// More idle connections than the gate holds: the longest waiting are closed to let new ones in,
+// so the probe still gets through at once.
+TEST(HttpHardening, AFloodOfIdleConnectionsEvictsTheOldestNotTheProbe) {
+  OperationsServerOptions o = Server::options();
+  o.max_waiting_heads = 4;
+  o.request_timeout = std::chrono::seconds(10);
+  Server s(o);
+  std::vector<std::unique_ptr<Connection>> clients;
+  for (int i = 0; i < 12; ++i) {
+    clients.push_back(std::make_unique<Connection>(s.server.port()));
+    ASSERT_TRUE(clients.back()->connected());
+  }
+  const auto t0 = Clock::now();
+  const std::string response = round_trip(s.server.port(), "GET /healthz HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(status_of(response), 200) << response;
+  EXPECT_LT(Clock::now() - t0, milliseconds(1000));
+  // The first client was evicted: closed without an answer, long before its 10 s deadline, and
+  // counted: the 12 idle clients and the probe passed through a gate of 4.
+  EXPECT_EQ(clients.front()->receive_all(), "");
+  EXPECT_LT(Clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_EQ(s.metrics.counter("tributary_http_connections_evicted_total", "").value(), 9u);
 }
 
 TEST(HttpHardening, StoppingDoesNotWaitForASlowClient) {

@@ -200,7 +200,9 @@ TEST_F(FaultTest, SecretsNeverAppearInErrorsOrOutput) {
   const std::string secret = "SECRET-wJalrXUtnFEMI-K7MDENG";
   const std::string token = "TOKEN-FQoGZXIvYXdzEJr";
   StoreConfig c = testing::s3rver_config(proxy_.endpoint());
-  c.access_key_id = "S3RVER";
+  // A key the fixture knows, so that the requests are accepted and the faults are what fails.
+  c.access_key_id = "AKIAFAULTSECRETTEST";
+  testing::add_s3rver_key(c.access_key_id, secret);
   c.secret_access_key = secret;
   c.session_token = token;
   c.max_attempts = 2;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <stdexcept>
@@ -27,7 +28,21 @@ inline std::string s3rver_endpoint() {
                            " is missing (run the test through ctest, which starts the fixture)");
 }
 
-// s3rver accepts the key pair S3RVER/S3RVER (it does not check SigV4 signatures).
+// Makes the fixture's server accept `access_key_id` with `secret` (as `s3rver.sh add-key` does):
+// it checks every request's SigV4 signature against the secrets it knows.
+inline void add_s3rver_key(const std::string& access_key_id, const std::string& secret) {
+  const std::filesystem::path keys =
+      std::filesystem::path(TRIBUTARY_S3RVER_ENV).parent_path() / "keys";
+  const std::filesystem::path temp = keys / ("." + access_key_id + ".tmp");
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << secret;
+    if (!out.flush()) throw std::runtime_error("cannot write " + temp.string());
+  }
+  std::filesystem::rename(temp, keys / access_key_id);
+}
+
+// The fixture's server always knows the key pair S3RVER/S3RVER.
 inline store::StoreConfig s3rver_config(const std::string& endpoint) {
   store::StoreConfig c;
   c.endpoint = endpoint;

@@ -9,8 +9,8 @@
 namespace tributary::store {
 namespace {
 
-// AWS's published example ("Signature Calculations for the Authorization Header", GET Object):
-// s3rver does not verify signatures, so this vector is what proves ours are right.
+// AWS's published example ("Signature Calculations for the Authorization Header", GET Object).
+// Every request to the s3rver fixture is also checked by AWS's own signer (signing_test.cc).
 TEST(SigV4, MatchesAwsDocumentedGetObjectExample) {
   const AwsCredentials creds{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "",
                              std::nullopt, "test"};

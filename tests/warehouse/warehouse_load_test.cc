@@ -161,12 +161,14 @@ TEST_P(WarehouseLoadTest, Migration11KeepsTheKeysOfAVersion10StateDatabase) {
 
   auto wh = scratch.open();
   SqlConnection& db = wh->connection();
-  EXPECT_EQ(count(db, "ingest_event_key"), 3);
+  // Migration 0017 keeps these keys, which carry no event time, as ingest_event_key_legacy.
+  EXPECT_EQ(count(db, "ingest_event_key_legacy"), 3);
   const bool postgres = GetParam() == Dialect::kPostgres;
   for (const std::string& key : {a, b, c}) {
     const SqlValue k[] = {key};
-    EXPECT_EQ(db.query(postgres ? "SELECT count(*) FROM ingest_event_key WHERE event_key = $1::uuid"
-                                : "SELECT count(*) FROM ingest_event_key"
+    EXPECT_EQ(db.query(postgres ? "SELECT count(*) FROM ingest_event_key_legacy"
+                                  " WHERE event_key = $1::uuid"
+                                : "SELECT count(*) FROM ingest_event_key_legacy"
                                   " WHERE event_key = unhex($1) AND length(event_key) = 16",
                        k)
                   .at(0)
