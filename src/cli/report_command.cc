@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "ingest/ledger.h"
 #include "util/clock.h"
 #include "util/file.h"
 #include "warehouse/calendar.h"
@@ -52,9 +53,13 @@ std::string add_days(const std::string& date, int count) {
 }
 
 // The options' period, with the defaults described at the top of this file.
-warehouse::ReportPeriod period(const ReportCommandOptions& opts, warehouse::SqlConnection& c) {
+warehouse::ReportPeriod period(const ReportCommandOptions& opts, warehouse::Warehouse& wh) {
   warehouse::ReportPeriod p{opts.from, opts.to};
-  if (p.to.empty()) p.to = warehouse::recent_period(c, 1, util::unix_time_ms()).to;
+  if (p.to.empty()) {
+    // Reading the ledger claims nothing, so it needs no worker id.
+    const auto newest = ingest::Ledger(wh, {}).newest_committed_event_ms();
+    p.to = warehouse::recent_period(newest, 1, util::unix_time_ms()).to;
+  }
   if (p.from.empty()) p.from = add_days(p.to, -kDefaultDays);
   return p;
 }
@@ -63,7 +68,7 @@ void run_report(const ReportCommandOptions& opts) {
   // A report never creates a warehouse: a mistyped SQLite path is an error, not an empty answer.
   const auto wh = warehouse::Warehouse::open_existing(opts.warehouse);
   warehouse::ReportOptions options;
-  options.period = period(opts, wh->connection());
+  options.period = period(opts, *wh);
   options.top = opts.top;
   if (opts.user >= 0) options.user_id = opts.user;
   const warehouse::Report report = warehouse::run_report(wh->connection(), options);
