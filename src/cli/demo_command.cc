@@ -3,7 +3,8 @@
 // few days of a few hundred users to a file:// raw bucket (DIR/raw) while the ingester, in the
 // same process, follows it into the lake (DIR/lake) and a SQLite warehouse (DIR/warehouse.db);
 // a progress line shows both. Then it prints the report for the simulated period (also written
-// to DIR/report.json), writes DuckDB views over silver to DIR/duckdb.sql, and says where to look.
+// to DIR/report.json and, with charts and a map, DIR/report.html), writes DuckDB views over
+// silver to DIR/duckdb.sql, and says where to look.
 //
 // Re-running in the same DIR continues that demo (see cli/demo_state.h): finished generation is
 // not repeated, an interrupted one is redone with the same events (duplicates the ingester drops
@@ -38,8 +39,10 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/progress_line.h"
+#include "warehouse/location_coordinates.h"
 #include "warehouse/report.h"
 #include "warehouse/report_format.h"
+#include "warehouse/report_html.h"
 #include "warehouse/warehouse.h"
 
 namespace tributary::cli {
@@ -264,6 +267,24 @@ void write_text(const fs::path& file, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
+// How the guide names this binary: its absolute path (a fresh build is not on PATH), or plain
+// `tributary` where the kernel does not say.
+std::string program_path() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("tributary") : self.string();
+}
+
+// The options a re-run must repeat: those of the demo in the directory that are not defaults.
+std::string rerun_options(const DemoState& state) {
+  const DemoOptions defaults;
+  std::ostringstream out;
+  if (state.users != defaults.users) out << " --users " << state.users;
+  if (state.days != defaults.days) out << " --days " << state.days;
+  if (state.seed != defaults.seed) out << " --seed " << state.seed;
+  return out.str();
+}
+
 void run_demo(const DemoOptions& opts) {
   check(opts);
   const DemoPaths paths(opts.dir);
@@ -326,10 +347,13 @@ void run_demo(const DemoOptions& opts) {
   report_options.top = opts.top;
   const warehouse::Report report = warehouse::run_report(db->connection(), report_options);
   write_text(paths.dir / "report.json", warehouse::report_json(report));
+  write_text(paths.dir / "report.html",
+             warehouse::report_html(report, warehouse::location_coordinates(db->connection())));
   write_text(paths.dir / "duckdb.sql",
              lake::catalog_ddl(lake::CatalogDialect::kDuckDB, paths.lake_uri,
                                ingest::SqlLakeManifest(db->connection()).entries()));
-  std::printf("\n%s%s", warehouse::report_table(report).c_str(), where_to_look(paths).c_str());
+  std::printf("\n%s%s", warehouse::report_table(report).c_str(),
+              where_to_look(paths, program_path(), rerun_options(state)).c_str());
   std::fflush(stdout);
 }
 

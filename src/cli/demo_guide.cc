@@ -1,5 +1,7 @@
 #include "cli/demo_guide.h"
 
+#include <system_error>
+
 #include "store/open_store.h"
 
 namespace tributary::cli {
@@ -15,7 +17,8 @@ DemoPaths::DemoPaths(const std::string& dir_option) {
   warehouse_uri = "sqlite://" + warehouse_db.string();
 }
 
-std::string where_to_look(const DemoPaths& p) {
+std::string where_to_look(const DemoPaths& p, const std::string& program,
+                          const std::string& demo_options) {
   const std::string dir = p.dir.string(), db = p.warehouse_db.string();
   std::string out;
   out += "\nWhere to look (all under " + dir + "):\n";
@@ -23,9 +26,13 @@ std::string where_to_look(const DemoPaths& p) {
   out += "  lake        " + p.lake.string() + "/bronze/  exact copies of the raw objects\n";
   out += "              " + p.lake.string() +
          "/silver/<stream>/event_date=YYYY-MM-DD/  Parquet, deduplicated\n";
-  out += "              " + p.lake.string() + "/quarantine/  rejected lines with reasons\n";
+  std::error_code ec;
+  if (std::filesystem::is_directory(p.lake / "quarantine", ec)) {
+    out += "              " + p.lake.string() + "/quarantine/  rejected lines with reasons\n";
+  }
   out += "  warehouse   " + db + "  SQLite star schema, daily marts, BI views\n";
-  out += "  report      " + dir + "/report.json\n";
+  out += "  report      " + dir + "/report.html  open it in a browser: charts and a map\n";
+  out += "              " + dir + "/report.json  the same answers as JSON\n";
   out += "\nExplore the warehouse (views v_listens, v_page_views; marts mart_song_daily,\n";
   out += "mart_location_daily, mart_user_daily; facts fact_*, dimensions dim_*):\n";
   out += "  sqlite3 -header -column " + db +
@@ -47,9 +54,16 @@ std::string where_to_look(const DemoPaths& p) {
   out +=
       "  D SELECT artist, song, count(*) AS plays FROM listen_events GROUP BY ALL"
       " ORDER BY plays DESC LIMIT 10;\n";
-  out += "\nRun `tributary demo --dir " + dir +
-         "` again to continue this demo (nothing is duplicated);\n";
-  out += "`tributary status --warehouse " + p.warehouse_uri + "` shows the ingestion ledger.\n";
+  out += "\nThe ingestion ledger (objects, batches, lag, errors):\n";
+  out += "  " + program + " status --warehouse " + p.warehouse_uri + "\n";
+  out += "The live status page (stages, throughput, quarantine, top lists) as more data arrives:\n";
+  out += "run in one terminal, generate in another, then open http://127.0.0.1:8080/\n";
+  out += "  " + program + " run --source " + p.raw_uri + " --lake " + p.lake_uri + " --warehouse " +
+         p.warehouse_uri + " --listen 127.0.0.1:8080\n";
+  out += "  " + program + " generate --store " + p.raw_uri +
+         " --from-days 0.01 --realtime --speed 60\n";
+  out += "\nRun `" + program + " demo --dir " + dir + demo_options +
+         "` again to continue this demo (nothing is duplicated).\n";
   return out;
 }
 

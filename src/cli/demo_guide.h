@@ -15,8 +15,13 @@ struct DemoPaths {
   explicit DemoPaths(const std::string& dir_option);
 };
 
-// Where the raw bucket, the lake, the warehouse, the report and DuckDB views are, with example
-// sqlite3 queries over the BI views and marts and a DuckDB session over silver.
-std::string where_to_look(const DemoPaths& paths);
+// Where the raw bucket, the lake, the warehouse, the reports (JSON and HTML) and DuckDB views are,
+// with example sqlite3 queries over the BI views and marts, a DuckDB session over silver, and
+// the commands that show the ledger and the live status page. The lake's quarantine is listed
+// only when it exists (it is created by the first rejected line). `program` is how the commands
+// name the binary: its absolute path, since a freshly built tributary is not on PATH.
+// `demo_options` ("" or " --users 60 --days 1 ...") are the ones a re-run must repeat.
+std::string where_to_look(const DemoPaths& paths, const std::string& program,
+                          const std::string& demo_options);
 
 }  // namespace tributary::cli

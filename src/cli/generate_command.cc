@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.h"
@@ -177,19 +178,27 @@ void run_generate_command(const GenerateCommandOptions& opts) {
   options.stop = &g_stop;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  // Progress on stderr (stdout stays the JSON summary): simulated minutes of a batch run, page
-  // views of a realtime one, whose end is the wall clock's. Created by the first report, so a run
-  // refused for its options prints only the reason.
+  // Progress on stderr (stdout stays the JSON summary): simulated minutes of a batch run, events
+  // (lines, as lines_per_second counts them) of a realtime one, whose end is the wall clock's.
+  // The run starts when run_generate first reports (it has accepted the options); the progress
+  // line is created once there is progress, so a run refused for its options or failing before
+  // its first event prints only the reason, and its rate is measured from the start.
   const auto minutes =
       static_cast<std::uint64_t>(std::max(0.0, opts.from_days - opts.to_days) * 1440 * opts.loops);
+  std::optional<std::chrono::steady_clock::time_point> started;
   std::optional<util::Progress> progress;
-  options.on_progress = [&](std::uint64_t page_views, double fraction) {
+  options.on_progress = [&](std::uint64_t lines, double fraction) {
+    if (!started) started = std::chrono::steady_clock::now();
     if (!progress) {
-      progress.emplace("generate", options.realtime ? "page views" : "simulated minutes",
-                       options.realtime ? 0 : minutes);
+      if (lines == 0 && fraction == 0) return;
+      util::ProgressOptions progress_options;
+      progress_options.label = "generate";
+      progress_options.unit = options.realtime ? "events" : "simulated minutes";
+      progress_options.started = started;
+      progress.emplace(std::move(progress_options), options.realtime ? 0 : minutes);
     }
     progress->set_done(options.realtime
-                           ? page_views
+                           ? lines
                            : static_cast<std::uint64_t>(fraction * static_cast<double>(minutes)));
   };
   gen::GenerateSummary summary;

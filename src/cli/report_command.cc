@@ -1,14 +1,22 @@
-// `tributary report --warehouse URI --from DATE --to DATE [--top N] [--user ID]
+// `tributary report --warehouse URI [--from DATE] [--to DATE] [--top N] [--user ID]
 // [--format table|json|csv|html] [--out FILE]`: the three BI answers for the half-open UTC period
-// [from, to), on stdout or in FILE.
+// [from, to), on stdout or in FILE. Without --to the period ends with the day of the newest
+// committed event; without --from it starts kDefaultDays before its end: the data's latest
+// month, whatever the date today (generated data is often years old).
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "cli/commands.h"
+#include "ingest/ledger.h"
+#include "util/clock.h"
 #include "util/file.h"
+#include "warehouse/calendar.h"
 #include "warehouse/location_coordinates.h"
+#include "warehouse/recent_period.h"
 #include "warehouse/report.h"
 #include "warehouse/report_format.h"
 #include "warehouse/report_html.h"
@@ -27,13 +35,42 @@ struct ReportCommandOptions {
   std::string out;
 };
 
+constexpr int kDefaultDays = 30;
+
+// `date` (YYYY-MM-DD) moved by `days`; run_report validates dates, so a malformed one is kept as
+// it is for it to refuse with its own message.
+std::string add_days(const std::string& date, int count) {
+  if (!warehouse::parse_date_key(date)) return date;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  std::sscanf(date.c_str(), "%d-%u-%u", &y, &m, &d);
+  namespace chr = std::chrono;
+  const chr::sys_days moved =
+      chr::sys_days(chr::year_month_day{chr::year(y), chr::month(m), chr::day(d)}) +
+      chr::days(count);
+  const auto ms = chr::duration_cast<chr::milliseconds>(moved.time_since_epoch()).count();
+  return warehouse::calendar_date(ms).iso;
+}
+
+// The options' period, with the defaults described at the top of this file.
+warehouse::ReportPeriod period(const ReportCommandOptions& opts, warehouse::Warehouse& wh) {
+  warehouse::ReportPeriod p{opts.from, opts.to};
+  if (p.to.empty()) {
+    // Reading the ledger claims nothing, so it needs no worker id.
+    const auto newest = ingest::Ledger(wh, {}).newest_committed_event_ms();
+    p.to = warehouse::recent_period(newest, 1, util::unix_time_ms()).to;
+  }
+  if (p.from.empty()) p.from = add_days(p.to, -kDefaultDays);
+  return p;
+}
+
 void run_report(const ReportCommandOptions& opts) {
-  warehouse::ReportOptions options;
-  options.period = {opts.from, opts.to};
-  options.top = opts.top;
-  if (opts.user >= 0) options.user_id = opts.user;
   // A report never creates a warehouse: a mistyped SQLite path is an error, not an empty answer.
   const auto wh = warehouse::Warehouse::open_existing(opts.warehouse);
+  warehouse::ReportOptions options;
+  options.period = period(opts, *wh);
+  options.top = opts.top;
+  if (opts.user >= 0) options.user_id = opts.user;
   const warehouse::Report report = warehouse::run_report(wh->connection(), options);
   std::string out;
   if (opts.format == "json") {
@@ -60,16 +97,19 @@ void add_report_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "report",
       "Answer the three BI questions for the UTC period [--from, --to): top locations by page "
-      "views then listens, top songs by plays, hours of music per user.");
+      "views then listens, top songs by plays, hours of music per user. Without dates: the 30 "
+      "days up to the newest committed event.");
   cmd->add_option("--warehouse", opts->warehouse,
                   "sqlite:///abs/path.db or postgresql://user:pass@host:port/db")
       ->required()
       ->type_name("URI");
-  cmd->add_option("--from", opts->from, "First day of the period, YYYY-MM-DD (UTC, included)")
-      ->required()
+  cmd->add_option("--from", opts->from,
+                  "First day of the period, YYYY-MM-DD (UTC, included; default: 30 days before "
+                  "--to)")
       ->type_name("DATE");
-  cmd->add_option("--to", opts->to, "Day after the period, YYYY-MM-DD (UTC, excluded)")
-      ->required()
+  cmd->add_option("--to", opts->to,
+                  "Day after the period, YYYY-MM-DD (UTC, excluded; default: the day after the "
+                  "newest committed event)")
       ->type_name("DATE");
   cmd->add_option("--top", opts->top, "Rows per list")
       ->capture_default_str()

@@ -1,6 +1,9 @@
 // `tributary status [--warehouse URI | --state URI]`: the ledger in numbers, lag, recent errors.
+// Each time is given twice: epoch milliseconds for programs (`*_ms`) and ISO 8601 UTC for people
+// (`*_utc`, "2023-06-17T19:00:00.902Z").
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
 #include "cli/commands.h"
 #include "ingest/ingest_config.h"
@@ -17,6 +20,34 @@ struct StatusFlags {
   std::string warehouse;
   std::string state;  // empty: ingest::kDefaultStateFile in the working directory, as `run`
 };
+
+std::string utc_text(std::int64_t ms) {
+  const std::int64_t seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  const auto t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  char text[48];
+  std::snprintf(text, sizeof text, "%s.%03dZ", date, static_cast<int>(ms - seconds * 1000));
+  return text;
+}
+
+// "<name>_ms" and "<name>_utc", both null when there is no such time.
+void write_time(util::JsonWriter& w, const std::string& name, std::optional<std::int64_t> ms) {
+  w.key(name + "_ms");
+  if (ms) {
+    w.value(*ms);
+  } else {
+    w.null();
+  }
+  w.key(name + "_utc");
+  if (ms) {
+    w.value(utc_text(*ms));
+  } else {
+    w.null();
+  }
+}
 
 void run_status(const StatusFlags& flags) {
   // A mistyped path (or a directory where `run` never ran) is an error, not a ledger of zeros.
@@ -46,18 +77,9 @@ void run_status(const StatusFlags& flags) {
   } else {
     w.null();
   }
-  w.key("oldest_unprocessed_landed_ms");
-  if (backlog.objects > 0) {
-    w.value(backlog.oldest_landed_ms);
-  } else {
-    w.null();
-  }
-  w.key("newest_committed_event_ms");
-  if (summary.newest_committed_event_ms) {
-    w.value(*summary.newest_committed_event_ms);
-  } else {
-    w.null();
-  }
+  write_time(w, "oldest_unprocessed_landed",
+             backlog.objects > 0 ? std::optional(backlog.oldest_landed_ms) : std::nullopt);
+  write_time(w, "newest_committed_event", summary.newest_committed_event_ms);
   w.key("events").begin_object();
   w.key("decoded").value(summary.decoded_events).key("new").value(summary.new_events);
   w.key("quarantined").value(summary.quarantined).end_object();
@@ -78,7 +100,8 @@ void add_status_command(CLI::App& app) {
       "status",
       "Print the ingestion ledger as JSON: objects and batches by status, lag (age of the "
       "oldest unprocessed object since it landed in the source, by its LastModified; newest "
-      "committed event), event totals and recent errors.");
+      "committed event), event totals and recent errors. Times are epoch ms (*_ms) and UTC "
+      "(*_utc).");
   cmd->add_option("--warehouse", flags->warehouse, "The warehouse `run` used");
   cmd->add_option("--state", flags->state,
                   "The state database `run` used without a warehouse (default: "

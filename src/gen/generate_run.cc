@@ -90,6 +90,7 @@ GenerateSummary run_generate(const SiteModel& model, const GenerateOptions& opti
                                    ? 0
                                    : sim_options.end_ms - sim_options.start_ms;
   double fraction = 0;
+  std::uint64_t lines = 0;  // event lines written, all streams and loops
   auto report = [&](int loop, std::int64_t ts_ms) {
     if (!options.on_progress) return;
     if (span_ms > 0) {
@@ -98,8 +99,10 @@ GenerateSummary run_generate(const SiteModel& model, const GenerateOptions& opti
           1.0);
       fraction = (loop + within) / options.loops;
     }
-    options.on_progress(summary.page_views, fraction);
+    options.on_progress(lines, fraction);
   };
+  // Once before the first event: a reporter's clock (and so its rate) starts with the run.
+  report(0, sim_options.start_ms);
   for (int loop = 0; loop < options.loops; ++loop) {
     SessionSimulator simulator(model, sim_options);
     SimulatedEvent event;
@@ -108,8 +111,11 @@ GenerateSummary run_generate(const SiteModel& model, const GenerateOptions& opti
         const auto due =
             started + static_cast<std::int64_t>(
                           static_cast<double>(event.ts_ms - options.present_ms) / options.speed);
+        // A paced run may write a few events a second: progress is reported after every
+        // sleep (at least once a second), not only every kFlushCheckEvery page views.
         for (std::int64_t now = clock.now_ms(); now < due && !stopped(); now = clock.now_ms()) {
           clock.sleep_until_ms(std::min({due, flush_due(now), now + kLongestSleepMs}));
+          report(loop, event.ts_ms);
         }
         if (stopped()) break;
       }
@@ -119,6 +125,7 @@ GenerateSummary run_generate(const SiteModel& model, const GenerateOptions& opti
         if (scratch[i].empty()) continue;
         writers[i]->append(scratch[i], 1, now);
         scratch[i].clear();
+        ++lines;
       }
       if (++summary.page_views % kFlushCheckEvery == 0) {
         flush_due(now);
@@ -131,7 +138,7 @@ GenerateSummary run_generate(const SiteModel& model, const GenerateOptions& opti
   }
   queue.drain();
   if (options.on_progress) {
-    options.on_progress(summary.page_views, stopped() || span_ms == 0 ? fraction : 1.0);
+    options.on_progress(lines, stopped() || span_ms == 0 ? fraction : 1.0);
   }
   for (std::size_t i = 0; i < event::kStreamCount; ++i) {
     if (writers[i]) summary.streams[i] = writers[i]->totals();

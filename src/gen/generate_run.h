@@ -44,10 +44,12 @@ struct GenerateOptions {
   // When set, the run ends early once it reads true (checked at least once a second), shipping
   // what it holds: SIGINT/SIGTERM handling for a run that goes on forever.
   const std::atomic<bool>* stop = nullptr;
-  // When set, called every few thousand page views (and once at the end) with the simulated time
+  // When set, called once before the first event, every few thousand page views, at least once
+  // a second while a realtime run waits for its next event, and once at the end, with the event
+  // lines written so far (all streams; the summary's lines once shipped) and the simulated time
   // reached, as a fraction of the simulated period in [0, 1] over all loops (realtime runs
   // without a duration: 0). For progress reporting; must be cheap.
-  std::function<void(std::uint64_t page_views, double fraction)> on_progress;
+  std::function<void(std::uint64_t lines, double fraction)> on_progress;
 };
 
 struct GenerateSummary {

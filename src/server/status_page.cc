@@ -132,12 +132,22 @@ function renderStages(stages) {
     box.append(card);
   }
 }
+// The chart's top: the highest bar, unless a few bars (a backlog drained at start-up) tower over
+// the rest; then about twice the 75th percentile of the non-empty bars, so that the steady rate
+// stays visible, and the taller bars are clipped and marked.
+function chartScale(values) {
+  const nonzero = values.filter((v) => v > 0).sort((a, b) => a - b);
+  if (nonzero.length === 0) return 1;
+  const max = nonzero[nonzero.length - 1];
+  const p75 = nonzero[Math.floor(0.75 * (nonzero.length - 1))];
+  return max > 4 * p75 ? 2 * p75 : max;
+}
 function renderChart(t) {
   const svg = $("chart");
   const ns = "http://www.w3.org/2000/svg";
   const W = 440, H = 160, L = 40, B = 18, T = 8;
   const perSecond = t.samples.map((s) => s.lines / (t.slot_ms / 1000));
-  const max = Math.max(1, ...perSecond);
+  const max = chartScale(perSecond);
   const bw = (W - L) / perSecond.length;
   svg.replaceChildren();
   const add = (name, attrs, text) => {
@@ -152,11 +162,23 @@ function renderChart(t) {
     add("line", { x1: L, x2: W, y1: y, y2: y, stroke: "#e4e7ec" });
     add("text", { x: L - 4, y: y + 4, "text-anchor": "end" }, fmtInt(Math.round(max * f)));
   }
+  let peak = 0;
   perSecond.forEach((v, i) => {
-    const h = (H - B - T) * (v / max);
-    add("rect", { x: L + i * bw, y: H - B - h, width: Math.max(1, bw - 1), height: h, fill: "#2f6fdf" })
-      .append(Object.assign(document.createElementNS(ns, "title"), { textContent: fmtInt(Math.round(v)) + " lines/s" }));
+    const clipped = v > max;
+    const h = (H - B - T) * (Math.min(v, max) / max);
+    const bar = add("rect", { x: L + i * bw, y: H - B - h, width: Math.max(1, bw - 1), height: h,
+      fill: clipped ? "#e8590c" : "#2f6fdf", "data-clipped": String(clipped), "data-value": String(v) });
+    bar.append(Object.assign(document.createElementNS(ns, "title"), { textContent: fmtInt(Math.round(v)) + " lines/s" }));
+    if (clipped) {
+      peak = Math.max(peak, v);
+      const x = L + i * bw + Math.max(1, bw - 1) / 2;
+      add("path", { d: `M${x - 3},${T + 5} L${x},${T} L${x + 3},${T + 5} Z`, fill: "#e8590c" });
+    }
   });
+  if (peak > 0) {
+    add("text", { x: W, y: T + 10, "text-anchor": "end", fill: "#e8590c", "data-testid": "chart-peak" },
+      "\u25B2 clipped, peak " + fmtInt(Math.round(peak)) + " lines/s");
+  }
   add("text", { x: L, y: H - 4 }, "-10 min");
   add("text", { x: W, y: H - 4, "text-anchor": "end" }, "now");
 }

@@ -78,7 +78,10 @@ std::string format_progress(const ProgressSnapshot& s, int bar_width) {
 }
 
 Progress::Progress(ProgressOptions options, std::uint64_t total)
-    : options_(std::move(options)), started_(now()), line_(options_, started_), total_(total) {}
+    : options_(std::move(options)),
+      started_(options_.started.value_or(now())),
+      line_(options_, started_),
+      total_(total) {}
 
 namespace {
 ProgressOptions labelled(std::string label, std::string unit) {

@@ -19,7 +19,8 @@
 //    (unless it equals the line last written); the terminal mode redraws at most once per
 //    tty_interval and ends with a newline at finish(). Both intervals run from construction, so
 //    a short command shows its final line only.
-//  - Rate is the average since construction; ETA = (total - done) / rate, shown only when both
+//  - Rate is the average since `started` (default: construction); ETA = (total - done) / rate,
+//  shown only when both
 //    are known and positive.
 #pragma once
 
@@ -27,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "util/progress_line.h"
@@ -40,6 +42,9 @@ struct ProgressOptions : ProgressLineOptions {
   int bar_width = 30;
   // For tests; default std::chrono::steady_clock::now.
   std::function<std::chrono::steady_clock::time_point()> clock;
+  // When the work began, if before the Progress is made (a command that shows progress only once
+  // there is some); default: construction. The rate and the intervals run from it.
+  std::optional<std::chrono::steady_clock::time_point> started;
 };
 
 // What one rendering shows; format_progress() is pure so it can be tested alone.

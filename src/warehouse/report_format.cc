@@ -1,7 +1,7 @@
 #include "warehouse/report_format.h"
 
-#include <charconv>
 #include <cstdio>
+#include <stdexcept>
 #include <vector>
 
 #include "util/hex.h"
@@ -10,15 +10,9 @@
 namespace tributary::warehouse {
 namespace {
 
-std::string shortest(double v) {
-  char buf[32];
-  const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
-  return std::string(buf, end);
-}
-
-std::string fixed2(double v) {
+std::string fixed(double v, int decimals) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
 
@@ -70,10 +64,32 @@ std::size_t width(const std::string& s) {
 
 using Table = std::vector<std::vector<std::string>>;
 
-void append_csv(std::string& out, const std::string& section, const Table& rows) {
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    out += r == 0 ? "section" : section;
-    for (const std::string& cell : rows[r]) out += ',' + csv_field(cell);
+// The CSV's columns: the union of the three lists' columns, each list filling its own.
+constexpr const char* kCsvColumns[] = {
+    "section",   "period_from",     "period_to",  "rank",      "city",   "state", "page_views",
+    "listens",   "listening_hours", "users",      "sessions",  "artist", "song",  "plays",
+    "listeners", "user_id",         "first_name", "last_name", "hours"};
+constexpr std::size_t kCsvColumnCount = sizeof kCsvColumns / sizeof kCsvColumns[0];
+
+std::size_t csv_column(const std::string& name) {
+  for (std::size_t i = 0; i < kCsvColumnCount; ++i) {
+    if (name == kCsvColumns[i]) return i;
+  }
+  throw std::logic_error("no CSV column " + name);
+}
+
+// The rows of one list (its header row first) as rows of the union, in CSV.
+void append_csv(std::string& out, const Report& report, const std::string& section,
+                const Table& rows) {
+  std::vector<std::size_t> columns;
+  for (const std::string& name : rows[0]) columns.push_back(csv_column(name));
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    std::vector<std::string> line(kCsvColumnCount);
+    line[0] = section;
+    line[1] = report.period.from;
+    line[2] = report.period.to;
+    for (std::size_t c = 0; c < columns.size(); ++c) line[columns[c]] = rows[r][c];
+    for (std::size_t c = 0; c < line.size(); ++c) out += (c > 0 ? "," : "") + csv_field(line[c]);
     out += "\r\n";
   }
 }
@@ -111,14 +127,14 @@ void append_aligned(std::string& out, const std::string& title, const Table& raw
   if (rows.size() == 1) out += "(none)\n";
 }
 
-Table locations(const Report& r, bool rounded) {
+// Hours as shown: two decimals in the table (36 s), three in CSV (3.6 s, below a song's length).
+Table locations(const Report& r, int decimals) {
   Table t = {
       {"rank", "city", "state", "page_views", "listens", "listening_hours", "users", "sessions"}};
   std::size_t rank = 0;
   for (const LocationRow& l : r.top_locations) {
     t.push_back({std::to_string(++rank), l.city, l.state, std::to_string(l.page_views),
-                 std::to_string(l.listens),
-                 rounded ? fixed2(l.listening_hours) : shortest(l.listening_hours),
+                 std::to_string(l.listens), fixed(l.listening_hours, decimals),
                  std::to_string(l.users), std::to_string(l.sessions)});
   }
   return t;
@@ -134,13 +150,12 @@ Table songs(const Report& r) {
   return t;
 }
 
-Table users(const Report& r, bool rounded) {
+Table users(const Report& r, int decimals) {
   Table t = {{"rank", "user_id", "first_name", "last_name", "plays", "hours"}};
   std::size_t rank = 0;
   for (const UserRow& u : r.user_listening) {
     t.push_back({std::to_string(++rank), std::to_string(u.user_id), u.first_name.value_or(""),
-                 u.last_name.value_or(""), std::to_string(u.plays),
-                 rounded ? fixed2(u.hours) : shortest(u.hours)});
+                 u.last_name.value_or(""), std::to_string(u.plays), fixed(u.hours, decimals)});
   }
   return t;
 }
@@ -206,22 +221,23 @@ std::string report_json(const Report& report) {
 
 std::string report_csv(const Report& report) {
   std::string out;
-  append_csv(out, "top_locations", locations(report, false));
+  for (std::size_t c = 0; c < kCsvColumnCount; ++c)
+    out += (c > 0 ? "," : "") + std::string(kCsvColumns[c]);
   out += "\r\n";
-  append_csv(out, "top_songs", songs(report));
-  out += "\r\n";
-  append_csv(out, "user_listening", users(report, false));
+  append_csv(out, report, "top_locations", locations(report, 3));
+  append_csv(out, report, "top_songs", songs(report));
+  append_csv(out, report, "user_listening", users(report, 3));
   return out;
 }
 
 std::string report_table(const Report& report) {
   std::string out =
       "Period " + report.period.from + " to " + report.period.to + " (UTC, end excluded)\n\n";
-  append_aligned(out, "Top locations (by page views, then listens)", locations(report, true), 3);
+  append_aligned(out, "Top locations (by page views, then listens)", locations(report, 2), 3);
   out += '\n';
   append_aligned(out, "Top songs (by plays)", songs(report), 3);
   out += '\n';
-  append_aligned(out, "Hours of music per user", users(report, true), 4);
+  append_aligned(out, "Hours of music per user", users(report, 2), 4);
   return out;
 }
 

@@ -5,7 +5,10 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <vector>
+
+#include "warehouse/us_state_outline.h"
 
 namespace tributary::warehouse {
 namespace {
@@ -152,21 +155,79 @@ std::string location_map(const Report& report, const LocationCoordinates& coordi
            "\" stroke=\"#d0d9e6\"/><text class=\"axis\" x=\"" + fixed(x_of(lon) + 2, 1) +
            "\" y=\"" + fixed(height - 6, 1) + "\">" + fixed(lon, 0) + "\xC2\xB0</text>\n";
   }
-  // Largest first, so small dots stay visible on top.
+  // The states' borders, for orientation: the lines that reach into the graticule, clipped to it.
+  const UsStateOutline outline = us_state_outline();
+  std::string borders;
+  for (std::size_t line = 0, begin = 0; line < outline.line_count; ++line) {
+    const std::size_t end = outline.line_ends[line];
+    bool inside = false;
+    for (std::size_t i = begin; i < end && !inside; ++i) {
+      const double lon = static_cast<double>(outline.points[i][0]) / outline.scale;
+      const double lat = static_cast<double>(outline.points[i][1]) / outline.scale;
+      inside = lon >= min_lon && lon <= max_lon && lat >= min_lat && lat <= max_lat;
+    }
+    for (std::size_t i = begin; i < end && inside; ++i) {
+      borders += (i == begin ? "M" : "L") +
+                 fixed(x_of(static_cast<double>(outline.points[i][0]) / outline.scale), 1) + "," +
+                 fixed(y_of(static_cast<double>(outline.points[i][1]) / outline.scale), 1);
+    }
+    begin = end;
+  }
+  if (!borders.empty()) {
+    out += "<clipPath id=\"map-frame\"><rect x=\"" + fixed(x_of(min_lon), 1) + "\" y=\"" +
+           fixed(y_of(max_lat), 1) + "\" width=\"" + fixed(x_of(max_lon) - x_of(min_lon), 1) +
+           "\" height=\"" + fixed(y_of(min_lat) - y_of(max_lat), 1) + "\"/></clipPath>\n";
+    out += "<path data-testid=\"state-borders\" clip-path=\"url(#map-frame)\" d=\"" + borders +
+           "\" fill=\"none\" stroke=\"#8a99b0\" stroke-width=\"0.8\" stroke-linejoin=\"round\"/>\n";
+  }
+  // Largest first, so small dots stay visible on top, and the busiest places get their labels.
   std::stable_sort(dots.begin(), dots.end(),
                    [](const Dot& a, const Dot& b) { return a.usage > b.usage; });
+  // Labels never overlap: each takes the first of four places around its dot (right, left,
+  // above, below) that is inside the map and clear of the labels placed before it; a dot with
+  // no such place keeps its name in its tooltip only. Box sizes are estimates for the 12px
+  // font (7.5 px a character).
+  struct Box {
+    double x0, y0, x1, y1;
+    bool overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+  };
+  std::vector<Box> placed;
   for (const Dot& d : dots) {
     const double r = 3 + 27 * std::sqrt(d.usage / max_usage);
+    const double cx = x_of(d.at.lon), cy = y_of(d.at.lat);
     const std::string name = d.row->city + ", " + d.row->state;
+    std::size_t chars = 0;
+    for (unsigned char c : d.row->city) chars += (c & 0xC0) != 0x80 ? 1 : 0;
+    const double w = 7.5 * static_cast<double>(chars), h = 14;
+    struct Place {
+      double x, y;  // the text's start and baseline
+    };
+    const Place places[] = {{cx + r + 3, cy + 4},
+                            {cx - r - 3 - w, cy + 4},
+                            {cx - w / 2, cy - r - 4},
+                            {cx - w / 2, cy + r + 13}};
+    std::optional<Place> at;
+    for (const Place& p : places) {
+      const Box box{p.x, p.y - h + 3, p.x + w, p.y + 3};
+      if (box.x0 < 0 || box.x1 > width || box.y0 < 0 || box.y1 > height) continue;
+      bool clear = true;
+      for (const Box& other : placed) clear = clear && !box.overlaps(other);
+      if (!clear) continue;
+      placed.push_back(box);
+      at = p;
+      break;
+    }
     out += "<g class=\"dot\" data-label=\"" + html_escape(name) + "\" data-usage=\"" +
            std::to_string(d.row->page_views + d.row->listens) + "\"><title>" + html_escape(name) +
            ": " + std::to_string(d.row->page_views) + " page views, " +
-           std::to_string(d.row->listens) + " listens</title><circle cx=\"" +
-           fixed(x_of(d.at.lon), 1) + "\" cy=\"" + fixed(y_of(d.at.lat), 1) + "\" r=\"" +
-           fixed(r, 1) +
-           "\" fill=\"#2f6fdf\" fill-opacity=\"0.45\" stroke=\"#1d4fa8\"/><text x=\"" +
-           fixed(x_of(d.at.lon) + r + 3, 1) + "\" y=\"" + fixed(y_of(d.at.lat) + 4, 1) + "\">" +
-           html_escape(d.row->city) + "</text></g>\n";
+           std::to_string(d.row->listens) + " listens</title><circle cx=\"" + fixed(cx, 1) +
+           "\" cy=\"" + fixed(cy, 1) + "\" r=\"" + fixed(r, 1) +
+           "\" fill=\"#2f6fdf\" fill-opacity=\"0.45\" stroke=\"#1d4fa8\"/>";
+    if (at) {
+      out += "<text x=\"" + fixed(at->x, 1) + "\" y=\"" + fixed(at->y, 1) + "\">" +
+             html_escape(d.row->city) + "</text>";
+    }
+    out += "</g>\n";
   }
   return out + "</svg>\n";
 }

@@ -1,8 +1,9 @@
 // `tributary report --format html`: the three BI answers as one self-contained HTML page (inline
 // CSS and SVG; no script, no external request): a bar chart per answer (locations by page views
 // with listens beside them, songs by plays, users by hours of music), a table under each, and a
-// map-like scatter of the top locations by latitude/longitude, each dot's area proportional to
-// its usage (page views + listens).
+// map of the top locations by latitude/longitude over the US states' borders (us_state_outline.h)
+// and a 5° graticule, each dot's area proportional to its usage (page views + listens), each
+// label placed where it overlaps no other (a dot with no such place keeps its name in its tooltip).
 //
 // Invariants:
 //  - The numbers are the Report's, the same as report_json's: every bar and table cell carries

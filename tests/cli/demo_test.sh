@@ -57,6 +57,30 @@ report=$(cat "$work/a/report.json")
 # The report file is what `tributary report` answers for the period.
 [[ $("$bin" report --warehouse "sqlite://$work/a/warehouse.db" --from 2023-06-17 --to 2023-06-19 \
   --format json) == "$report" ]] || fail "report.json differs from tributary report"
+# Without dates, the report covers the 30 days up to the day of the newest committed event: here
+# all of the demo's data.
+period=$(sqlite3 "$work/a/warehouse.db" "SELECT date(max(max_event_ts_ms) / 1000, 'unixepoch', '-29 days')
+  || ' ' || date(max(max_event_ts_ms) / 1000, 'unixepoch', '+1 day') FROM ingest_batch")
+[[ $period == 2023-05-1[89]\ 2023-06-1[89] ]] || fail "newest event: $period"
+default=$("$bin" report --warehouse "sqlite://$work/a/warehouse.db" --format json)
+[[ $(jq -r '.from + " " + .to' <<<"$default") == "$period" ]] || fail "default period: $default"
+[[ $(jq -c '[.top_locations, .top_songs, .user_listening]' <<<"$default") == \
+  "$(jq -c '[.top_locations, .top_songs, .user_listening]' <<<"$report")" ]] || fail "default report: $default"
+# The HTML report is there, said, and is `tributary report --format html` for the period.
+grep -qF "$work/a/report.html" <<<"$out" || fail "output does not name report.html: $out"
+"$bin" report --warehouse "sqlite://$work/a/warehouse.db" --from 2023-06-17 --to 2023-06-19 \
+  --format html --out "$work/expected.html"
+cmp -s "$work/a/report.html" "$work/expected.html" || fail "report.html differs from tributary report"
+# The commands it suggests name this binary (not on PATH), and it lists only what exists.
+grep -qF "$(realpath "$bin") status --warehouse sqlite://$work/a/warehouse.db" <<<"$out" \
+  || fail "no runnable status command: $out"
+grep -qF "$(realpath "$bin") demo --dir $work/a --users 60 --days 1\`" <<<"$out" \
+  || fail "the re-run command lacks the demo's options: $out"
+if [[ -d $work/a/lake/quarantine ]]; then
+  grep -q 'lake/quarantine/' <<<"$out" || fail "quarantine exists but is not listed"
+else
+  grep -q 'quarantine/' <<<"$out" && fail "lists lake/quarantine/, which does not exist: $out"
+fi
 
 # Every stream that was generated has committed silver files; nothing is left unprocessed.
 raw_objects=$(find "$work/a/raw/Raw" -type f | wc -l)

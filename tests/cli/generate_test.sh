@@ -70,6 +70,21 @@ elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 ((elapsed_ms >= 500)) || fail "--realtime returned after ${elapsed_ms} ms"
 (($(jq -r .page_views <<<"$out") > 0)) || fail "--realtime emitted nothing: $out"
 
+# A realtime run shows its progress while it runs (a plain line every 10 s when stderr is not a
+# terminal), in events, at the rate its summary reports.
+out=$("$bin" generate --store "file://$work/f" --users 3000 --from-days 0.001 --realtime \
+  --speed 30 --duration 11 --flush-interval 1 2>"$work/progress")
+mapfile -t progress <"$work/progress"
+((${#progress[@]} >= 2)) || fail "realtime progress: $(cat "$work/progress")"
+for line in "${progress[@]}"; do
+  [[ $line =~ ^generate:\ [0-9,]+\ events,\ [0-9.]+\ events/s$ ]] || fail "progress line: $line"
+done
+last=${progress[-1]//,/}
+[[ $last =~ ^generate:\ ([0-9]+)\ events\ ([0-9.]+)\ events/s$ ]] || fail "last line: $last"
+[[ ${BASH_REMATCH[1]} == "$(jq -r .lines <<<"$out")" ]] || fail "events: $last vs $out"
+awk -v a="${BASH_REMATCH[2]}" -v b="$(jq -r .lines_per_second <<<"$out")" 'BEGIN { exit !(a > 0.8 * b && a < 1.25 * b) }' \
+  || fail "rate: $last vs $out"
+
 # Bad input: one clear line and a non-zero exit.
 expect_error() {
   local message=$1

@@ -27,6 +27,13 @@ cp "$data/listen_events.jsonl" raw/Raw/listen_events/2023061719_0.json
 [[ -f $here/tributary-state.db ]] || fail "run kept its state elsewhere: $(ls "$here")"
 out=$("$bin" status)
 [[ $out == *'"committed":1,'* ]] || fail "status: $out"
+# Times for programs (epoch ms) and for people (UTC), the same instant.
+ms=$(jq -r .newest_committed_event_ms <<<"$out")
+((ms > 1500000000000)) || fail "newest_committed_event_ms: $out"
+utc="$(date -u -d "@$((ms / 1000))" +%Y-%m-%dT%H:%M:%S).$(printf %03d $((ms % 1000)))Z"
+[[ $(jq -r .newest_committed_event_utc <<<"$out") == "$utc" ]] || fail "newest_committed_event_utc: $out"
+[[ $(jq -c '[.oldest_unprocessed_landed_ms, .oldest_unprocessed_landed_utc]' <<<"$out") == '[null,null]' ]] \
+  || fail "nothing waits, yet: $out"
 
 # The default is resolved only where it is used: from a working directory that was removed, other
 # commands still start, and status says why it cannot in one line (it aborted at start-up).

@@ -1,16 +1,101 @@
 #!/usr/bin/env bash
-# scripts/install-deps and scripts/lib.sh in a sandbox checkout whose path has a space, started
-# from another directory with an exported CDPATH (both common on developers' machines): the npm
-# step installs from the committed lockfiles without rewriting them (git status stays clean), a
-# second run does nothing, and an unknown option or a Node.js older than 20 is refused before
-# anything is installed.
-# Offline: the sandbox's npm projects depend on a local package only (the real npm, no registry),
-# and a stand-in dpkg-query reports every Debian package installed, so apt is never called.
+# The scripts in scripts/, in sandbox checkouts:
+#  - every script answers --help and -h with its usage and does nothing else (no command that
+#    installs, builds or tests is started, no file is written), and refuses an unknown argument;
+#  - scripts/demo builds its own preset (build/demo) even where an interrupted test build left
+#    build/release, shows the build's progress in a few lines, and shows the compiler's output
+#    when the build fails;
+#  - scripts/install-deps and scripts/lib.sh in a checkout whose path has a space, started from
+#    another directory with an exported CDPATH (both common on developers' machines): the npm
+#    step installs from the committed lockfiles without rewriting them (git status stays clean),
+#    a second run does nothing, and an unknown option or a Node.js older than 20 is refused
+#    before anything is installed.
+# Offline: cmake, ctest, npm, apt-get and the other tools the scripts start are stand-ins that
+# record their calls (no build, no registry); the install-deps part uses the real npm on projects
+# that depend on a local package only, and a stand-in dpkg-query reports every Debian package
+# installed, so apt is never called.
 set -euo pipefail
 root=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# --help and -h: the usage, exit 0, nothing started or written. Every file in scripts/ that is
+# not sourced (lib.sh) is a script a user may ask for help.
+help_repo="$work/help"
+mkdir -p "$help_repo" "$work/recording"
+cp -r "$root/scripts" "$help_repo/"
+for tool in cmake ctest npm node apt-get sudo dpkg-query clang-format shellcheck git ninja mmdc; do
+  printf '#!/bin/sh\necho "%s $*" >> "%s"\nexit 1\n' "$tool" "$work/calls" > "$work/recording/$tool"
+  chmod +x "$work/recording/$tool"
+done
+scripts=()
+for f in "$help_repo"/scripts/*; do [[ $(basename "$f") != lib.sh ]] && scripts+=("$(basename "$f")"); done
+((${#scripts[@]} >= 6)) || fail "only ${#scripts[@]} scripts: ${scripts[*]}"
+before=$(cd "$help_repo" && find . | sort)
+for name in "${scripts[@]}"; do
+  for flag in --help -h; do
+    out=$(cd "$work" && PATH="$work/recording:$PATH" "$help_repo/scripts/$name" "$flag" 2>&1) \
+      || fail "scripts/$name $flag failed: $out"
+    [[ $out == *"Usage: scripts/$name"* ]] || fail "scripts/$name $flag printed no usage: $out"
+    [[ ! -e $work/calls ]] || fail "scripts/$name $flag started: $(cat "$work/calls")"
+  done
+done
+# Help anywhere among the arguments wins (scripts/demo DIR --help).
+out=$(PATH="$work/recording:$PATH" "$help_repo/scripts/demo" somewhere --help) || fail "demo DIR --help"
+[[ $out == *"Usage: scripts/demo"* && ! -e $work/calls ]] || fail "demo DIR --help: $out"
+[[ $(cd "$help_repo" && find . | sort) == "$before" ]] || fail "--help wrote files"
+# An argument a script does not take: refused with its usage, nothing started.
+for args in "test --all" "build --release" "check-format --fixx" "render-diagrams all" \
+  "install-deps --bild"; do
+  read -r name arg <<<"$args"
+  if out=$(PATH="$work/recording:$PATH" "$help_repo/scripts/$name" "$arg" 2>&1); then
+    fail "scripts/$name accepted $arg"
+  fi
+  [[ $out == *"$arg"* && $out == *"usage: scripts/$name"* ]] || fail "scripts/$name $arg said: $out"
+  [[ ! -e $work/calls ]] || fail "scripts/$name $arg started: $(cat "$work/calls")"
+done
+
+# scripts/demo next to an interrupted test build (build/release/build.ninja without a binary):
+# it configures and builds build/demo, not build/release, with a few progress lines, then runs
+# the binary it built. A stand-in cmake writes ninja's status lines for 200 targets, after the
+# line of its glob check ([0/2]), which is not progress.
+demo_repo="$work/demo"
+mkdir -p "$demo_repo/build/release" "$work/fake"
+cp -r "$root/scripts" "$demo_repo/"
+touch "$demo_repo/build/release/build.ninja"
+cat > "$work/fake/cmake" <<SH
+#!/usr/bin/env bash
+echo "cmake \$*" >> "$work/cmake.calls"
+if [[ \$1 == --preset ]]; then mkdir -p "build/\$2" && touch "build/\$2/build.ninja"; exit 0; fi
+dir=\$2
+echo "[0/2] Re-checking globbed directories..."
+for i in \$(seq 1 200); do echo "\${NINJA_STATUS/\%f\/\%t/\$i/200}Building CXX object \$i.o"; done
+[[ -n \${FAIL_BUILD:-} ]] && { echo "error: stand-in compiler failure"; exit 1; }
+mkdir -p "\$dir/src/cli"
+printf '#!/bin/sh\necho "tributary \$*"\n' > "\$dir/src/cli/tributary"
+chmod +x "\$dir/src/cli/tributary"
+SH
+printf '#!/bin/sh\nprintf "install ok installed"\n' > "$work/fake/dpkg-query"
+chmod +x "$work/fake/cmake" "$work/fake/dpkg-query"
+out=$(cd "$work" && PATH="$work/fake:$PATH" "$demo_repo/scripts/demo" mydemo --pace 0 2>"$work/demo.err") \
+  || fail "scripts/demo: $(cat "$work/demo.err")"
+[[ $out == "tributary demo --dir $work/mydemo --pace 0" ]] || fail "scripts/demo ran: $out"
+[[ $(cat "$work/cmake.calls") == "cmake --preset demo"$'\n'"cmake --build build/demo -j $(nproc) --target tributary" ]] \
+  || fail "scripts/demo's cmake calls: $(cat "$work/cmake.calls")"
+[[ ! -e $demo_repo/build/release/src ]] || fail "scripts/demo built in build/release"
+progress=$(grep -c '^building: ' "$work/demo.err") || fail "no build progress: $(cat "$work/demo.err")"
+((progress >= 2 && progress <= 11)) || fail "$progress progress lines: $(cat "$work/demo.err")"
+grep -q '^building: 200/200 targets (100%)' "$work/demo.err" || fail "no final progress: $(cat "$work/demo.err")"
+grep -q 'Building CXX' "$work/demo.err" && fail "a successful build printed ninja's lines"
+grep -q '^building: 0/' "$work/demo.err" && fail "ninja's glob check shown as progress: $(cat "$work/demo.err")"
+grep -qF "$demo_repo/build/demo/src/cli/tributary" "$work/demo.err" || fail "binary path not said"
+# A failing build: non-zero, with the compiler's output.
+rm -rf "$demo_repo/build/demo"
+if (cd "$work" && FAIL_BUILD=1 PATH="$work/fake:$PATH" "$demo_repo/scripts/demo" x >/dev/null 2>"$work/demo.err"); then
+  fail "scripts/demo went on after a failed build"
+fi
+grep -q "error: stand-in compiler failure" "$work/demo.err" || fail "failure not shown: $(cat "$work/demo.err")"
 
 repo="$work/check out/repo"
 mkdir -p "$repo/scripts" "$work/bin"
@@ -59,4 +144,4 @@ if out=$(cd "$repo" && PATH="$work/old-node:$PATH" scripts/install-deps 2>&1); t
   fail "install-deps accepted Node.js 18"
 fi
 [[ $out == *"Node.js v18.19.0 is too old"* ]] || fail "install-deps with Node.js 18 said: $out"
-echo "scripts: install-deps idempotent, lockfiles untouched, unknown options and old Node.js refused"
+echo "scripts: --help everywhere, demo's own build with progress; install-deps idempotent, lockfiles untouched, unknown options and old Node.js refused"

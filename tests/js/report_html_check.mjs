@@ -61,10 +61,31 @@ try {
     if (sorted[i].r < sorted[i - 1].r) throw new Error('dot sizes do not follow usage');
   }
 
+  // Labels as the browser lays them out: none overlaps another or leaves the map, and the
+  // busiest place is labelled.
+  const labels = await page.$$eval('#location-map g.dot text', (ts) => ts.map((t) => {
+    const b = t.getBBox();
+    return { text: t.textContent, x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height };
+  }));
+  const frame = await page.$eval('#location-map', (svg) => svg.viewBox.baseVal);
+  for (const [i, a] of labels.entries()) {
+    if (a.x0 < 0 || a.y0 < 0 || a.x1 > frame.width || a.y1 > frame.height) throw new Error(`label ${a.text} leaves the map`);
+    for (const b of labels.slice(i + 1)) {
+      if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) throw new Error(`labels overlap: ${a.text}, ${b.text}`);
+    }
+  }
+  if (dots.length > 0 && labels.length === 0) throw new Error('no label on the map');
+  // The states' borders are drawn under the dots.
+  const borders = await page.$eval('#location-map', (svg) => {
+    const path = svg.querySelector('[data-testid=state-borders]');
+    return path ? path.getAttribute('d').split('M').length - 1 : 0;
+  });
+  if (dots.length > 0 && borders < 10) throw new Error(`state borders: ${borders} lines`);
+
   await page.screenshot({ path: args.screenshot, fullPage: true });
   browser.assertClean();
   console.log(`report html: ${report.top_locations.length} locations, ${report.top_songs.length} songs, ` +
-    `${report.user_listening.length} users, ${dots.length} dots; screenshot ${args.screenshot}`);
+    `${report.user_listening.length} users, ${dots.length} dots, ${labels.length} labels; screenshot ${args.screenshot}`);
 } finally {
   await browser.close();
 }

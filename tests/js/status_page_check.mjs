@@ -68,6 +68,30 @@ try {
     l.users.toLocaleString('en-US')]), 'top locations');
   await page.screenshot({ path: args.screenshot, fullPage: true });
 
+  // The chart's scale, on made-up samples rendered by the page's own code (in one evaluation, so
+  // the page's refresh cannot interleave): a start-up spike of 3 slots at ten times the steady
+  // rate is clipped and marked, and the steady rate fills half the chart instead of a tenth;
+  // without a spike nothing is clipped and the highest bar is the chart's top.
+  const chart = await page.evaluate(() => {
+    const draw = (lines) => {
+      renderChart({ slot_ms: 5000, samples: lines.map((n) => ({ lines: n })) });
+      const rects = [...document.querySelectorAll('[data-testid=throughput-chart] rect')];
+      const peak = document.querySelector('[data-testid=chart-peak]');
+      return { heights: rects.map((r) => Number(r.getAttribute('height'))),
+        clipped: rects.filter((r) => r.dataset.clipped === 'true').length, peak: peak && peak.textContent };
+    };
+    const spike = Array.from({ length: 120 }, (_, i) => (i < 100 ? 0 : i < 103 ? 500000 : 50000));
+    const steady = Array.from({ length: 120 }, (_, i) => (i < 100 ? 0 : 50000 + 1000 * (i % 3)));
+    return { spike: draw(spike), steady: draw(steady) };
+  });
+  const full = 160 - 18 - 8;
+  expectEqual(chart.spike.clipped, 3, 'clipped spike bars');
+  if (!(chart.spike.heights[110] >= 0.45 * full)) throw new Error(`steady bar under a spike: ${chart.spike.heights[110]} of ${full}`);
+  if (!(chart.spike.peak || '').includes('100,000')) throw new Error(`spike not marked: ${chart.spike.peak}`);
+  expectEqual(chart.steady.clipped, 0, 'clipped bars without a spike');
+  expectEqual(chart.steady.peak, null, 'peak mark without a spike');
+  expectEqual(Math.max(...chart.steady.heights), full, 'highest bar without a spike');
+
   // The link to the report.
   await page.click('#report-link');
   await page.waitForSelector('#chart-songs');

@@ -67,6 +67,22 @@ TEST(Progress, PlainModeWritesAtMostOneLinePerIntervalAndAFinalLine) {
             "replay: 30/100 objects (30%), 2.7 objects/s, ETA 0:26\n");
 }
 
+TEST(Progress, RateAndIntervalsRunFromStartedWhenTheProgressIsMadeLater) {
+  Captured out;
+  auto t = std::chrono::steady_clock::time_point{} + std::chrono::seconds(100);
+  ProgressOptions o;
+  o.label = "generate";
+  o.unit = "events";
+  o.out = out.file;
+  o.terminal = false;
+  o.line_interval = std::chrono::seconds(10);
+  o.clock = [&] { return t; };
+  o.started = t - std::chrono::seconds(20);  // the work began 20 s before the Progress
+  Progress p(o);
+  p.add(40);  // an interval has passed since `started`: a line, at 40 events in 20 s
+  EXPECT_EQ(out.text(), "generate: 40 events, 2.0 events/s\n");
+}
+
 TEST(Progress, TerminalModeRedrawsInPlaceAndEndsWithANewline) {
   Captured out;
   auto t = std::chrono::steady_clock::time_point{};

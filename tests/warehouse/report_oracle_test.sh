@@ -54,8 +54,11 @@ out=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-25 --top 2
 [[ $out == *'Top locations (by page views, then listens)'*'Top songs (by plays)'*'Hours of music per user'* ]] \
   || fail "table: $out"
 out=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-25 --top 2 --format csv)
-[[ $out == *'section,rank,city,state,page_views,listens,listening_hours,users,sessions'* ]] || fail "csv: $out"
+[[ $(head -1 <<<"$out") == $'section,period_from,period_to,rank,city,state,page_views,listens,listening_hours,users,sessions,artist,song,plays,listeners,user_id,first_name,last_name,hours\r' ]] \
+  || fail "csv header: $out"
 [[ $(grep -c '^top_songs,' <<<"$out") == 2 ]] || fail "csv top 2: $out"
+# One table: every row has the header's 19 fields (no field here holds a comma or a quote).
+[[ $(tail -n +2 <<<"$out" | grep -v '"' | awk -F, 'NF != 19' | wc -l) == 0 ]] || fail "csv fields: $out"
 if err=$("$bin" report --warehouse "$uri" --from 2023-12-24 --to 2023-12-24T10 2>&1); then fail "accepted a malformed date"; fi
 [[ $err == "tributary: --to '2023-12-24T10' is not a YYYY-MM-DD date" ]] || fail "bad date message: $err"
 if err=$("$bin" report --warehouse "$uri" --from 2023-12-25 --to 2023-12-24 2>&1); then fail "accepted an empty period"; fi
