@@ -276,8 +276,8 @@ class HardenedServer final : public httplib::Server {
   ~HardenedServer() override { stop_serving(); }
 
   // Starts the serving threads and the gate in front of them; once, before listening.
-  void prepare(std::size_t threads, std::size_t max_queued, std::size_t max_waiting_heads,
-               Counter& evicted) {
+  void start_workers(std::size_t threads, std::size_t max_queued, std::size_t max_waiting_heads,
+                     Counter& evicted) {
     workers_ = std::make_unique<BoundedTaskQueue>(threads, max_queued);
     gate_ = std::make_unique<HeadGate>(
         max_waiting_heads, limits_.max_header_bytes, limits_.request_timeout,
@@ -549,8 +549,8 @@ class OperationsServer::Impl {
   }
 
   httplib::Server& server() { return server_; }
-  void prepare() {
-    server_.prepare(
+  void start_workers() {
+    server_.start_workers(
         threads_, std::max<std::size_t>(1, options_.max_queued),
         std::max<std::size_t>(1, options_.max_waiting_heads),
         metrics_.counter("tributary_http_connections_evicted_total",
@@ -798,7 +798,7 @@ void OperationsServer::start() {
     throw std::runtime_error("cannot listen on " + listen_ +
                              (why != 0 ? std::string(": ") + std::strerror(why) : std::string()));
   }
-  impl_->prepare();
+  impl_->start_workers();
   thread_ = std::thread([&s] { s.listen_after_bind(); });
   // httplib's stop() does nothing until the accept loop runs, so a stop() right after start()
   // would leave the thread serving forever: return only once the loop is up.
