@@ -70,7 +70,9 @@ mkdir -p raw/Raw/listen_events
 cp "$data/listen_events.jsonl" raw/Raw/listen_events/2023061719_0.json
 committed() { "$bin" status --warehouse "sqlite://$here/w.db" 2>/dev/null | grep -q '"committed":1,'; }
 wait_for 60 committed || fail "the object was not committed: $(tail -5 run.log)"
-grep -q 'run.recovered' run.log || fail "no run.recovered once the source appeared"
+# run.recovered is logged when the pass that committed the object ends, after the commit itself.
+recovered() { grep -q 'run.recovered' run.log; }
+wait_for 30 recovered || fail "no run.recovered once the source appeared"
 kill -TERM "$run_pid"
 status=0
 wait "$run_pid" || status=$?
