@@ -189,6 +189,19 @@ CommitResult IcebergTable::finish(const std::optional<TableState>& current, Tabl
   return out;
 }
 
+CommitResult IcebergTable::finish_snapshot(const std::optional<TableState>& current,
+                                           TableMetadata m, Snapshot s, std::int64_t sequence,
+                                           OutputFile manifest, OutputFile list) const {
+  m.last_sequence_number = sequence;
+  m.current_snapshot_id = s.snapshot_id;
+  m.snapshot_log.push_back({s.timestamp_ms, s.snapshot_id});
+  m.snapshots.push_back(std::move(s));
+  std::vector<OutputFile> out;
+  out.push_back(std::move(manifest));
+  out.push_back(std::move(list));
+  return finish(current, std::move(m), std::move(out));
+}
+
 CommitResult IcebergTable::commit_append(const std::optional<TableState>& current,
                                          std::span<const DataFile> files,
                                          const SnapshotOptions& snapshot,
@@ -259,14 +272,8 @@ CommitResult IcebergTable::commit_append(const std::optional<TableState>& curren
       {"total-position-deletes", "0"},
       {"total-equality-deletes", "0"},
   };
-  m.last_sequence_number = sequence;
-  m.current_snapshot_id = s.snapshot_id;
-  m.snapshot_log.push_back({s.timestamp_ms, s.snapshot_id});
-  m.snapshots.push_back(std::move(s));
-  std::vector<OutputFile> out;
-  out.push_back(std::move(manifest));
-  out.push_back(std::move(list));
-  return finish(current, std::move(m), std::move(out));
+  return finish_snapshot(current, std::move(m), std::move(s), sequence, std::move(manifest),
+                         std::move(list));
 }
 
 CommitResult IcebergTable::commit_replace(const TableState& current,
@@ -379,14 +386,8 @@ CommitResult IcebergTable::commit_replace(const TableState& current,
       {"total-position-deletes", "0"},
       {"total-equality-deletes", "0"},
   };
-  m.last_sequence_number = sequence;
-  m.current_snapshot_id = s.snapshot_id;
-  m.snapshot_log.push_back({s.timestamp_ms, s.snapshot_id});
-  m.snapshots.push_back(std::move(s));
-  std::vector<OutputFile> out;
-  out.push_back(std::move(manifest));
-  out.push_back(std::move(list));
-  return finish(current, std::move(m), std::move(out));
+  return finish_snapshot(current, std::move(m), std::move(s), sequence, std::move(manifest),
+                         std::move(list));
 }
 
 CommitResult IcebergTable::expire_snapshots(const TableState& current, std::int64_t older_than_ms,

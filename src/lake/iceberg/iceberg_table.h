@@ -122,6 +122,11 @@ class IcebergTable {
                               std::int64_t timestamp_ms) const;
   CommitResult finish(const std::optional<TableState>& current, TableMetadata metadata,
                       std::vector<OutputFile> files) const;
+  // Makes snapshot `s` (sequence number `sequence`, its manifest and manifest list written) the
+  // current one of `m`, then finish().
+  CommitResult finish_snapshot(const std::optional<TableState>& current, TableMetadata m,
+                               Snapshot s, std::int64_t sequence, OutputFile manifest,
+                               OutputFile list) const;
   OutputFile file(std::string path, std::string bytes) const;
 
   TableDefinition definition_;
