@@ -4,12 +4,9 @@
 #include "ingest/fluentd_key.h"
 #include "lake/layout.h"
 #include "store/listing_pager.h"
-#include "util/zstd_frame.h"
 
 namespace tributary::ingest {
 namespace {
-
-constexpr std::size_t kMaxRawObjectBytes = std::size_t{4} << 30;
 
 [[noreturn]] void throw_read_only() {
   throw store::StoreError(store::StoreErrorCode::kInvalidArgument,
@@ -115,15 +112,10 @@ BronzeFetch BronzeSource::read(const Entry& entry) {
       entry.archived
           ? lake_.get_range(entry.bronze_key, entry.archived->first, entry.archived->second).body
           : lake_.get(entry.bronze_key).body;
-  if (entry.zstd_appended) {
-    const util::GunzipResult r = util::unzstd(out.stored, out.raw, kMaxRawObjectBytes);
-    if (r.error != util::GunzipError::kNone) {
-      throw store::StoreError(store::StoreErrorCode::kIntegrity,
-                              "bronze object " + entry.bronze_key + " is not a valid zstd frame (" +
-                                  std::string(util::gunzip_error_name(r.error)) + ")");
-    }
-  } else {
-    out.raw = out.stored;
+  try {
+    out.raw = raw_from_bronze(out.stored, entry.zstd_appended, entry.bronze_key);
+  } catch (const std::runtime_error& e) {
+    throw store::StoreError(store::StoreErrorCode::kIntegrity, e.what());
   }
   return out;
 }
