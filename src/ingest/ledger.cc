@@ -29,6 +29,15 @@ std::string utc_date(std::int64_t ms) {
   return buf;
 }
 
+// This host's name, which claims record beside their process id (SQLite owners); asked once.
+const std::string& this_host() {
+  static const std::string host = [] {
+    char name[256] = {};
+    return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
+  }();
+  return host;
+}
+
 }  // namespace
 
 std::string make_batch_id(std::int64_t now_ms, const std::string& worker_id) {
@@ -41,10 +50,7 @@ std::string make_batch_id(std::int64_t now_ms, const std::string& worker_id) {
 }
 
 Ledger::Ledger(warehouse::Warehouse& state, std::string worker_id)
-    : state_(state), worker_id_(std::move(worker_id)) {
-  char host[256] = {};
-  if (gethostname(host, sizeof host - 1) == 0) host_ = host;
-}
+    : state_(state), worker_id_(std::move(worker_id)) {}
 
 std::int64_t Ledger::hold_owner_session(warehouse::SqlConnection& db) {
   if (db.dialect() != warehouse::Dialect::kPostgres) return static_cast<std::int64_t>(getpid());
@@ -80,7 +86,7 @@ void Ledger::expire_dead_claims(warehouse::SqlConnection& db, const std::string&
                   " WHERE stream = $1 AND status = 'claimed' AND owner_session IS NOT NULL",
                   stream_param)) {
       const auto pid = static_cast<pid_t>(warehouse::sql_int(row[1]));
-      if (row[2] == host_ && pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
+      if (row[2] == this_host() && pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
         dead.push_back(*row[0]);
       }
     }
@@ -168,7 +174,7 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
     db.execute("DELETE FROM ingest_batch WHERE batch_id = $1 AND status = 'claimed'", params);
   }
   const SqlValue batch_params[] = {plan.batch_id, name,          worker_id_, plan.ingest_date,
-                                   now_ms,        owner_session, host_};
+                                   now_ms,        owner_session, this_host()};
   db.execute(
       "INSERT INTO ingest_batch (batch_id, stream, worker, status, ingest_date, created_ms,"
       " owner_session, owner_host) VALUES ($1, $2, $3, 'claimed', $4, $5, $6, $7)",

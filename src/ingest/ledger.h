@@ -238,7 +238,6 @@ class Ledger {
 
   warehouse::Warehouse& state_;
   std::string worker_id_;
-  std::string host_;
 };
 
 // A batch id unique across workers and time: b<ms>-<worker hash>-<sequence>, in the character set
