@@ -32,6 +32,7 @@
 
 #include "event/decoder.h"
 #include "ingest/ledger.h"
+#include "lake/iceberg/external_catalog.h"
 #include "lake/silver_table_writer.h"
 #include "store/object_store.h"
 #include "warehouse/warehouse.h"
@@ -56,6 +57,8 @@ struct CommitOptions {
   bool write_archive = true;
   // ingest.max_refusals: an unreadable object is failed once the source has refused it this often.
   int max_refusals = 5;
+  // Told after each silver table's new metadata is published (e.g. Glue); null for none.
+  lake::iceberg::ExternalCatalog* external_catalog = nullptr;
 };
 
 struct BatchOutcome {
