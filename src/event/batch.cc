@@ -1,6 +1,7 @@
 #include "event/batch.h"
 
 #include <stdexcept>
+#include <vector>
 
 namespace tributary::event {
 namespace {
@@ -56,6 +57,76 @@ void copy_value(Column& dst, const Column& src, std::size_t row) {
   }
 }
 
+template <typename T>
+void append_all(std::vector<T>& dst, const std::vector<T>& src) {
+  dst.insert(dst.end(), src.begin(), src.end());
+}
+
+// The rows of every column in `parts` (`rows` in all) appended to `dst`, each vector reserved
+// once.
+void append_columns(Column& dst, std::span<const Column* const> parts, std::size_t rows) {
+  std::size_t string_bytes = 0;
+  for (const Column* c : parts) string_bytes += c->str.bytes.size();
+  const auto grow = [rows](auto& v) { v.reserve(v.size() + rows); };
+  if (dst.nullable) grow(dst.valid);
+  switch (dst.type) {
+    case FieldType::kString:
+      grow(dst.str.offsets);
+      dst.str.bytes.reserve(dst.str.bytes.size() + string_bytes);
+      break;
+    case FieldType::kInt32:
+      grow(dst.i32);
+      break;
+    case FieldType::kInt64:
+    case FieldType::kTimestampMs:
+      grow(dst.i64);
+      break;
+    case FieldType::kDouble:
+      grow(dst.f64);
+      break;
+    case FieldType::kBool:
+      grow(dst.b);
+      break;
+  }
+  for (const Column* c : parts) {
+    append_all(dst.valid, c->valid);
+    append_all(dst.i32, c->i32);
+    append_all(dst.i64, c->i64);
+    append_all(dst.f64, c->f64);
+    append_all(dst.b, c->b);
+    // Row i of `c` is c->bytes[offsets[i], offsets[i+1]); after the copy its bytes start
+    // `base` further on.
+    const std::uint64_t base = dst.str.bytes.size();
+    dst.str.bytes.append(c->str.bytes);
+    for (std::size_t i = 1; i < c->str.offsets.size(); ++i) {
+      dst.str.offsets.push_back(base + c->str.offsets[i]);
+    }
+  }
+}
+
+template <typename T>
+void append_range(std::vector<T>& dst, const std::vector<T>& src, std::size_t begin,
+                  std::size_t end) {
+  if (!src.empty()) dst.insert(dst.end(), src.begin() + begin, src.begin() + end);
+}
+
+// Rows [begin, end) of `src` appended to `dst`.
+void copy_rows(Column& dst, const Column& src, std::size_t begin, std::size_t end) {
+  append_range(dst.valid, src.valid, begin, end);
+  append_range(dst.i32, src.i32, begin, end);
+  append_range(dst.i64, src.i64, begin, end);
+  append_range(dst.f64, src.f64, begin, end);
+  append_range(dst.b, src.b, begin, end);
+  if (src.type != FieldType::kString) return;
+  // Row i of `src` starts at src.offsets[i]; in `dst` its bytes start (that - from) after `base`.
+  const std::uint64_t from = src.str.offsets[begin];
+  const std::uint64_t base = dst.str.bytes.size();
+  dst.str.bytes.append(src.str.bytes, from, src.str.offsets[end] - from);
+  for (std::size_t i = begin + 1; i <= end; ++i) {
+    dst.str.offsets.push_back(base + (src.str.offsets[i] - from));
+  }
+}
+
 std::size_t column_bytes(const Column& c) {
   return c.valid.capacity() + c.i32.capacity() * 4 + c.i64.capacity() * 8 + c.f64.capacity() * 8 +
          c.b.capacity() + c.str.offsets.capacity() * 8 + c.str.bytes.capacity();
@@ -104,6 +175,52 @@ void EventBatch::append_row(const EventBatch& other, std::size_t row) {
   copy_value(extra_, other.extra_, row);
   keys_.push_back(other.keys_[row]);
   source_index_.push_back(add_source(other.source_key(row)));
+}
+
+void EventBatch::append_rows(const EventBatch& other, std::size_t begin, std::size_t end) {
+  if (other.stream_ != stream_) throw std::invalid_argument("append_rows across streams");
+  if (begin > end || end > other.size()) throw std::out_of_range("append_rows past the batch");
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    copy_rows(columns_[i], other.columns_[i], begin, end);
+  }
+  copy_rows(extra_, other.extra_, begin, end);
+  append_range(keys_, other.keys_, begin, end);
+  // Rows of one object are adjacent: its source is registered once per run of rows.
+  std::uint32_t from_source = 0;
+  std::uint32_t to_source = 0;
+  for (std::size_t row = begin; row < end; ++row) {
+    const std::uint32_t s = other.source_index_[row];
+    if (row == begin || s != from_source) {
+      from_source = s;
+      to_source = add_source(other.sources_[s]);
+    }
+    source_index_.push_back(to_source);
+  }
+}
+
+void EventBatch::append_batches(std::span<const EventBatch> parts) {
+  std::size_t rows = 0;
+  for (const EventBatch& part : parts) {
+    if (part.stream_ != stream_) throw std::invalid_argument("append_batches across streams");
+    rows += part.size();
+  }
+  // Columns 0..n-1, then `extra` as column n.
+  std::vector<const Column*> column_parts(parts.size());
+  for (std::size_t i = 0; i <= columns_.size(); ++i) {
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      column_parts[p] = i < columns_.size() ? &parts[p].columns_[i] : &parts[p].extra_;
+    }
+    append_columns(i < columns_.size() ? columns_[i] : extra_, column_parts, rows);
+  }
+  keys_.reserve(keys_.size() + rows);
+  source_index_.reserve(source_index_.size() + rows);
+  std::vector<std::uint32_t> sources;
+  for (const EventBatch& part : parts) {
+    append_all(keys_, part.keys_);
+    sources.clear();
+    for (const std::string& source : part.sources_) sources.push_back(add_source(source));
+    for (const std::uint32_t s : part.source_index_) source_index_.push_back(sources[s]);
+  }
 }
 
 std::size_t EventBatch::memory_bytes() const {

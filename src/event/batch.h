@@ -88,6 +88,13 @@ class EventBatch {
   // Appends row `row` of `other`, which must be a batch of the same stream.
   void append_row(const EventBatch& other, std::size_t row);
 
+  // Appends rows [begin, end) of `other`, which must be a batch of the same stream.
+  void append_rows(const EventBatch& other, std::size_t begin, std::size_t end);
+
+  // Appends every row of each of `parts` (batches of the same stream), in order: the same rows
+  // and sources as appending them one by one, with each column grown once.
+  void append_batches(std::span<const EventBatch> parts);
+
   // Approximate heap bytes held, for batch size limits.
   std::size_t memory_bytes() const;
 

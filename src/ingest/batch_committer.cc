@@ -57,8 +57,25 @@ bool source_lists(store::ObjectStore& source, std::string_view key) {
   }
 }
 
-std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::ObjectStore& lake,
-                                             const BatchPlan& plan, const CommitOptions& options) {
+// What the thread that fetched an object decoded from it (steps 1 to 3 run per object on the
+// fetching threads, so decoding uses every core; the parts are joined in plan order later).
+struct DecodedObjects {
+  explicit DecodedObjects(const BatchPlan& plan)
+      : events(plan.objects.size(), event::EventBatch(plan.stream)),
+        rejects(plan.objects.size()),
+        stats(plan.objects.size()),
+        raw_bytes(plan.objects.size()) {}
+
+  std::vector<event::EventBatch> events;
+  std::vector<std::vector<event::QuarantineRecord>> rejects;
+  std::vector<event::DecodeStats> stats;
+  std::vector<std::uint64_t> raw_bytes;  // the object's size as read
+};
+
+std::vector<FetchedObject> fetch_archive_decode(store::ObjectStore& source,
+                                                store::ObjectStore& lake, const BatchPlan& plan,
+                                                const CommitOptions& options,
+                                                DecodedObjects& decoded) {
   std::vector<FetchedObject> out(plan.objects.size());
   std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
@@ -86,13 +103,25 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
     out[i].sha256 = members[i].sha256;
     out[i].bronze_key = archive_key;
   };
+  // The raw bytes are dropped once decoded: a batch holds its objects in memory only while its
+  // threads work on them, and its events after.
+  const auto decode = [&](event::ObjectDecoder& decoder, std::size_t i) {
+    decoded.stats[i] =
+        decoder.decode(plan.objects[i].key, out[i].bytes, decoded.events[i], decoded.rejects[i]);
+    decoded.raw_bytes[i] = out[i].bytes.size();
+    out[i].bytes = std::string();
+  };
   auto work = [&] {
+    event::ObjectDecoder decoder(plan.stream, options.decode);
     for (std::size_t i = next++; i < out.size(); i = next++) {
       const ClaimedObject& o = plan.objects[i];
       try {
         if (options.replay_source != nullptr) {
           out[i] = fetch_from_bronze(*options.replay_source, o);
-          if (out[i].read == FetchedObject::Read::kOk) archive_member(i);
+          if (out[i].read == FetchedObject::Read::kOk) {
+            archive_member(i);
+            decode(decoder, i);
+          }
           continue;
         }
         // A raw object is held whole in memory, so one larger than the decompressed size any object
@@ -126,6 +155,7 @@ std::vector<FetchedObject> fetch_and_archive(store::ObjectStore& source, store::
         }
         out[i].bytes = std::move(got.body);
         archive_member(i);
+        decode(decoder, i);
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!error) error = std::current_exception();
@@ -197,29 +227,51 @@ event::EventKey stored_key(std::string_view text) {
 // The keys of `fresh` concatenated, as ingest_batch.new_event_keys holds them until the batch
 // is published (republish_pending reads them back).
 std::string concatenated_keys(const event::EventBatch& fresh) {
-  std::string out;
-  out.reserve(fresh.size() * 32);
-  for (const event::EventKey& key : fresh.keys()) out += key.hex();
+  std::string out(fresh.size() * 32, '\0');
+  char* at = out.data();
+  for (const event::EventKey& key : fresh.keys()) {
+    key.write_hex(at);
+    at += 32;
+  }
   return out;
 }
 
-// The inverse of concatenated_keys.
-KeySet split_keys(std::string_view keys) {
+// The rows of `batch` that bring the keys concatenated_keys() recorded: each key's first row
+// (its inverse, for republishing).
+NewRows rows_with_keys(const event::EventBatch& batch, std::string_view keys) {
   if (keys.size() % 32 != 0) {
     throw std::runtime_error("the state database holds a batch's new event keys cut short (" +
                              std::to_string(keys.size()) + " hex digits)");
   }
-  KeySet out;
-  out.reserve(keys.size() / 32);
-  for (std::size_t at = 0; at < keys.size(); at += 32) out.insert(stored_key(keys.substr(at, 32)));
-  return out;
+  std::unordered_set<event::EventKey, event::EventKeyHash> fresh;
+  fresh.reserve(keys.size() / 32);
+  for (std::size_t at = 0; at < keys.size(); at += 32)
+    fresh.insert(stored_key(keys.substr(at, 32)));
+  NewRows rows;
+  rows.is_new.assign(batch.size(), 0);
+  for (std::size_t row = 0; row < batch.size(); ++row) {
+    if (fresh.erase(batch.keys()[row]) == 0) continue;
+    rows.is_new[row] = 1;
+    ++rows.count;
+  }
+  return rows;
 }
 
-// The first occurrence of every row of `batch` whose key is in `fresh`, in batch order.
-event::EventBatch select_new(const event::EventBatch& batch, KeySet fresh) {
+// The rows of `batch` that `fresh` marks new, in batch order.
+event::EventBatch select_new(event::EventBatch&& batch, const NewRows& fresh) {
+  // eventsim's duplicates come in whole objects (its loop sends everything again), so a batch is
+  // most often all new or all seen: neither needs a row-by-row copy.
+  if (fresh.count == batch.size()) return std::move(batch);
   event::EventBatch out(batch.stream());
-  for (std::size_t row = 0; row < batch.size() && !fresh.empty(); ++row) {
-    if (fresh.erase(batch.keys()[row]) > 0) out.append_row(batch, row);
+  for (std::size_t row = 0; row < batch.size();) {
+    if (fresh.is_new[row] == 0) {
+      ++row;
+      continue;
+    }
+    std::size_t end = row + 1;
+    while (end < batch.size() && fresh.is_new[end] != 0) ++end;
+    out.append_rows(batch, row, end);
+    row = end;
   }
   return out;
 }
@@ -255,9 +307,10 @@ std::vector<lake::ManifestEntry> stage_files(StagedWrites& staged, const BatchPl
 
 // Inserts the batch's event keys and returns its new events: the first occurrence of each key
 // the state database did not hold (dedup against everything ever committed).
-event::EventBatch deduplicate(warehouse::SqlConnection& db, const event::EventBatch& batch,
+event::EventBatch deduplicate(warehouse::SqlConnection& db, event::EventBatch&& batch,
                               BatchOutcome& outcome) {
-  event::EventBatch fresh = select_new(batch, CommittedKeys(db).add(batch));
+  const NewRows new_rows = CommittedKeys(db).add(batch);
+  event::EventBatch fresh = select_new(std::move(batch), new_rows);
   outcome.new_events = fresh.size();
   outcome.duplicates = outcome.events - outcome.new_events;
   outcome.max_event_ts_ms = max_ts(fresh);
@@ -324,15 +377,15 @@ BatchCommitter::BatchCommitter(store::ObjectStore& source, store::ObjectStore& l
 DecodedBatch BatchCommitter::fetch_and_decode(const BatchPlan& plan) {
   DecodedBatch p{plan, {}, event::EventBatch(plan.stream), {}, {}, {}};
   BatchOutcome& outcome = p.outcome;
-  p.fetched = fetch_and_archive(source_, lake_, plan, options_);
-
-  event::ObjectDecoder decoder(plan.stream, options_.decode);
-  p.stats.resize(plan.objects.size());
+  DecodedObjects decoded(plan);
+  p.fetched = fetch_archive_decode(source_, lake_, plan, options_, decoded);
+  p.batch.append_batches(decoded.events);
+  decoded.events.clear();
+  p.stats = std::move(decoded.stats);
   for (std::size_t i = 0; i < plan.objects.size(); ++i) {
     if (p.fetched[i].read != FetchedObject::Read::kOk) continue;
-    p.stats[i] = decoder.decode(plan.objects[i].key, p.fetched[i].bytes, p.batch, p.rejects);
-    outcome.bytes += p.fetched[i].bytes.size();
-    p.fetched[i].bytes = std::string();  // keep memory to one copy: the decoded batch
+    std::move(decoded.rejects[i].begin(), decoded.rejects[i].end(), std::back_inserter(p.rejects));
+    outcome.bytes += decoded.raw_bytes[i];
     outcome.events += p.stats[i].events;
     outcome.quarantined += p.stats[i].quarantined;
     for (const auto& [reason, n] : p.stats[i].reasons) outcome.reasons[reason] += n;
@@ -354,7 +407,7 @@ BatchOutcome BatchCommitter::commit(DecodedBatch decoded) {
   StagedWrites staged(lake_);
   const auto txn_started = std::chrono::steady_clock::now();
   warehouse::WarehouseTransaction txn(state_);
-  const event::EventBatch fresh = deduplicate(txn.connection(), decoded.batch, outcome);
+  const event::EventBatch fresh = deduplicate(txn.connection(), std::move(decoded.batch), outcome);
   const std::vector<lake::ManifestEntry> files =
       stage_files(staged, plan, fresh, decoded.rejects, options_.silver);
   count_files(files, outcome);
@@ -417,9 +470,9 @@ std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms,
                                      bronze_key + ":" + o.key),
                      batch, rejects);
     }
+    const NewRows new_rows = rows_with_keys(batch, b.new_event_keys);
     StagedWrites staged(lake_);
-    stage_files(staged, b.plan, select_new(batch, split_keys(b.new_event_keys)), rejects,
-                options_.silver);
+    stage_files(staged, b.plan, select_new(std::move(batch), new_rows), rejects, options_.silver);
     publish(b.plan.batch_id, staged, /*files_changed=*/true);
     util::log_info("batch.republished", {{"batch", b.plan.batch_id}});
     ++republished;

@@ -45,10 +45,14 @@ std::vector<event::EventKey> parse_slot(std::string_view stored, bool hex) {
   return keys;
 }
 
-std::string hex_of(const std::vector<event::EventKey>& keys) {
-  std::string out;
-  out.reserve(keys.size() * 32);
-  for (const event::EventKey& k : keys) out += k.hex();
+// `keys` as a slot stores them: 16 bytes each, hi then lo, big-endian.
+std::string slot_bytes(const std::vector<event::EventKey>& keys) {
+  std::string out(keys.size() * 16, '\0');
+  auto* p = reinterpret_cast<unsigned char*>(out.data());
+  for (const event::EventKey& k : keys) {
+    for (int i = 0; i < 8; ++i) *p++ = static_cast<unsigned char>(k.hi >> (56 - 8 * i));
+    for (int i = 0; i < 8; ++i) *p++ = static_cast<unsigned char>(k.lo >> (56 - 8 * i));
+  }
   return out;
 }
 
@@ -66,22 +70,33 @@ std::string array_param(const std::vector<T>& values, bool postgres, Format form
 
 }  // namespace
 
-KeySet CommittedKeys::add(const event::EventBatch& batch) {
-  KeySet fresh;
+NewRows CommittedKeys::add(const event::EventBatch& batch) {
+  NewRows fresh;
+  fresh.is_new.assign(batch.size(), 0);
   if (batch.empty()) return fresh;
   const bool postgres = db_.dialect() == warehouse::Dialect::kPostgres;
 
-  // The batch's distinct keys, by slot and key.
+  // The batch's distinct keys by slot and key, each with the first row that has it.
+  struct Incoming {
+    std::int64_t slot;
+    event::EventKey key;
+    std::uint32_t row;
+    auto operator<=>(const Incoming&) const = default;
+  };
   const std::vector<std::int64_t>& ts = batch.column(event::Field::kTs).i64;
-  std::vector<std::pair<std::int64_t, event::EventKey>> keyed(batch.size());
+  std::vector<Incoming> keyed(batch.size());
   for (std::size_t row = 0; row < batch.size(); ++row) {
-    keyed[row] = {slot_of(ts[row]), batch.keys()[row]};
+    keyed[row] = {slot_of(ts[row]), batch.keys()[row], static_cast<std::uint32_t>(row)};
   }
   std::sort(keyed.begin(), keyed.end());
-  keyed.erase(std::unique(keyed.begin(), keyed.end()), keyed.end());
+  keyed.erase(std::unique(keyed.begin(), keyed.end(),
+                          [](const Incoming& a, const Incoming& b) {
+                            return a.slot == b.slot && a.key == b.key;
+                          }),
+              keyed.end());
   std::vector<std::int64_t> slots;
-  for (const auto& [slot, key] : keyed) {
-    if (slots.empty() || slots.back() != slot) slots.push_back(slot);
+  for (const Incoming& in : keyed) {
+    if (slots.empty() || slots.back() != in.slot) slots.push_back(in.slot);
   }
 
   const std::string stream(event::stream_name(batch.stream()));
@@ -112,52 +127,61 @@ KeySet CommittedKeys::add(const event::EventBatch& batch) {
     stored.emplace_back(warehouse::sql_int(row[0]), std::move(row[1]).value_or(""));
   }
 
-  // Per slot: the batch's keys the slot lacks, and the slot's keys with them.
+  // Per slot: the batch's keys the slot lacks (their rows are new), and the slot's keys with
+  // them.
   std::vector<std::pair<std::int64_t, std::vector<event::EventKey>>> changed;
-  std::vector<event::EventKey> candidates;
+  std::vector<const Incoming*> candidates;
   auto next_stored = stored.begin();
   for (auto at = keyed.begin(); at != keyed.end();) {
-    const std::int64_t slot = at->first;
-    std::vector<event::EventKey> incoming;
-    for (; at != keyed.end() && at->first == slot; ++at) incoming.push_back(at->second);
+    const std::int64_t slot = at->slot;
     while (next_stored != stored.end() && next_stored->first < slot) ++next_stored;
     std::vector<event::EventKey> have;
     if (next_stored != stored.end() && next_stored->first == slot) {
       have = parse_slot(next_stored->second, postgres);
     }
     std::vector<event::EventKey> added;
-    std::set_difference(incoming.begin(), incoming.end(), have.begin(), have.end(),
-                        std::back_inserter(added));
+    auto h = have.begin();
+    for (; at != keyed.end() && at->slot == slot; ++at) {
+      while (h != have.end() && *h < at->key) ++h;
+      if (h != have.end() && *h == at->key) continue;
+      added.push_back(at->key);
+      candidates.push_back(&*at);
+    }
     if (added.empty()) continue;
-    candidates.insert(candidates.end(), added.begin(), added.end());
     std::vector<event::EventKey> merged;
     merged.reserve(have.size() + added.size());
     std::merge(have.begin(), have.end(), added.begin(), added.end(), std::back_inserter(merged));
     changed.emplace_back(slot, std::move(merged));
   }
 
-  fresh.reserve(candidates.size());
-  for (const event::EventKey& key : candidates) fresh.insert(key);
+  for (const Incoming* in : candidates) fresh.is_new[in->row] = 1;
+  fresh.count = candidates.size();
   if (!candidates.empty() && !db_.query("SELECT 1 FROM ingest_event_key_legacy LIMIT 1").empty()) {
-    const SqlValue legacy_params[] = {array_param(candidates, postgres, [&](const auto& k) {
-      return postgres ? k.hex() : "\"" + k.hex() + "\"";
+    const SqlValue legacy_params[] = {array_param(candidates, postgres, [&](const Incoming* in) {
+      return postgres ? in->key.hex() : "\"" + in->key.hex() + "\"";
     })};
+    std::vector<event::EventKey> legacy;
     for (const SqlRow& row : db_.query(
              postgres ? "SELECT replace(event_key::text, '-', '') FROM ingest_event_key_legacy"
                         " WHERE event_key = ANY($1::uuid[])"
                       : "SELECT lower(hex(event_key)) FROM ingest_event_key_legacy"
                         " WHERE event_key IN (SELECT unhex(value) FROM json_each($1))",
              legacy_params)) {
-      if (const auto key = event::EventKey::from_hex(row[0].value_or(""))) fresh.erase(*key);
+      if (const auto key = event::EventKey::from_hex(row[0].value_or(""))) legacy.push_back(*key);
+    }
+    std::sort(legacy.begin(), legacy.end());
+    for (const Incoming* in : candidates) {
+      if (!std::binary_search(legacy.begin(), legacy.end(), in->key)) continue;
+      fresh.is_new[in->row] = 0;
+      --fresh.count;
     }
   }
 
-  for (const auto& [slot, keys] : changed) {
-    const SqlValue params[] = {stream, slot, hex_of(keys)};
-    db_.execute(postgres ? "UPDATE ingest_key_group SET keys = decode($3, 'hex')"
-                           " WHERE stream = $1 AND slot = $2"
+  for (auto& [slot, keys] : changed) {
+    const SqlValue params[] = {stream, slot, warehouse::SqlBlob{slot_bytes(keys)}};
+    db_.execute(postgres ? "UPDATE ingest_key_group SET keys = $3 WHERE stream = $1 AND slot = $2"
                          : "INSERT INTO ingest_key_group (stream, slot, keys)"
-                           " VALUES ($1, $2, unhex($3)) ON CONFLICT (stream, slot)"
+                           " VALUES ($1, $2, $3) ON CONFLICT (stream, slot)"
                            " DO UPDATE SET keys = excluded.keys",
                 params);
   }

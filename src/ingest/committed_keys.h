@@ -19,10 +19,12 @@
 //  - Keys committed before migration 0017 stay in ingest_event_key_legacy (bare keys without
 //    their ts); while it holds any row, a key new to its slot is also looked up there.
 //  - Memory: the slots a batch touches, held while the batch commits.
+//  - Keys are written as bytes (SqlBlob), never as text: a slot is rewritten whole by each batch
+//    that adds to it, so its encoding is on the commit's critical path.
 #pragma once
 
 #include <cstdint>
-#include <unordered_set>
+#include <vector>
 
 #include "event/batch.h"
 #include "event/event_key.h"
@@ -30,7 +32,12 @@
 
 namespace tributary::ingest {
 
-using KeySet = std::unordered_set<event::EventKey, event::EventKeyHash>;
+// The rows of a batch that bring new events: row i is new when no earlier row of the batch has
+// its key and the key was not committed before.
+struct NewRows {
+  std::vector<std::uint8_t> is_new;  // one per row, 1 = new
+  std::size_t count = 0;             // rows with is_new 1
+};
 
 class CommittedKeys {
  public:
@@ -40,9 +47,9 @@ class CommittedKeys {
 
   explicit CommittedKeys(warehouse::SqlConnection& db) : db_(db) {}
 
-  // Adds the keys of `batch` inside the caller's transaction; returns those that were not
-  // committed before (each once, however often the batch repeats it).
-  KeySet add(const event::EventBatch& batch);
+  // Adds the keys of `batch` inside the caller's transaction; returns the rows whose keys were
+  // not committed before (each key's first row only, however often the batch repeats it).
+  NewRows add(const event::EventBatch& batch);
 
  private:
   warehouse::SqlConnection& db_;

@@ -125,23 +125,26 @@ void PostgresConnection::execute_script(std::string_view sql) {
 }
 
 PGresult* PostgresConnection::exec_params(std::string_view sql, std::span<const SqlValue> params) {
-  std::vector<std::string> texts;
-  std::vector<const char*> values;
-  texts.reserve(params.size());
-  for (const SqlValue& p : params) {
-    if (std::holds_alternative<std::monostate>(p)) {
-      texts.emplace_back();
-    } else {
-      texts.push_back(to_text(p));
-    }
-  }
+  // Text format for every parameter but bytes, which go as binary (the server infers bytea from
+  // the statement).
+  std::vector<std::string> texts(params.size());
+  std::vector<const char*> values(params.size(), nullptr);
+  std::vector<int> lengths(params.size(), 0);
+  std::vector<int> formats(params.size(), 0);
   for (std::size_t i = 0; i < params.size(); ++i) {
-    values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr
-                                                                       : texts[i].c_str());
+    if (std::holds_alternative<std::monostate>(params[i])) continue;
+    if (const auto* b = std::get_if<SqlBlob>(&params[i])) {
+      values[i] = b->bytes.data();
+      lengths[i] = static_cast<int>(b->bytes.size());
+      formats[i] = 1;
+      continue;
+    }
+    texts[i] = to_text(params[i]);
+    values[i] = texts[i].c_str();
   }
   const std::string text(sql);
   return PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                      nullptr, nullptr, 0);
+                      lengths.data(), formats.data(), 0);
 }
 
 std::int64_t PostgresConnection::execute(std::string_view sql, std::span<const SqlValue> params) {

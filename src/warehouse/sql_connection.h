@@ -21,8 +21,13 @@ namespace tributary::warehouse {
 
 enum class Dialect : std::uint8_t { kSqlite, kPostgres };
 
-// A bound parameter: NULL, an integer, a double or text.
-using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+// Bytes bound as a BLOB (SQLite) or a binary bytea parameter (PostgreSQL): no hex round trip.
+struct SqlBlob {
+  std::string bytes;
+};
+
+// A bound parameter: NULL, an integer, a double, text or bytes.
+using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string, SqlBlob>;
 
 using SqlRow = std::vector<std::optional<std::string>>;
 

@@ -67,6 +67,8 @@ void SqliteStatement::bind(int index, const SqlValue& v) {
     bind_double(index, *d);
   } else if (const auto* s = std::get_if<std::string>(&v)) {
     bind_text(index, *s);
+  } else if (const auto* b = std::get_if<SqlBlob>(&v)) {
+    sqlite3_bind_blob64(stmt_, index, b->bytes.data(), b->bytes.size(), SQLITE_STATIC);
   } else {
     bind_null(index);
   }

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "warehouse/warehouse_test_support.h"
 
 namespace tributary::ingest {
@@ -28,11 +30,16 @@ constexpr std::int64_t kTs = 1'764'000'000'000;  // 2025-11-24T16:00:00Z
 
 class CommittedKeysTest : public ::testing::TestWithParam<Dialect> {
  protected:
-  KeySet add(warehouse::Warehouse& state, const std::string& lines) {
+  // The new rows of the batch `lines` decode to, as a string of 0s and 1s (row order).
+  std::string add(warehouse::Warehouse& state, const std::string& lines) {
     warehouse::WarehouseTransaction txn(state);
-    KeySet fresh = CommittedKeys(txn.connection()).add(decode_text(event::Stream::kListen, lines));
+    const NewRows fresh =
+        CommittedKeys(txn.connection()).add(decode_text(event::Stream::kListen, lines));
     txn.commit();
-    return fresh;
+    std::string rows;
+    for (const std::uint8_t n : fresh.is_new) rows.push_back(n != 0 ? '1' : '0');
+    EXPECT_EQ(static_cast<std::size_t>(std::count(rows.begin(), rows.end(), '1')), fresh.count);
+    return rows;
   }
 
   ScratchDatabase scratch_{GetParam()};
@@ -43,16 +50,18 @@ TEST_P(CommittedKeysTest, AKeyIsNewOnceAcrossBatchesAndSlots) {
   // Three slots (an hour apart), one event twice within the batch.
   const std::string first =
       listen(kTs, 1) + listen(kTs + 3'600'000, 2) + listen(kTs + 7'200'000, 3) + listen(kTs, 1);
-  EXPECT_EQ(add(*state, first).size(), 3u);
+  EXPECT_EQ(add(*state, first), "1110");
   EXPECT_EQ(scalar(state->connection(), "SELECT count(*) FROM ingest_key_group"), "3");
+  // Stored as bytes, 16 per key, not as hex text.
+  EXPECT_EQ(scalar(state->connection(), "SELECT sum(length(keys)) FROM ingest_key_group"), "48");
   // The same events again (eventsim's loop): none is new.
-  EXPECT_TRUE(add(*state, first).empty());
+  EXPECT_EQ(add(*state, first), "0000");
   // Two old, one new in an old slot, one in a new slot.
-  const KeySet fresh = add(*state, listen(kTs, 1) + listen(kTs + 1, 4) +
-                                       listen(kTs + 3'600'000, 2) + listen(kTs - 86'400'000, 5));
-  EXPECT_EQ(fresh.size(), 2u);
+  EXPECT_EQ(add(*state, listen(kTs, 1) + listen(kTs + 1, 4) + listen(kTs + 3'600'000, 2) +
+                            listen(kTs - 86'400'000, 5)),
+            "0101");
   EXPECT_EQ(scalar(state->connection(), "SELECT count(*) FROM ingest_key_group"), "4");
-  EXPECT_TRUE(add(*state, first + listen(kTs + 1, 4) + listen(kTs - 86'400'000, 5)).empty());
+  EXPECT_EQ(add(*state, first + listen(kTs + 1, 4) + listen(kTs - 86'400'000, 5)), "000000");
 }
 
 TEST_P(CommittedKeysTest, ARolledBackBatchLeavesNoKeys) {
@@ -61,10 +70,10 @@ TEST_P(CommittedKeysTest, ARolledBackBatchLeavesNoKeys) {
     warehouse::WarehouseTransaction txn(*state);
     EXPECT_EQ(CommittedKeys(txn.connection())
                   .add(decode_text(event::Stream::kListen, listen(kTs, 1)))
-                  .size(),
+                  .count,
               1u);
   }  // not committed
-  EXPECT_EQ(add(*state, listen(kTs, 1)).size(), 1u);
+  EXPECT_EQ(add(*state, listen(kTs, 1)), "1");
 }
 
 TEST_P(CommittedKeysTest, KeysCommittedBeforeTheSlotsStillCountAsCommitted) {
@@ -75,8 +84,8 @@ TEST_P(CommittedKeysTest, KeysCommittedBeforeTheSlotsStillCountAsCommitted) {
                                   ? "INSERT INTO ingest_event_key_legacy VALUES ($1::uuid)"
                                   : "INSERT INTO ingest_event_key_legacy VALUES (unhex($1))",
                               key);
-  EXPECT_TRUE(add(*state, listen(kTs, 1)).empty());
-  EXPECT_EQ(add(*state, listen(kTs, 1) + listen(kTs, 2)).size(), 1u);
+  EXPECT_EQ(add(*state, listen(kTs, 1)), "0");
+  EXPECT_EQ(add(*state, listen(kTs, 1) + listen(kTs, 2)), "01");
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, CommittedKeysTest,
