@@ -202,6 +202,29 @@ TEST(PostgresTest, TheBiRoleReadsEveryRelationAndChangesNoneEvenPartitionsLoaded
   }
 }
 
+// Metabase shows COMMENTs as descriptions: every table, view and column an analyst sees has one
+// (the ingester's bookkeeping is not for analysts, and partitions inherit their parent's).
+TEST(PostgresTest, EveryBiTableViewAndColumnHasAComment) {
+  ScratchDatabase scratch(Dialect::kPostgres);
+  auto wh = scratch.open();
+  wh->load(decode_sample(Stream::kListen, "listen_events.jsonl"));  // creates partitions
+  const std::string kBi =
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+      " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition"
+      " AND c.relname !~ '^(ingest_|lake_file$|schema_migrations$|iceberg_tables$)'";
+  SqlConnection& db = wh->connection();
+  EXPECT_GE(std::stoi(scalar(db, "SELECT count(DISTINCT c.oid)" + kBi)), 20);
+  for (const SqlRow& r :
+       db.query("SELECT DISTINCT c.relname" + kBi + " AND obj_description(c.oid) IS NULL")) {
+    ADD_FAILURE() << *r[0] << " has no comment";
+  }
+  for (const SqlRow& r : db.query("SELECT c.relname || '.' || a.attname" + kBi +
+                                  " AND col_description(c.oid, a.attnum) IS NULL")) {
+    ADD_FAILURE() << *r[0] << " has no comment";
+  }
+}
+
 TEST(PostgresTest, ReportQueriesUseTheIndexes) {
   ScratchDatabase scratch(Dialect::kPostgres);
   auto wh = scratch.open();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "warehouse/migrations.h"
 #include "warehouse/sqlite_connection.h"
@@ -325,6 +326,27 @@ TEST_P(WarehouseLoadTest, MartsEqualAggregatesOfTheFacts) {
   for (const auto& batch : batches) wh->load(slice(batch, 0, batch.size() / 2 + 5));
   for (const auto& batch : batches) wh->load(batch);
   expect_marts_equal_aggregates_of_the_facts(wh->connection());
+}
+
+// The views over the marts name what the marts key: one row per mart row, every name found.
+TEST_P(WarehouseLoadTest, MartViewsCarryNamesForEveryMartRow) {
+  ScratchDatabase scratch(GetParam());
+  auto wh = scratch.open();
+  for (const auto& batch : sample_batches()) wh->load(batch);
+  SqlConnection& db = wh->connection();
+  EXPECT_NE(scalar(db, "SELECT count(*) FROM mart_song_daily"), "0");
+  for (const auto& [view, mart, names] :
+       {std::tuple{"v_song_daily", "mart_song_daily", "artist IS NULL OR song IS NULL"},
+        std::tuple{"v_location_daily", "mart_location_daily", "city IS NULL OR state IS NULL"},
+        std::tuple{"v_user_daily", "mart_user_daily", "first_name IS NULL"}}) {
+    EXPECT_EQ(scalar(db, std::string("SELECT count(*) FROM ") + view),
+              scalar(db, std::string("SELECT count(*) FROM ") + mart))
+        << view;
+    EXPECT_EQ(scalar(db, std::string("SELECT count(*) FROM ") + view + " WHERE " + names), "0")
+        << view;
+  }
+  EXPECT_EQ(scalar(db, "SELECT sum(plays) FROM v_song_daily"),
+            scalar(db, "SELECT sum(plays) FROM mart_song_daily"));
 }
 
 // Migration 0012 fills the marts' distinct-count sets from the facts of a warehouse loaded before
