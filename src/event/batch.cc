@@ -1,6 +1,7 @@
 #include "event/batch.h"
 
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace tributary::event {
@@ -198,28 +199,39 @@ void EventBatch::append_rows(const EventBatch& other, std::size_t begin, std::si
   }
 }
 
-void EventBatch::append_batches(std::span<const EventBatch> parts) {
+void EventBatch::append_batches(std::vector<EventBatch>&& parts) {
   std::size_t rows = 0;
   for (const EventBatch& part : parts) {
     if (part.stream_ != stream_) throw std::invalid_argument("append_batches across streams");
     rows += part.size();
   }
-  // Columns 0..n-1, then `extra` as column n.
-  std::vector<const Column*> column_parts(parts.size());
-  for (std::size_t i = 0; i <= columns_.size(); ++i) {
-    for (std::size_t p = 0; p < parts.size(); ++p) {
-      column_parts[p] = i < columns_.size() ? &parts[p].columns_[i] : &parts[p].extra_;
-    }
-    append_columns(i < columns_.size() ? columns_[i] : extra_, column_parts, rows);
-  }
   keys_.reserve(keys_.size() + rows);
   source_index_.reserve(source_index_.size() + rows);
   std::vector<std::uint32_t> sources;
-  for (const EventBatch& part : parts) {
+  for (EventBatch& part : parts) {
     append_all(keys_, part.keys_);
     sources.clear();
     for (const std::string& source : part.sources_) sources.push_back(add_source(source));
     for (const std::uint32_t s : part.source_index_) source_index_.push_back(sources[s]);
+    // Assigned fresh vectors: `= {}` would keep the capacity.
+    part.keys_ = std::vector<EventKey>();
+    part.source_index_ = std::vector<std::uint32_t>();
+    part.sources_ = std::vector<std::string>();
+  }
+  // Columns 0..n-1, then `extra` as column n.
+  std::vector<const Column*> column_parts(parts.size());
+  for (std::size_t i = 0; i <= columns_.size(); ++i) {
+    const auto column_of = [&](EventBatch& b) -> Column& {
+      return i < columns_.size() ? b.columns_[i] : b.extra_;
+    };
+    for (std::size_t p = 0; p < parts.size(); ++p) column_parts[p] = &column_of(parts[p]);
+    append_columns(column_of(*this), column_parts, rows);
+    for (EventBatch& part : parts) {
+      // Swapped out, not assigned: a string assigned a short one keeps its buffer.
+      Column& c = column_of(part);
+      Column released = make_column(c.type, c.nullable);
+      std::swap(c, released);
+    }
   }
 }
 

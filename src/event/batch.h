@@ -91,9 +91,11 @@ class EventBatch {
   // Appends rows [begin, end) of `other`, which must be a batch of the same stream.
   void append_rows(const EventBatch& other, std::size_t begin, std::size_t end);
 
-  // Appends every row of each of `parts` (batches of the same stream), in order: the same rows
-  // and sources as appending them one by one, with each column grown once.
-  void append_batches(std::span<const EventBatch> parts);
+  // Moves every row of each of `parts` (batches of the same stream) here, in order: the same
+  // rows and sources as appending them one by one, with each column grown once. The parts are
+  // left empty, each column released as soon as it is copied, so joining holds little more
+  // than the joined rows.
+  void append_batches(std::vector<EventBatch>&& parts);
 
   // Approximate heap bytes held, for batch size limits.
   std::size_t memory_bytes() const;

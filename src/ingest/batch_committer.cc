@@ -379,8 +379,7 @@ DecodedBatch BatchCommitter::fetch_and_decode(const BatchPlan& plan) {
   BatchOutcome& outcome = p.outcome;
   DecodedObjects decoded(plan);
   p.fetched = fetch_archive_decode(source_, lake_, plan, options_, decoded);
-  p.batch.append_batches(decoded.events);
-  decoded.events.clear();
+  p.batch.append_batches(std::move(decoded.events));
   p.stats = std::move(decoded.stats);
   for (std::size_t i = 0; i < plan.objects.size(); ++i) {
     if (p.fetched[i].read != FetchedObject::Read::kOk) continue;

@@ -160,8 +160,11 @@ std::optional<BatchPlan> Ledger::claim(event::Stream stream, const ClaimLimits& 
   std::set<std::string> taken_over;  // batches whose expired claims this claim takes over
   for (const SqlRow& row : picked) {
     const auto size = static_cast<std::uint64_t>(warehouse::sql_int(row[2]));
-    if (!plan.objects.empty() && bytes + size > limits.max_bytes) break;
-    bytes += size;
+    const std::string_view key = *row[0];
+    const bool compressed = key.ends_with(".gz") || key.ends_with(".zst");
+    const std::uint64_t weight = compressed ? size * ClaimLimits::kCompressedWeight : size;
+    if (!plan.objects.empty() && bytes + weight > limits.max_bytes) break;
+    bytes += weight;
     plan.objects.push_back(ClaimedObject{*row[0], *row[1], size});
     if (row[3]) taken_over.insert(*row[3]);
   }

@@ -64,7 +64,12 @@ struct BatchPlan {
 
 struct ClaimLimits {
   std::size_t max_objects = 128;
-  std::uint64_t max_bytes = 64ull << 20;
+  // Raw bytes per batch, a compressed object counted at kCompressedWeight times its size: a batch
+  // is held in memory decompressed and decoded, twice over while the next one is prepared.
+  std::uint64_t max_bytes = 32ull << 20;
+  // eventsim's JSON inflates about 7x from gzip; an object named *.gz or *.zst (fluentd's
+  // store_as gzip) counts as this many times its stored size against max_bytes.
+  static constexpr std::uint64_t kCompressedWeight = 8;
   std::int64_t lease_ms = 120'000;
 };
 

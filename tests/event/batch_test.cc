@@ -77,11 +77,18 @@ class EventBatchTest : public ::testing::Test {
 
 TEST_F(EventBatchTest, AppendBatchesJoinsPartsAsRowByRowAppendsDo) {
   EventBatch joined(Stream::kPageView);
-  joined.append_batches(parts_);
+  std::vector<EventBatch> parts = parts_;
+  joined.append_batches(std::move(parts));
   expect_same_rows(joined, one_by_one_);
   EXPECT_EQ(joined.sources().size(), 2u);
+  // The parts were emptied as they were taken, down to what a new batch holds (the vector
+  // itself is left in place).
+  for (const EventBatch& part : parts) {
+    EXPECT_TRUE(part.empty());
+    EXPECT_EQ(part.memory_bytes(), EventBatch(Stream::kPageView).memory_bytes());
+  }
   // Appending to a batch that already has rows shifts the new rows' strings past its own.
-  joined.append_batches(parts_);
+  joined.append_batches(std::vector<EventBatch>(parts_));
   EventBatch twice(Stream::kPageView);
   for (int i = 0; i < 2; ++i) {
     for (std::size_t row = 0; row < one_by_one_.size(); ++row) twice.append_row(one_by_one_, row);

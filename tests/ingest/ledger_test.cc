@@ -148,6 +148,37 @@ TEST_P(LedgerBacklogTest, TwoVersionsOfOneKeyAreClaimedInEtagOrder) {
   EXPECT_EQ(plan->objects[2].etag, "ffff");
 }
 
+// A batch is held decompressed: a gzip object counts eight times its stored size against
+// batch_max_bytes, so a batch of them inflates to about what a batch of plain objects holds.
+TEST_P(LedgerBacklogTest, CompressedObjectsCountEightTimesTheirSizeAgainstTheByteBound) {
+  const auto state = scratch_.open();
+  Ledger ledger(*state, "worker-1");
+  const std::string extensions[] = {"json", "gz"};
+  std::vector<ListedObject> objects;
+  for (int i = 0; i < 4; ++i) {
+    objects.push_back(
+        {event::Stream::kListen,
+         store::ObjectInfo{"Raw/listen_events/2025112415_" + std::to_string(i) + ".gz", 1000,
+                           "g" + std::to_string(i), kNow}});
+  }
+  for (int i = 0; i < 4; ++i) {
+    objects.push_back(
+        {event::Stream::kListen,
+         store::ObjectInfo{"Raw/listen_events/2025112416_" + std::to_string(i) + ".json", 1000,
+                           "p" + std::to_string(i), kNow}});
+  }
+  ASSERT_EQ(ledger.record_listing(objects, extensions, kNow), 8u);
+  ClaimLimits limits;
+  limits.max_bytes = 16'000;  // two gzip objects (8,000 each), or sixteen plain ones
+  const auto gzip = ledger.claim(event::Stream::kListen, limits, kNow);
+  ASSERT_TRUE(gzip);
+  EXPECT_EQ(gzip->objects.size(), 2u);
+  limits.max_bytes = 19'000;  // the two other gzip objects and three plain ones
+  const auto mixed = ledger.claim(event::Stream::kListen, limits, kNow);
+  ASSERT_TRUE(mixed);
+  EXPECT_EQ(mixed->objects.size(), 5u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, LedgerBacklogTest,
                          ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
                          testing::dialect_name);
