@@ -59,6 +59,16 @@ class RefusingDataStore final : public store::ForwardingStore {
   }
 };
 
+// Records what publish tells the external catalog. Glue cannot run here; the catalog's own
+// behaviour is tested with its implementation, this checks when and what the commit path tells.
+struct RecordingCatalog final : lake::iceberg::ExternalCatalog {
+  std::vector<std::pair<std::string, std::string>> calls;  // (location, previous)
+  void table_published(event::Stream, const std::string& location,
+                       const std::string& previous) override {
+    calls.emplace_back(location, previous);
+  }
+};
+
 class IcebergCommitTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
@@ -83,7 +93,9 @@ class IcebergCommitTest : public ::testing::TestWithParam<Dialect> {
   }
 
   BatchOutcome commit(const std::string& line) {
-    BatchCommitter committer(*source_, *refusing_, *state_, {});
+    CommitOptions options;
+    options.external_catalog = &glue_;
+    BatchCommitter committer(*source_, *refusing_, *state_, options);
     return committer.process(claim(line));
   }
 
@@ -131,6 +143,7 @@ class IcebergCommitTest : public ::testing::TestWithParam<Dialect> {
   std::unique_ptr<RefusingDataStore> refusing_;
   std::unique_ptr<warehouse::Warehouse> state_;
   int objects_ = 0;
+  RecordingCatalog glue_;
 };
 
 TEST_P(IcebergCommitTest, EachBatchSwapsItsTablesCatalogRowAndPublishesTheVersionHint) {
@@ -197,6 +210,41 @@ TEST_P(IcebergCommitTest, ARepublishAfterAFailedPublishWritesTheSameMetadataAndT
   ASSERT_TRUE(head);
   EXPECT_EQ(std::to_string(head->size),
             scalar(state_->connection(), "SELECT bytes FROM lake_file WHERE kind = 'silver'"));
+}
+
+TEST_P(IcebergCommitTest, TheHintWaitsForEveryEarlierVersionsDataFilesAndNeverGoesBack) {
+  refusing_->refuse = true;
+  ASSERT_TRUE(commit(listen_line(1)).publish_error);  // v1 committed, its data file missing
+  refusing_->refuse = false;
+  ASSERT_FALSE(commit(listen_line(2)).publish_error);  // v2 published, on top of v1
+  EXPECT_EQ(row("metadata_location"), metadata_uri(2));
+  // v2 lists v1's file too: path readers and Glue are not pointed at it yet.
+  EXPECT_FALSE(lake_->head("silver/listen_events/metadata/version-hint.text"));
+  EXPECT_TRUE(glue_.calls.empty());
+
+  CommitOptions options;
+  options.external_catalog = &glue_;
+  BatchCommitter committer(*source_, *lake_, *state_, options);
+  EXPECT_EQ(committer.republish_pending(), 1u);
+  EXPECT_EQ(lake_file("silver/listen_events/metadata/version-hint.text"), "2");
+  ASSERT_EQ(glue_.calls.size(), 1u);
+  EXPECT_EQ(glue_.calls[0].first, metadata_uri(2));
+  EXPECT_EQ(glue_.calls[0].second, "");
+
+  // The next publish tells Glue the version before.
+  commit(listen_line(3));
+  EXPECT_EQ(lake_file("silver/listen_events/metadata/version-hint.text"), "3");
+  ASSERT_EQ(glue_.calls.size(), 2u);
+  EXPECT_EQ(glue_.calls[1].first, metadata_uri(3));
+  EXPECT_EQ(glue_.calls[1].second, metadata_uri(2));
+
+  // A publisher that finds a newer hint than its own version (one that raced ahead of it) leaves
+  // it alone: the hint never goes back.
+  lake_->put("silver/listen_events/metadata/version-hint.text", "7");
+  commit(listen_line(4));
+  EXPECT_EQ(row("metadata_location"), metadata_uri(4));
+  EXPECT_EQ(lake_file("silver/listen_events/metadata/version-hint.text"), "7");
+  EXPECT_EQ(glue_.calls.size(), 2u);
 }
 
 TEST_P(IcebergCommitTest, CompactionIsAReplaceSnapshotAndExpiryDeletesOnlyUnlistedFiles) {
