@@ -4,8 +4,9 @@
 // lake/compaction.h), then collects garbage: silver objects no manifest entry names, older than
 // --gc-grace-minutes (files of crashed batches, replaced files a crash left behind). With a state
 // database the swap is also an Iceberg replace snapshot, the replaced files stay for the snapshots
-// before it (time travel), snapshots older than --snapshot-retention-hours expire (their files
-// deleted), and garbage collection keeps every file a live snapshot lists. Prints
+// before it (time travel), snapshots older than --snapshot-retention-hours (or the config's
+// silver.snapshot_retention_hours) expire (their files deleted), and garbage collection keeps every
+// file a live snapshot lists. Prints
 // {"partitions":n,"removed":n,"added":[{"key","rows","bytes"}...],"expired_snapshots":n,
 //  "garbage_collected":n}.
 #include <chrono>
@@ -17,6 +18,7 @@
 
 #include "cli/commands.h"
 #include "ingest/iceberg_expiry.h"
+#include "ingest/ingest_config.h"
 #include "ingest/sql_lake_manifest.h"
 #include "lake/compaction.h"
 #include "lake/parquet/format.h"
@@ -38,8 +40,23 @@ struct CompactOptions {
   std::uint64_t small_mb = 32;
   std::string codec = "zstd";
   std::int64_t gc_grace_minutes = 60;
-  std::int64_t snapshot_retention_hours = 168;
+  std::string config;  // YAML file: silver.snapshot_retention_hours
+  std::optional<std::int64_t> snapshot_retention_hours;  // overrides the config
 };
+
+// --snapshot-retention-hours, else silver.snapshot_retention_hours of the config file, else its
+// default (ingest_config.h).
+std::int64_t snapshot_retention_hours(const CompactOptions& opts) {
+  ingest::IngestConfig config;
+  if (!opts.config.empty()) ingest::load_config_file(opts.config, config);
+  if (opts.snapshot_retention_hours) {
+    config.snapshot_retention = std::chrono::hours(*opts.snapshot_retention_hours);
+  }
+  if (config.snapshot_retention.count() < 0) {
+    throw std::invalid_argument("the snapshot retention must be >= 0 hours");
+  }
+  return config.snapshot_retention.count();
+}
 
 // A real calendar date, YYYY-MM-DD.
 void check_date(const std::string& date) {
@@ -62,9 +79,7 @@ void run_compact(const CompactOptions& opts) {
   if (!codec) throw std::invalid_argument("--codec must be zstd, snappy or none");
   if (opts.target_mb == 0) throw std::invalid_argument("--target-mb must be positive");
   if (opts.gc_grace_minutes < 0) throw std::invalid_argument("--gc-grace-minutes must be >= 0");
-  if (opts.snapshot_retention_hours < 0) {
-    throw std::invalid_argument("--snapshot-retention-hours must be >= 0");
-  }
+  const std::int64_t retention_hours = snapshot_retention_hours(opts);
   options.write.parquet.codec = *codec;
   options.write.target_file_bytes = opts.target_mb << 20;
   options.small_file_bytes = opts.small_mb << 20;
@@ -112,7 +127,7 @@ void run_compact(const CompactOptions& opts) {
   ingest::SnapshotExpiry expiry;
   if (state) {
     expiry = ingest::expire_snapshots(state->connection(), *store,
-                                      now_ms - opts.snapshot_retention_hours * 3'600'000, now_ms);
+                                      now_ms - retention_hours * 3'600'000, now_ms);
   }
   const std::vector<std::string> garbage = lake::collect_garbage(
       *store, manifest->entries(), now_ms - opts.gc_grace_minutes * 60'000, expiry.referenced);
@@ -175,8 +190,11 @@ void add_compact_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--snapshot-retention-hours", opts->snapshot_retention_hours,
                   "Iceberg snapshots older than this expire (never a table's current one); the "
-                  "files only they list are deleted")
-      ->capture_default_str();
+                  "files only they list are deleted (default: silver.snapshot_retention_hours of "
+                  "--config, 168)");
+  cmd->add_option("--config", opts->config,
+                  "YAML configuration file, as `run` reads it (env TRIBUTARY_CONFIG)")
+      ->envname("TRIBUTARY_CONFIG");
   cmd->callback([opts] { run_compact(*opts); });
 }
 

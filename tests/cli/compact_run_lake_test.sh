@@ -45,8 +45,10 @@ grep -q "lists no lake files but this lake's manifest lists" "$work/err" || fail
 out=$("$bin" compact --lake "file://$work/lake" --warehouse "sqlite://$work/wh.db" --gc-grace-minutes 0)
 [[ $out == *'"removed":2'* ]] || fail "nothing merged: $out"
 (( $(files) == before + 1 )) || fail "files $before -> $(files): the replaced files are gone"
+# (The retention from the configuration file `run` reads.)
+printf 'silver:\n  snapshot_retention_hours: 0\n' >"$work/config.yaml"
 out=$("$bin" compact --lake "file://$work/lake" --warehouse "sqlite://$work/wh.db" --gc-grace-minutes 0 \
-  --snapshot-retention-hours 0)
+  --config "$work/config.yaml")
 [[ $out == *'"removed":0'* && $out != *'"expired_snapshots":0,'* ]] || fail "nothing expired: $out"
 after=$(files)
 (( after == before - 1 )) || fail "files $before -> $after"
