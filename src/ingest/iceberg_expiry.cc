@@ -7,7 +7,8 @@
 namespace tributary::ingest {
 
 SnapshotExpiry expire_snapshots(warehouse::SqlConnection& db, store::ObjectStore& lake,
-                                std::int64_t older_than_ms, std::int64_t now_ms) {
+                                std::int64_t older_than_ms, std::int64_t now_ms,
+                                lake::iceberg::ExternalCatalog* external) {
   SnapshotExpiry out;
   const lake::iceberg::ReadFile read = [&](const std::string& uri) {
     return lake.get(lake_key(lake, uri)).body;
@@ -38,7 +39,7 @@ SnapshotExpiry expire_snapshots(warehouse::SqlConnection& db, store::ObjectStore
       throw;
     }
     if (!next.files.empty()) {
-      catalog.publish_hint(stream, {}, table.location(), lake, nullptr);
+      catalog.publish_hint(stream, {}, table.location(), lake, external);
       for (const std::string& uri : next.removable) {
         const std::string key = lake_key(lake, uri);
         lake.remove(key);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lake/iceberg/external_catalog.h"
 #include "store/object_store.h"
 #include "warehouse/sql_connection.h"
 
@@ -26,8 +27,11 @@ struct SnapshotExpiry {
 // table version (its metadata put before the COMMIT, its version hint after), then deletes the
 // files only the dropped snapshots referenced. A crash before the deletes leaves them in the lake,
 // referenced by nothing (orphans, never visible to a reader); metadata/ files are never deleted
-// by orphan removal, so those stay.
+// by orphan removal, so those stay. `external` (may be null) is told where each changed table's
+// metadata went before any file is deleted: a pointer left on an expired snapshot would name
+// deleted files.
 SnapshotExpiry expire_snapshots(warehouse::SqlConnection& db, store::ObjectStore& lake,
-                                std::int64_t older_than_ms, std::int64_t now_ms);
+                                std::int64_t older_than_ms, std::int64_t now_ms,
+                                lake::iceberg::ExternalCatalog* external = nullptr);
 
 }  // namespace tributary::ingest

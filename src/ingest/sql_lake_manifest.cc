@@ -146,7 +146,8 @@ void SqlLakeManifest::commit(const lake::ManifestChange& change) {
   // The added files were put before the COMMIT (compaction.h): the new version may be named.
   for (const event::Stream stream : replaced) {
     SqlIcebergCatalog(db_).publish_hint(
-        stream, {}, lake::iceberg::silver_table(lake_->uri(), stream).location(), *lake_, nullptr);
+        stream, {}, lake::iceberg::silver_table(lake_->uri(), stream).location(), *lake_,
+        external_);
   }
 }
 

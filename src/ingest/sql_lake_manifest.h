@@ -7,6 +7,7 @@
 // from the table, so concurrent writers converge on the latest committed state.
 #pragma once
 
+#include "lake/iceberg/external_catalog.h"
 #include "lake/manifest.h"
 #include "store/object_store.h"
 #include "warehouse/sql_connection.h"
@@ -20,9 +21,11 @@ class SqlLakeManifest final : public lake::LakeManifest {
   static constexpr std::string_view kMarkerKey = "_tributary/manifest-in-state-database";
 
   // With `lake`, commit() also records each change as an Iceberg replace snapshot of the tables
-  // it touches (compaction); without it, only lake_file changes.
-  explicit SqlLakeManifest(warehouse::SqlConnection& db, store::ObjectStore* lake = nullptr)
-      : db_(db), lake_(lake) {}
+  // it touches (compaction), and tells `external` (may be null) where each table's metadata
+  // went; without it, only lake_file changes.
+  explicit SqlLakeManifest(warehouse::SqlConnection& db, store::ObjectStore* lake = nullptr,
+                           lake::iceberg::ExternalCatalog* external = nullptr)
+      : db_(db), lake_(lake), external_(external) {}
 
   std::vector<lake::ManifestEntry> entries() override;
   // Applies `change` in one transaction of its own (the caller must not have one open). With a
@@ -39,6 +42,7 @@ class SqlLakeManifest final : public lake::LakeManifest {
  private:
   warehouse::SqlConnection& db_;
   store::ObjectStore* lake_;
+  lake::iceberg::ExternalCatalog* external_;
   bool marker_written_ = false;
 };
 
