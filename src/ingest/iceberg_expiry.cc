@@ -1,14 +1,51 @@
 #include "ingest/iceberg_expiry.h"
 
+#include <optional>
+#include <stdexcept>
+
 #include "event/schema.h"
 #include "ingest/iceberg_catalog.h"
 #include "lake/iceberg/silver_tables.h"
+#include "store/listing_pager.h"
 
 namespace tributary::ingest {
+namespace {
+
+// N of a key ".../v<N>.metadata.json", nullopt for any other file.
+std::optional<std::int64_t> version_of(const std::string& key) {
+  const std::size_t name = key.rfind('/') + 1;
+  if (key.compare(name, 1, "v") != 0 || !key.ends_with(".metadata.json")) return std::nullopt;
+  try {
+    return metadata_version(key);
+  } catch (const std::runtime_error&) {
+    return std::nullopt;
+  }
+}
+
+// Deletes the metadata JSON files under `prefix` (silver/<stream>/metadata/) more than `kept`
+// versions older than the version the hint names.
+void delete_old_metadata(store::ObjectStore& lake, const std::string& prefix, std::int64_t kept,
+                         std::vector<std::string>& deleted) {
+  const std::string hint_key = prefix + "version-hint.text";
+  if (!lake.head(hint_key)) return;
+  const std::optional<std::int64_t> hint =
+      version_of(prefix + "v" + lake.get(hint_key).body + ".metadata.json");
+  if (!hint) return;
+  for (const store::ObjectInfo& o : store::list_all(lake, prefix)) {
+    const std::optional<std::int64_t> n = version_of(o.key);
+    if (n && *n < *hint - kept) {
+      lake.remove(o.key);
+      deleted.push_back(o.key);
+    }
+  }
+}
+
+}  // namespace
 
 SnapshotExpiry expire_snapshots(warehouse::SqlConnection& db, store::ObjectStore& lake,
                                 std::int64_t older_than_ms, std::int64_t now_ms,
-                                lake::iceberg::ExternalCatalog* external) {
+                                lake::iceberg::ExternalCatalog* external,
+                                std::int64_t kept_versions) {
   SnapshotExpiry out;
   const lake::iceberg::ReadFile read = [&](const std::string& uri) {
     return lake.get(lake_key(lake, uri)).body;
@@ -49,6 +86,8 @@ SnapshotExpiry expire_snapshots(warehouse::SqlConnection& db, store::ObjectStore
     for (const std::string& uri : lake::iceberg::live_data_files(next.state.metadata, read)) {
       out.referenced.insert(lake_key(lake, uri));
     }
+    delete_old_metadata(lake, lake_key(lake, table.location()) + "/metadata/", kept_versions,
+                        out.deleted);
   }
   return out;
 }

@@ -295,6 +295,19 @@ TEST_P(IcebergCommitTest, CompactionIsAReplaceSnapshotAndExpiryDeletesOnlyUnlist
   EXPECT_TRUE(garbage.empty()) << garbage.front();
   for (const std::string& key : lake_file_keys()) EXPECT_TRUE(lake_->head(key)) << key;
   EXPECT_EQ(listed(4, false), lake_file_keys());
+
+  // Old metadata JSON files go too, beyond the versions kept before the one the hint names.
+  const SnapshotExpiry trimmed = expire_snapshots(state_->connection(), *lake_, now + 3'600'000,
+                                                  now + 2, nullptr, /*kept_versions=*/1);
+  EXPECT_EQ(trimmed.expired_snapshots, 0u);
+  EXPECT_EQ(row("metadata_location"), metadata_uri(4));
+  for (int n : {1, 2}) {
+    EXPECT_FALSE(lake_->head(lake_key(*lake_, metadata_uri(n)))) << n;
+  }
+  for (int n : {3, 4}) {
+    EXPECT_TRUE(lake_->head(lake_key(*lake_, metadata_uri(n)))) << n;
+  }
+  EXPECT_EQ(trimmed.deleted.size(), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, IcebergCommitTest,
