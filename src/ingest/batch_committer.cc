@@ -281,7 +281,7 @@ void commit_snapshot(warehouse::SqlConnection& db, store::ObjectStore& lake, con
   if (files.data_files.empty()) return;
   const lake::iceberg::IcebergTable table = lake::iceberg::silver_table(lake.uri(), plan.stream);
   SqlIcebergCatalog catalog(db);
-  const std::string previous = catalog.lock_current(plan.stream);
+  const std::string previous = catalog.lock_current(plan.stream, /*create=*/true);
   const lake::iceberg::ReadFile read = [&](const std::string& uri) {
     return lake.get(lake_key(lake, uri)).body;
   };

@@ -70,21 +70,26 @@ std::string lake_key(const store::ObjectStore& lake, const std::string& uri) {
   return uri.substr(root.size());
 }
 
-std::string SqlIcebergCatalog::lock_current(event::Stream stream) {
+std::string SqlIcebergCatalog::lock_current(event::Stream stream, bool create) {
   const SqlValue params[] = {std::string(kCatalogName), std::string(kNamespace), name_of(stream)};
   // A first commit creates the row (no location yet) so that there is a row to lock: a second
   // first committer waits on this insert instead of failing on the primary key.
-  db_.execute(
-      "INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, iceberg_type)"
-      " VALUES ($1, $2, $3, 'TABLE') ON CONFLICT DO NOTHING",
-      params);
+  if (create) {
+    db_.execute(
+        "INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, iceberg_type)"
+        " VALUES ($1, $2, $3, 'TABLE') ON CONFLICT DO NOTHING",
+        params);
+  }
   const bool postgres = db_.dialect() == warehouse::Dialect::kPostgres;
   const std::vector<SqlRow> rows = db_.query(
       std::string("SELECT metadata_location FROM iceberg_tables"
                   " WHERE catalog_name = $1 AND table_namespace = $2 AND table_name = $3") +
           (postgres ? " FOR UPDATE" : ""),
       params);
-  if (rows.empty()) throw std::runtime_error("iceberg_tables lost the row of " + name_of(stream));
+  if (rows.empty()) {
+    if (create) throw std::runtime_error("iceberg_tables lost the row of " + name_of(stream));
+    return {};
+  }
   return rows[0][0].value_or("");
 }
 

@@ -33,10 +33,11 @@ class SqlIcebergCatalog {
 
   explicit SqlIcebergCatalog(warehouse::SqlConnection& db) : db_(db) {}
 
-  // Inside the caller's transaction: locks the table's row until the transaction ends (creating
-  // it, with no location, for a table never committed) and returns the metadata location it
-  // names, empty for none.
-  std::string lock_current(event::Stream stream);
+  // Inside the caller's transaction: locks the table's row until the transaction ends and returns
+  // the metadata location it names, empty for none. With `create`, a table never committed gets
+  // its row (no location yet) so that there is a row to lock; the caller must then swap() it in
+  // the same transaction, as a row without a location is no table to a JDBC catalog reader.
+  std::string lock_current(event::Stream stream, bool create = false);
 
   // Inside the caller's transaction, after lock_current: moves the table's pointer from
   // `previous` (empty: none) to `next`, and records that version `version` is not published

@@ -161,6 +161,14 @@ TEST_P(IcebergCommitTest, EachBatchSwapsItsTablesCatalogRowAndPublishesTheVersio
   EXPECT_EQ(lake_file_keys().size(), 2u);
 }
 
+TEST_P(IcebergCommitTest, ABatchWithoutSilverRowsLeavesNoCatalogRow) {
+  const BatchOutcome outcome = commit("not json\n");
+  EXPECT_EQ(outcome.quarantined, 1u);
+  EXPECT_FALSE(outcome.publish_error);
+  EXPECT_EQ(scalar(state_->connection(), "SELECT count(*) FROM iceberg_tables"), "0");
+  EXPECT_FALSE(lake_->head("silver/listen_events/metadata/version-hint.text"));
+}
+
 TEST_P(IcebergCommitTest, ACommitFencedOutByLeaseLostLeavesTheCatalogRowUnchanged) {
   commit(listen_line(1));
   const std::string key = "Raw/listen_events/2025112415_9.json";
