@@ -2,8 +2,13 @@
 // (the URIs also from TRIBUTARY_LAKE, TRIBUTARY_WAREHOUSE, TRIBUTARY_STATE, as `run` reads them):
 // merges small silver files into files near the target size and swaps them in the manifest (see
 // lake/compaction.h), then collects garbage: silver objects no manifest entry names, older than
-// --gc-grace-minutes (files of crashed batches, replaced files a crash left behind). Prints
-// {"partitions":n,"removed":n,"added":[{"key","rows","bytes"}...],"garbage_collected":n}.
+// --gc-grace-minutes (files of crashed batches, replaced files a crash left behind). With a state
+// database the swap is also an Iceberg replace snapshot, the replaced files stay for the snapshots
+// before it (time travel), snapshots older than --snapshot-retention-hours (or the config's
+// silver.snapshot_retention_hours) expire (their files deleted), and garbage collection keeps every
+// file a live snapshot lists. Prints
+// {"partitions":n,"removed":n,"added":[{"key","rows","bytes"}...],"expired_snapshots":n,
+//  "garbage_collected":n}.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -12,6 +17,8 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "ingest/iceberg_expiry.h"
+#include "ingest/ingest_config.h"
 #include "ingest/sql_lake_manifest.h"
 #include "lake/compaction.h"
 #include "lake/parquet/format.h"
@@ -33,7 +40,23 @@ struct CompactOptions {
   std::uint64_t small_mb = 32;
   std::string codec = "zstd";
   std::int64_t gc_grace_minutes = 60;
+  std::string config;  // YAML file: silver.snapshot_retention_hours
+  std::optional<std::int64_t> snapshot_retention_hours;  // overrides the config
 };
+
+// --snapshot-retention-hours, else silver.snapshot_retention_hours of the config file, else its
+// default (ingest_config.h).
+std::int64_t snapshot_retention_hours(const CompactOptions& opts) {
+  ingest::IngestConfig config;
+  if (!opts.config.empty()) ingest::load_config_file(opts.config, config);
+  if (opts.snapshot_retention_hours) {
+    config.snapshot_retention = std::chrono::hours(*opts.snapshot_retention_hours);
+  }
+  if (config.snapshot_retention.count() < 0) {
+    throw std::invalid_argument("the snapshot retention must be >= 0 hours");
+  }
+  return config.snapshot_retention.count();
+}
 
 // A real calendar date, YYYY-MM-DD.
 void check_date(const std::string& date) {
@@ -56,6 +79,7 @@ void run_compact(const CompactOptions& opts) {
   if (!codec) throw std::invalid_argument("--codec must be zstd, snappy or none");
   if (opts.target_mb == 0) throw std::invalid_argument("--target-mb must be positive");
   if (opts.gc_grace_minutes < 0) throw std::invalid_argument("--gc-grace-minutes must be >= 0");
+  const std::int64_t retention_hours = snapshot_retention_hours(opts);
   options.write.parquet.codec = *codec;
   options.write.target_file_bytes = opts.target_mb << 20;
   options.small_file_bytes = opts.small_mb << 20;
@@ -76,7 +100,8 @@ void run_compact(const CompactOptions& opts) {
   lake::LakeManifest* manifest = &store_manifest;
   if (!state_uri.empty()) {
     state = warehouse::Warehouse::open_existing(state_uri);
-    sql_manifest = std::make_unique<ingest::SqlLakeManifest>(state->connection());
+    sql_manifest = std::make_unique<ingest::SqlLakeManifest>(state->connection(), store.get());
+    options.keep_replaced_files = true;
     manifest = sql_manifest.get();
     // A database that is not this lake's (a fresh one, another lake's before its first commit)
     // lists no files, and garbage collection would then delete every silver file of the lake.
@@ -99,8 +124,13 @@ void run_compact(const CompactOptions& opts) {
       lake::compact(*store, *manifest, stream, partition, options);
   if (sql_manifest) sql_manifest->publish_copy(*store);
   const std::int64_t now_ms = util::unix_time_ms();
-  const std::vector<std::string> garbage =
-      lake::collect_garbage(*store, manifest->entries(), now_ms - opts.gc_grace_minutes * 60'000);
+  ingest::SnapshotExpiry expiry;
+  if (state) {
+    expiry = ingest::expire_snapshots(state->connection(), *store,
+                                      now_ms - retention_hours * 3'600'000, now_ms);
+  }
+  const std::vector<std::string> garbage = lake::collect_garbage(
+      *store, manifest->entries(), now_ms - opts.gc_grace_minutes * 60'000, expiry.referenced);
 
   std::string out;
   util::JsonWriter w(out);
@@ -116,6 +146,8 @@ void run_compact(const CompactOptions& opts) {
     w.end_object();
   }
   w.end_array()
+      .key("expired_snapshots")
+      .value(static_cast<std::uint64_t>(expiry.expired_snapshots))
       .key("garbage_collected")
       .value(static_cast<std::uint64_t>(garbage.size()))
       .end_object();
@@ -156,6 +188,13 @@ void add_compact_command(CLI::App& app) {
                   "Unreferenced silver files younger than this are kept (a writer may be about to "
                   "commit them)")
       ->capture_default_str();
+  cmd->add_option("--snapshot-retention-hours", opts->snapshot_retention_hours,
+                  "Iceberg snapshots older than this expire (never a table's current one); the "
+                  "files only they list are deleted (default: silver.snapshot_retention_hours of "
+                  "--config, 168)");
+  cmd->add_option("--config", opts->config,
+                  "YAML configuration file, as `run` reads it (env TRIBUTARY_CONFIG)")
+      ->envname("TRIBUTARY_CONFIG");
   cmd->callback([opts] { run_compact(*opts); });
 }
 

@@ -12,9 +12,11 @@
 
 #include "ingest/archive.h"
 #include "ingest/committed_keys.h"
+#include "ingest/iceberg_catalog.h"
 #include "ingest/replay_source.h"
 #include "ingest/sql_lake_manifest.h"
 #include "ingest/staged_writes.h"
+#include "lake/iceberg/silver_tables.h"
 #include "lake/layout.h"
 #include "store/s3_error.h"
 #include "util/clock.h"
@@ -281,13 +283,28 @@ std::int64_t max_ts(const event::EventBatch& batch) {
   return ts.empty() ? 0 : *std::max_element(ts.begin(), ts.end());
 }
 
-// Stages the silver files of `fresh` and the quarantine file; returns the lake_file rows.
-std::vector<lake::ManifestEntry> stage_files(StagedWrites& staged, const BatchPlan& plan,
-                                             const event::EventBatch& fresh,
-                                             const std::vector<event::QuarantineRecord>& rejects,
-                                             const lake::SilverWriteOptions& options) {
-  std::vector<lake::ManifestEntry> files;
-  if (!fresh.empty()) files = lake::SilverTableWriter(staged, options).write(fresh, plan.batch_id);
+// What stage_files() staged: the lake_file rows, and the silver ones as Iceberg data files.
+struct StagedFiles {
+  std::vector<lake::ManifestEntry> entries;
+  std::vector<lake::iceberg::DataFile> data_files;  // in the order the writer finished them
+};
+
+// Stages the silver files of `fresh` and the quarantine file.
+StagedFiles stage_files(StagedWrites& staged, const BatchPlan& plan, const event::EventBatch& fresh,
+                        const std::vector<event::QuarantineRecord>& rejects,
+                        lake::SilverWriteOptions options, const std::string& lake_uri) {
+  StagedFiles out;
+  // Called one file at a time (silver_table_writer.h), so the vector needs no lock.
+  options.on_file = [&](const lake::ManifestEntry& e, const lake::parquet::FileMetrics& m) {
+    out.data_files.push_back(lake::iceberg::silver_data_file(lake_uri, e, plan.stream, m));
+  };
+  if (!fresh.empty()) {
+    out.entries = lake::SilverTableWriter(staged, options).write(fresh, plan.batch_id);
+  }
+  // Encoding threads finish files in any order; the manifest lists them by path, so that a
+  // republish writes the same manifest.
+  std::sort(out.data_files.begin(), out.data_files.end(),
+            [](const auto& a, const auto& b) { return a.path < b.path; });
   if (!rejects.empty()) {
     const std::string key =
         lake::layout::quarantine_key(plan.stream, plan.ingest_date, plan.batch_id);
@@ -300,9 +317,42 @@ std::vector<lake::ManifestEntry> stage_files(StagedWrites& staged, const BatchPl
     q.rows = rejects.size();
     q.bytes = body.size();
     q.batch_id = plan.batch_id;
-    files.push_back(std::move(q));
+    out.entries.push_back(std::move(q));
   }
-  return files;
+  return out;
+}
+
+// The Iceberg commit of the batch's silver files, inside its transaction (ADR 0012): locks the
+// table's catalog row, appends a snapshot to the version it names, puts the new manifest,
+// manifest list and metadata JSON into the lake (readers find them only through the catalog row
+// or version-hint.text, neither of which names them yet; a rollback leaves them as orphans that a
+// later commit of the same version overwrites), then moves the row to the new version. The data
+// files and version-hint.text follow the COMMIT (publish).
+void commit_snapshot(warehouse::SqlConnection& db, store::ObjectStore& lake, const BatchPlan& plan,
+                     const StagedFiles& files, std::int64_t commit_ms) {
+  if (files.data_files.empty()) return;
+  const lake::iceberg::IcebergTable table = lake::iceberg::silver_table(lake.uri(), plan.stream);
+  SqlIcebergCatalog catalog(db);
+  const std::string previous = catalog.lock_current(plan.stream, /*create=*/true);
+  const lake::iceberg::ReadFile read = [&](const std::string& uri) {
+    return lake.get(lake_key(lake, uri)).body;
+  };
+  std::optional<lake::iceberg::TableState> current;
+  if (!previous.empty()) {
+    current = lake::iceberg::IcebergTable::parse_state(read(previous), previous);
+  }
+  const lake::iceberg::CommitResult next =
+      table.commit_append(current, files.data_files,
+                          {lake::iceberg::snapshot_id_for(
+                               std::string(event::stream_name(plan.stream)) + "/" + plan.batch_id),
+                           commit_ms},
+                          read);
+  for (const lake::iceberg::OutputFile& f : next.files) {
+    if (f.path == "metadata/version-hint.text") continue;  // published after the data files
+    lake.put(lake_key(lake, f.location), f.bytes);
+  }
+  catalog.swap(plan.stream, previous, next.state.metadata_location, next.state.version,
+               plan.batch_id);
 }
 
 // Inserts the batch's event keys and returns its new events: the first occurrence of each key
@@ -407,16 +457,18 @@ BatchOutcome BatchCommitter::commit(DecodedBatch decoded) {
   const auto txn_started = std::chrono::steady_clock::now();
   warehouse::WarehouseTransaction txn(state_);
   const event::EventBatch fresh = deduplicate(txn.connection(), std::move(decoded.batch), outcome);
-  const std::vector<lake::ManifestEntry> files =
-      stage_files(staged, plan, fresh, decoded.rejects, options_.silver);
-  count_files(files, outcome);
+  const StagedFiles files =
+      stage_files(staged, plan, fresh, decoded.rejects, options_.silver, lake_.uri());
+  count_files(files.entries, outcome);
   if (options_.load_warehouse) load_warehouse(txn, fresh, outcome);
-  record_lake_files(txn.connection(), files);
+  record_lake_files(txn.connection(), files.entries);
   record_ledger(txn.connection(), decoded, fresh, outcome, options_.max_refusals);
+  // Last before COMMIT: the table's row stays locked only from here to the COMMIT.
+  commit_snapshot(txn.connection(), lake_, plan, files, util::unix_time_ms());
   txn.commit();
   outcome.commit_seconds = seconds_since(txn_started);
   try {
-    publish(plan.batch_id, staged, !files.empty());
+    publish(plan, staged, !files.entries.empty());
   } catch (const std::exception&) {
     // Committed: the batch is done whatever happens next, so this is no batch failure; what is
     // left is to make its files visible, which republish_pending() redoes from bronze.
@@ -425,11 +477,16 @@ BatchOutcome BatchCommitter::commit(DecodedBatch decoded) {
   return outcome;
 }
 
-void BatchCommitter::publish(const std::string& batch_id, StagedWrites& staged,
-                             bool files_changed) {
+void BatchCommitter::publish(const BatchPlan& plan, StagedWrites& staged, bool files_changed) {
   staged.publish();
-  if (files_changed) SqlLakeManifest(state_.connection()).publish_copy(lake_);
-  Ledger(state_, {}).batch_published(batch_id, util::unix_time_ms());
+  if (files_changed) {
+    SqlIcebergCatalog(state_.connection())
+        .publish_hint(plan.stream, plan.batch_id,
+                      lake::iceberg::silver_table(lake_.uri(), plan.stream).location(), lake_,
+                      options_.external_catalog);
+    SqlLakeManifest(state_.connection()).publish_copy(lake_);
+  }
+  Ledger(state_, {}).batch_published(plan.batch_id, util::unix_time_ms());
 }
 
 std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms,
@@ -471,8 +528,11 @@ std::size_t BatchCommitter::republish_pending(std::int64_t committed_before_ms,
     }
     const NewRows new_rows = rows_with_keys(batch, b.new_event_keys);
     StagedWrites staged(lake_);
-    stage_files(staged, b.plan, select_new(std::move(batch), new_rows), rejects, options_.silver);
-    publish(b.plan.batch_id, staged, /*files_changed=*/true);
+    // The batch's Iceberg metadata went into the lake before its COMMIT: only its data files
+    // and the version hint are left to publish.
+    stage_files(staged, b.plan, select_new(std::move(batch), new_rows), rejects, options_.silver,
+                lake_.uri());
+    publish(b.plan, staged, /*files_changed=*/true);
     util::log_info("batch.republished", {{"batch", b.plan.batch_id}});
     ++republished;
   }

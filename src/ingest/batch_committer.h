@@ -15,8 +15,14 @@
 //              files in lake_file, and mark the objects and the batch committed
 //              (BatchCommitLedger). Each transition checks the claim: a worker whose claim was
 //              taken over commits nothing (LeaseLost).
-//   5. publish write the staged files to the lake, refresh the lake's copy of the manifest
-//              (SqlLakeManifest::publish_copy), then mark the batch published
+//              The same transaction commits the batch's silver files to their Iceberg table:
+//              it locks the table's iceberg_tables row, puts the new manifest, manifest list
+//              and metadata JSON (named by no pointer yet) and moves the row to the new
+//              version (SqlIcebergCatalog, docs/decisions/0012-iceberg-silver-tables.md).
+//   5. publish write the staged files to the lake, then the table's version-hint.text (never
+//              naming a version whose data files are not all in the lake) and the external
+//              catalog, refresh the lake's copy of the manifest (SqlLakeManifest::publish_copy),
+//              then mark the batch published
 //
 // A crash before 4 commits nothing (the claim passes to another attempt, ledger.h); a
 // crash between 4 and 5 is repaired by republish_pending(), which rebuilds the identical files
@@ -156,8 +162,9 @@ class BatchCommitter {
 
  private:
   // Step 5, shared by commit() and republish_pending(): the staged files go to the lake, then
-  // the manifest's lake copy when `files_changed`, then the batch is marked published.
-  void publish(const std::string& batch_id, StagedWrites& staged, bool files_changed);
+  // (when `files_changed`) the table's version hint and the manifest's lake copy, then the
+  // batch is marked published.
+  void publish(const BatchPlan& plan, StagedWrites& staged, bool files_changed);
 
   store::ObjectStore& source_;
   store::ObjectStore& lake_;

@@ -117,7 +117,8 @@ void load_config_file(const std::string& path, IngestConfig& c) {
     read(dec, "max_object_bytes", c.decode.max_object_bytes, where);
   }
   const YAML::Node silver = root["silver"];
-  check_keys(silver, {"codec", "target_file_bytes", "row_group_rows"}, where + " silver");
+  check_keys(silver, {"codec", "target_file_bytes", "row_group_rows", "snapshot_retention_hours"},
+             where + " silver");
   if (silver) {
     if (silver["codec"]) {
       const auto codec = lake::parquet::codec_from_name(silver["codec"].as<std::string>());
@@ -126,6 +127,9 @@ void load_config_file(const std::string& path, IngestConfig& c) {
     }
     read(silver, "target_file_bytes", c.silver.target_file_bytes, where);
     read(silver, "row_group_rows", c.silver.parquet.row_group_rows, where);
+    std::int64_t retention = c.snapshot_retention.count();
+    read(silver, "snapshot_retention_hours", retention, where);
+    c.snapshot_retention = std::chrono::hours(retention);
   }
   const YAML::Node http = root["http"];
   check_keys(http, {"enabled", "listen", "webhook_token", "status_token"}, where + " http");
@@ -200,6 +204,9 @@ void finalize_config(IngestConfig& c) {
   }
   // The poller lists from the slice `lookback` hours ago; a negative one names a future slice.
   if (c.lookback.count() < 0) throw std::invalid_argument("ingest.lookback_hours must be >= 0");
+  if (c.snapshot_retention.count() < 0) {
+    throw std::invalid_argument("silver.snapshot_retention_hours must be >= 0");
+  }
   if (c.poll_interval.count() <= 0)
     throw std::invalid_argument("ingest.poll_interval_ms must be > 0");
   if (c.batch.max_objects == 0) throw std::invalid_argument("ingest.batch_max_objects must be > 0");

@@ -49,6 +49,9 @@ struct IngestConfig {
 
   event::DecodeOptions decode;
   lake::SilverWriteOptions silver;
+  // silver.snapshot_retention_hours: `compact` expires the silver tables' Iceberg snapshots older
+  // than this (never a table's current one) and deletes the files only they list.
+  std::chrono::hours snapshot_retention{168};
   store::StoreConfig store;
 
   bool http_enabled = true;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "ingest/fluentd_key.h"
+#include "ingest/iceberg_catalog.h"
 #include "ingest/ledger.h"
 #include "lake/layout.h"
 #include "store/listing_pager.h"
@@ -34,17 +35,35 @@ std::optional<std::string> raw_prefix_of(const std::map<std::string, std::string
   return std::nullopt;
 }
 
-// Keys of the silver and quarantine files of `streams`.
+// Keys of the silver and quarantine files of `streams`, the tables' Iceberg metadata aside.
 std::vector<std::string> derived_files(store::ObjectStore& lake,
                                        const std::vector<event::Stream>& streams) {
   std::vector<std::string> keys;
   for (event::Stream s : streams) {
     for (const std::string& prefix :
          {lake::layout::silver_prefix(s), lake::layout::quarantine_prefix(s)}) {
-      for (store::ObjectInfo& o : store::list_all(lake, prefix)) keys.push_back(std::move(o.key));
+      for (store::ObjectInfo& o : store::list_all(lake, prefix)) {
+        if (!lake::layout::is_table_metadata_key(o.key)) keys.push_back(std::move(o.key));
+      }
     }
   }
   return keys;
+}
+
+// In place, the replay builds each stream's Iceberg table anew at the old table's location, its
+// versions numbered from 1 again. The old table's metadata (whose data files the replay
+// replaces) goes first, so that no old version or version hint outlives it; a resumed replay,
+// whose target catalog already has the new table, keeps what it wrote.
+void drop_old_tables(store::ObjectStore& lake, const std::string& warehouse_uri,
+                     const std::vector<event::Stream>& streams) {
+  const auto state = warehouse::Warehouse::open(warehouse_uri);
+  for (event::Stream s : streams) {
+    if (!SqlIcebergCatalog(state->connection()).current(s).empty()) continue;
+    for (const store::ObjectInfo& o :
+         store::list_all(lake, lake::layout::silver_prefix(s) + "metadata/")) {
+      lake.remove(o.key);
+    }
+  }
 }
 
 }  // namespace
@@ -82,6 +101,7 @@ ReplayResult replay_from_bronze(ReplayOptions options, IngestObserver& observer)
   // Old derived files, listed before any new one is written.
   const std::vector<std::string> old_files =
       result.in_place ? derived_files(*origin, config.streams) : std::vector<std::string>{};
+  if (result.in_place) drop_old_tables(*origin, config.warehouse, config.streams);
 
   config.source = bronze->uri();
   if (!result.in_place) config.lake = options.to_lake;

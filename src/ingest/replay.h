@@ -10,7 +10,10 @@
 //    files are written beside the old ones and, only once every selected object is committed and
 //    published, the old files of the replayed streams (those not in the target warehouse's
 //    lake_file) are deleted. In place replays whole streams: since/until are refused, as old
-//    silver files mix events of every ingest date.
+//    silver files mix events of every ingest date. Each stream's Iceberg table is built anew
+//    at its location: the old table's metadata/ is deleted when the replay starts (unless the
+//    target's catalog already has the table: a resumed replay), so Iceberg readers see no table
+//    until the replay's first commit of the stream.
 // The target warehouse holds the replay's ledger, so an interrupted replay resumes where it
 // stopped when run again with the same arguments. A warehouse that already holds the events
 // (e.g. the original one) makes the replay a no-op: every event is a duplicate.

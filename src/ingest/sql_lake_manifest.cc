@@ -1,12 +1,84 @@
 #include "ingest/sql_lake_manifest.h"
 
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "ingest/iceberg_catalog.h"
+#include "lake/iceberg/silver_tables.h"
 #include "lake/layout.h"
+#include "util/clock.h"
 
 namespace tributary::ingest {
 namespace {
 
 using warehouse::SqlRow;
 using warehouse::SqlValue;
+
+// A change's silver files, per table.
+struct TableChange {
+  std::vector<std::string> removed;  // full URIs
+  std::vector<lake::iceberg::DataFile> added;
+  std::string batch_id;  // the compaction's, from the added files
+};
+
+std::map<event::Stream, TableChange> by_table(const lake::ManifestChange& change,
+                                              const std::string& lake_uri) {
+  std::map<event::Stream, TableChange> out;
+  const auto stream_of = [](std::string_view name) {
+    const std::optional<event::Stream> s = event::stream_from_name(name);
+    if (!s) throw std::runtime_error("lake_file names an unknown table " + std::string(name));
+    return *s;
+  };
+  for (const lake::ManifestEntry& e : change.add) {
+    if (lake::layout::is_quarantine_key(e.key)) continue;
+    const auto metrics = change.add_metrics.find(e.key);
+    if (metrics == change.add_metrics.end()) {
+      throw std::invalid_argument("no column metrics for " + e.key +
+                                  ": an Iceberg table cannot list it");
+    }
+    const event::Stream stream = stream_of(e.table);
+    TableChange& t = out[stream];
+    t.added.push_back(lake::iceberg::silver_data_file(lake_uri, e, stream, metrics->second));
+    t.batch_id = e.batch_id;
+  }
+  for (const std::string& key : change.remove) {
+    if (lake::layout::is_quarantine_key(key)) continue;
+    const std::string table = key.substr(
+        lake::layout::kSilverRoot.size(),
+        key.find('/', lake::layout::kSilverRoot.size()) - lake::layout::kSilverRoot.size());
+    out[stream_of(table)].removed.push_back(lake_uri + "/" + key);
+  }
+  return out;
+}
+
+// Commits `change` as a replace snapshot of `stream`'s table, inside the caller's transaction.
+// Returns false when the stream has no Iceberg table (nothing to record).
+bool commit_replace(warehouse::SqlConnection& db, store::ObjectStore& lake, event::Stream stream,
+                    TableChange& change) {
+  SqlIcebergCatalog catalog(db);
+  const std::string previous = catalog.lock_current(stream);
+  if (previous.empty()) return false;
+  const lake::iceberg::ReadFile read = [&](const std::string& uri) {
+    return lake.get(lake_key(lake, uri)).body;
+  };
+  std::sort(change.added.begin(), change.added.end(),
+            [](const auto& a, const auto& b) { return a.path < b.path; });
+  const lake::iceberg::IcebergTable table = lake::iceberg::silver_table(lake.uri(), stream);
+  const lake::iceberg::CommitResult next =
+      table.commit_replace(lake::iceberg::IcebergTable::parse_state(read(previous), previous),
+                           change.removed, change.added,
+                           {lake::iceberg::snapshot_id_for(std::string(event::stream_name(stream)) +
+                                                           "/" + change.batch_id),
+                            util::unix_time_ms()},
+                           read);
+  for (const lake::iceberg::OutputFile& f : next.files) {
+    if (f.path == "metadata/version-hint.text") continue;  // after the COMMIT
+    lake.put(lake_key(lake, f.location), f.bytes);
+  }
+  catalog.swap(stream, previous, next.state.metadata_location, next.state.version, {});
+  return true;
+}
 
 }  // namespace
 
@@ -53,6 +125,9 @@ std::vector<lake::ManifestEntry> SqlLakeManifest::entries() {
 }
 
 void SqlLakeManifest::commit(const lake::ManifestChange& change) {
+  std::map<event::Stream, TableChange> tables;
+  if (lake_ != nullptr) tables = by_table(change, lake_->uri());
+  std::vector<event::Stream> replaced;
   db_.execute_script(db_.dialect() == warehouse::Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   try {
     record_lake_files(db_, change.add);
@@ -60,10 +135,19 @@ void SqlLakeManifest::commit(const lake::ManifestChange& change) {
       const SqlValue params[] = {key};
       db_.execute("DELETE FROM lake_file WHERE file_key = $1", params);
     }
+    for (auto& [stream, t] : tables) {
+      if (commit_replace(db_, *lake_, stream, t)) replaced.push_back(stream);
+    }
     db_.execute_script("COMMIT");
   } catch (...) {
     db_.execute_script("ROLLBACK");
     throw;
+  }
+  // The added files were put before the COMMIT (compaction.h): the new version may be named.
+  for (const event::Stream stream : replaced) {
+    SqlIcebergCatalog(db_).publish_hint(
+        stream, {}, lake::iceberg::silver_table(lake_->uri(), stream).location(), *lake_,
+        external_);
   }
 }
 

@@ -32,13 +32,19 @@ void compact_group(store::ObjectStore& lake, LakeManifest& manifest, event::Stre
     const event::EventBatch part = read_silver_file(lake.get(e->key).body, stream);
     for (std::size_t r = 0; r < part.size(); ++r) merged.append_row(part, r);
   }
-  const std::vector<ManifestEntry> added =
-      SilverTableWriter(lake, options.write).write(merged, group_batch_id(group));
   ManifestChange change;
+  SilverWriteOptions write = options.write;
+  write.on_file = [&](const ManifestEntry& e, const parquet::FileMetrics& m) {
+    change.add_metrics.insert_or_assign(e.key, m);
+  };
+  const std::vector<ManifestEntry> added =
+      SilverTableWriter(lake, write).write(merged, group_batch_id(group));
   change.add = added;
   for (const ManifestEntry* e : group) change.remove.push_back(e->key);
   manifest.commit(change);
-  for (const std::string& key : change.remove) lake.remove(key);
+  if (!options.keep_replaced_files) {
+    for (const std::string& key : change.remove) lake.remove(key);
+  }
   report.added.insert(report.added.end(), added.begin(), added.end());
   report.removed.insert(report.removed.end(), change.remove.begin(), change.remove.end());
 }

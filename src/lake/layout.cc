@@ -103,4 +103,12 @@ bool is_quarantine_key(std::string_view key) {
   return key.starts_with(kQuarantineRoot);
 }
 
+bool is_table_metadata_key(std::string_view key) {
+  if (!key.starts_with(kSilverRoot)) return false;
+  key.remove_prefix(kSilverRoot.size());
+  const std::size_t slash = key.find('/');
+  return slash != std::string_view::npos && slash > 0 &&
+         key.substr(slash + 1).starts_with("metadata/");
+}
+
 }  // namespace tributary::lake::layout

@@ -65,4 +65,7 @@ std::string quarantine_key(event::Stream stream, std::string_view ingest_date,
                            std::string_view batch_id);
 bool is_quarantine_key(std::string_view key);
 
+// Whether `key` is in a silver table's Iceberg metadata directory, silver/<table>/metadata/.
+bool is_table_metadata_key(std::string_view key);
+
 }  // namespace tributary::lake::layout

@@ -114,13 +114,15 @@ void StoreManifest::commit(const ManifestChange& change) {
 
 std::vector<std::string> collect_garbage(store::ObjectStore& lake,
                                          const std::vector<ManifestEntry>& committed,
-                                         std::int64_t older_than_ms) {
-  std::set<std::string, std::less<>> live;
+                                         std::int64_t older_than_ms,
+                                         const std::set<std::string>& referenced) {
+  std::set<std::string, std::less<>> live(referenced.begin(), referenced.end());
   for (const ManifestEntry& e : committed) live.insert(e.key);
   std::vector<std::string> doomed;
   for (store::ListingPager pager(lake, std::string(layout::kSilverRoot)); !pager.done();) {
     const store::ListPage page = pager.next();
     for (const store::ObjectInfo& o : page.objects) {
+      if (layout::is_table_metadata_key(o.key)) continue;
       if (!live.contains(o.key) && o.last_modified_ms < older_than_ms) doomed.push_back(o.key);
     }
   }

@@ -8,10 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lake/parquet/file_writer.h"
 #include "store/object_store.h"
 
 namespace tributary::lake {
@@ -35,6 +38,9 @@ struct ManifestEntry {
 struct ManifestChange {
   std::vector<ManifestEntry> add;
   std::vector<std::string> remove;
+  // The Parquet column metrics of each added file, by key (SilverWriteOptions::on_file), for a
+  // manifest that also records the files in an Iceberg table; empty when not collected.
+  std::map<std::string, parquet::FileMetrics> add_metrics = {};
 };
 
 class LakeManifest {
@@ -69,11 +75,14 @@ class StoreManifest final : public LakeManifest {
 std::string manifest_to_json(const std::vector<ManifestEntry>& entries);
 std::vector<ManifestEntry> manifest_from_json(std::string_view json);
 
-// Deletes every object under "silver/" that is not in `committed` and was last modified before
+// Deletes every object under "silver/" that is not in `committed`, not in `referenced` (keys of
+// files an Iceberg snapshot still lists: time travel) and was last modified before
 // `older_than_ms` (epoch ms). The age guard spares files a concurrent writer has put but not yet
-// committed. Returns the deleted keys.
+// committed. The tables' Iceberg metadata (silver/<table>/metadata/) is never touched: snapshot
+// expiry removes what it no longer needs. Returns the deleted keys.
 std::vector<std::string> collect_garbage(store::ObjectStore& lake,
                                          const std::vector<ManifestEntry>& committed,
-                                         std::int64_t older_than_ms);
+                                         std::int64_t older_than_ms,
+                                         const std::set<std::string>& referenced = {});
 
 }  // namespace tributary::lake

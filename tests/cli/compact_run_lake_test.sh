@@ -40,8 +40,16 @@ if "$bin" compact --lake "file://$work/lake" --warehouse "sqlite://$work/other.d
 grep -q "lists no lake files but this lake's manifest lists" "$work/err" || fail "message: $(cat "$work/err")"
 (( $(files) == before )) || fail "a refused compact deleted files: $before -> $(files)"
 
+# With the default retention the replaced files stay for the Iceberg snapshot before the
+# compaction (time travel); a retention of 0 expires that snapshot and deletes them.
 out=$("$bin" compact --lake "file://$work/lake" --warehouse "sqlite://$work/wh.db" --gc-grace-minutes 0)
 [[ $out == *'"removed":2'* ]] || fail "nothing merged: $out"
+(( $(files) == before + 1 )) || fail "files $before -> $(files): the replaced files are gone"
+# (The retention from the configuration file `run` reads.)
+printf 'silver:\n  snapshot_retention_hours: 0\n' >"$work/config.yaml"
+out=$("$bin" compact --lake "file://$work/lake" --warehouse "sqlite://$work/wh.db" --gc-grace-minutes 0 \
+  --config "$work/config.yaml")
+[[ $out == *'"removed":0'* && $out != *'"expired_snapshots":0,'* ]] || fail "nothing expired: $out"
 after=$(files)
 (( after == before - 1 )) || fail "files $before -> $after"
 rows_after=$(sqlite3 "$work/wh.db" "SELECT sum(rows) FROM lake_file WHERE kind = 'silver'")
@@ -58,7 +66,7 @@ diff "$work/db" "$work/files" || fail "lake_file and silver/ differ"
 sed 's/"sessionId":\([0-9]*\)/"sessionId":8\1/' "$data/listen_events.jsonl" > "$raw/2023061721_0.json"
 run
 out=$(TRIBUTARY_LAKE="file://$work/lake" TRIBUTARY_WAREHOUSE="sqlite://$work/wh.db" \
-  "$bin" compact --gc-grace-minutes 0)
+  "$bin" compact --gc-grace-minutes 0 --snapshot-retention-hours 0)
 [[ $out == *'"removed":2'* ]] || fail "compact from the environment merged nothing: $out"
 (( $(files) == after )) || fail "files after the environment's compaction: $(files), want $after"
 echo "compact on a run-built lake: ok ($before -> $after files, $rows_after rows)"

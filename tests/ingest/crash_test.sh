@@ -2,7 +2,9 @@
 # Crash safety: `tributary run` is killed with SIGKILL at random moments, many times, restarted
 # each time, then run to idle; the lake and the warehouse must be as if no crash happened (the
 # oracle of e2e_lib.sh check_run: no lost event, no duplicate row, no file outside lake_file, no
-# batch left claimed or committed-unpublished).
+# batch left claimed or committed-unpublished, and every silver Iceberg table, read by icebird
+# through version-hint.text and by DuckDB over the files its manifests list, holds exactly the
+# committed events, each once).
 #
 #   crash_test.sh postgres|sqlite      file:// source and lake, that state database
 #   crash_test.sh s3-postgres          source and lake on s3rver, PostgreSQL

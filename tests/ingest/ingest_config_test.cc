@@ -38,6 +38,7 @@ TEST(IngestConfig, TheExampleFileIsCompleteAndMatchesTheDefaults) {
   EXPECT_EQ(loaded.decode.max_object_bytes, defaults.decode.max_object_bytes);
   EXPECT_EQ(loaded.silver.target_file_bytes, defaults.silver.target_file_bytes);
   EXPECT_EQ(loaded.silver.parquet.row_group_rows, defaults.silver.parquet.row_group_rows);
+  EXPECT_EQ(loaded.snapshot_retention, defaults.snapshot_retention);
   EXPECT_EQ(loaded.listen, defaults.listen);
   EXPECT_EQ(loaded.log_format, defaults.log_format);
 }
@@ -47,12 +48,13 @@ TEST(IngestConfig, FileOverridesDefaultsAndUnknownKeysAreErrors) {
   IngestConfig c;
   load_config_file(write(dir,
                          "ingest:\n  streams: [auth_events]\n  lease_ms: 500\n  max_refusals: 3\n"
-                         "silver:\n  codec: snappy\n"),
+                         "silver:\n  codec: snappy\n  snapshot_retention_hours: 24\n"),
                    c);
   EXPECT_EQ(c.streams, std::vector<event::Stream>{event::Stream::kAuth});
   EXPECT_EQ(c.batch.lease_ms, 500);
   EXPECT_EQ(c.max_refusals, 3);
   EXPECT_EQ(c.silver.parquet.codec, lake::parquet::CompressionCodec::kSnappy);
+  EXPECT_EQ(c.snapshot_retention, std::chrono::hours(24));
 
   IngestConfig bad;
   try {
@@ -92,6 +94,9 @@ TEST(IngestConfig, FinalizeChecksRequiredSettings) {
   EXPECT_THROW(finalize_config(c), std::invalid_argument);
   c.lookback = std::chrono::hours(0);
   finalize_config(c);
+  // A negative retention would expire snapshots newer than now: every one but the current.
+  c.snapshot_retention = std::chrono::hours(-1);
+  EXPECT_THROW(finalize_config(c), std::invalid_argument);
 }
 
 TEST(IngestConfig, RegisteredSecretsAreRedacted) {

@@ -8,6 +8,7 @@
 #include "event/schema.h"
 #include "ingest/batch_committer.h"
 #include "ingest/ledger.h"
+#include "lake/layout.h"
 #include "store/file_store.h"
 #include "store/forwarding_store.h"
 #include "store/temp_dir.h"
@@ -51,20 +52,32 @@ TEST(OutageKind, EverythingElseIsAFailureOfTheObjects) {
 }
 
 // A lake that refuses writes under `silver/` while `refuse` is set (an S3 bucket policy or a
-// failing disk, as the committer sees them after the client's retries).
+// failing disk, as the committer sees them after the client's retries); with `metadata_too`
+// unset, the tables' Iceberg metadata (put before the COMMIT) still goes through.
 class RefusingLake final : public store::ForwardingStore {
  public:
   explicit RefusingLake(store::ObjectStore& lake) : ForwardingStore(lake) {}
   store::ObjectInfo put(std::string_view key, std::string_view body,
                         const store::PutOptions& options) override {
-    if (refuse && key.starts_with("silver/")) {
+    if (refuse && key.starts_with("silver/") &&
+        (metadata_too || !lake::layout::is_table_metadata_key(key))) {
       throw StoreError(StoreErrorCode::kServer, "put '" + std::string(key) + "': InternalError");
     }
     return wrapped().put(key, body, options);
   }
 
   bool refuse = false;
+  bool metadata_too = false;
 };
+
+// The data files under silver/ (the tables' metadata aside).
+std::vector<std::string> data_files(store::ObjectStore& lake) {
+  std::vector<std::string> keys;
+  for (const store::ObjectInfo& o : lake.list("silver/").objects) {
+    if (!lake::layout::is_table_metadata_key(o.key)) keys.push_back(o.key);
+  }
+  return keys;
+}
 
 class LedgerOutageTest : public ::testing::Test {
  protected:
@@ -137,7 +150,7 @@ TEST_F(LedgerOutageTest, ABatchThatCouldNotPublishStaysCommittedAndItsWorkerRepu
   EXPECT_EQ(out.new_events, 1u);
   EXPECT_EQ(ledger_.counts().committed, 2u);
   EXPECT_EQ(ledger_.unpublished_batches(), 1u);
-  EXPECT_TRUE(lake_files_.list("silver/").objects.empty());
+  EXPECT_TRUE(data_files(lake_files_).empty());
 
   lake_.refuse = false;
   // Not another worker's to repair yet (committed moments ago, not a lease ago)...
@@ -145,9 +158,24 @@ TEST_F(LedgerOutageTest, ABatchThatCouldNotPublishStaysCommittedAndItsWorkerRepu
   // ...but its own worker's at once.
   EXPECT_EQ(committer.republish_pending(0, "worker-1"), 1u);
   EXPECT_EQ(ledger_.unpublished_batches(), 0u);
-  const auto files = lake_files_.list("silver/").objects;
+  const auto files = data_files(lake_files_);
   ASSERT_EQ(files.size(), 1u);
-  EXPECT_EQ(state_->connection().query("SELECT file_key FROM lake_file")[0][0], files[0].key);
+  EXPECT_EQ(state_->connection().query("SELECT file_key FROM lake_file")[0][0], files[0]);
+}
+
+// The table's Iceberg metadata is put inside the batch's transaction: a lake that refuses it
+// fails the batch before its COMMIT, and nothing is committed.
+TEST_F(LedgerOutageTest, ABatchWhoseTableMetadataCannotBePutCommitsNothing) {
+  BatchCommitter committer(source_, lake_, *state_, CommitOptions{});
+  const auto plan = ledger_.claim(event::Stream::kListen, ClaimLimits{}, 10);
+  ASSERT_TRUE(plan);
+  lake_.refuse = true;
+  lake_.metadata_too = true;
+  EXPECT_THROW(committer.process(*plan), StoreError);
+  EXPECT_EQ(ledger_.counts().committed, 0u);
+  EXPECT_EQ(ledger_.unpublished_batches(), 0u);
+  EXPECT_TRUE(state_->connection().query("SELECT file_key FROM lake_file").empty());
+  EXPECT_TRUE(state_->connection().query("SELECT metadata_location FROM iceberg_tables").empty());
 }
 
 }  // namespace

@@ -3,9 +3,10 @@
 //
 //   node iceberg_read.mjs LAKE_DIR TABLE_URI [METADATA_FILE]
 //
-// TABLE_URI is the table's location as its metadata states it, s3://<bucket>/<key prefix>.
-// icebird resolves s3:// locations to https://<bucket>.s3.amazonaws.com/<key>; a fetch shim
-// serves those URLs from LAKE_DIR (the FileStore directory of that bucket, key = relative path),
+// TABLE_URI is the table's location as its metadata states it, s3://<bucket>/<key prefix> or
+// file:///<LAKE_DIR>/<key prefix>. icebird resolves s3:// locations to
+// https://<bucket>.s3.amazonaws.com/<key> and asks file:// ones as they are; a fetch shim serves
+// those URLs from LAKE_DIR (the FileStore directory of that bucket or lake, key = relative path),
 // honouring Range requests, and answers 404 for anything else: the test needs no network and no
 // server, and every request icebird makes goes through the shim. Without METADATA_FILE icebird
 // finds the current version through metadata/version-hint.text; with it (e.g. v2.metadata.json)
@@ -22,12 +23,16 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { icebergManifests, icebergMetadata, icebergRead, icebergLatestVersion } from 'icebird'
 
 const [lakeDir, tableUri, metadataArg] = process.argv.slice(2)
-if (!lakeDir || !tableUri?.startsWith('s3://')) {
-  console.error('usage: node iceberg_read.mjs LAKE_DIR s3://BUCKET/TABLE [METADATA_FILE]')
+if (!lakeDir || !(tableUri?.startsWith('s3://') || tableUri?.startsWith('file:///'))) {
+  console.error('usage: node iceberg_read.mjs LAKE_DIR s3://BUCKET/TABLE|file:///LAKE_DIR/TABLE [METADATA_FILE]')
   process.exit(2)
 }
-const bucket = tableUri.slice(5, tableUri.indexOf('/', 5))
-const origin = `https://${bucket}.s3.amazonaws.com/`
+// The URL prefix a key of the lake follows, as icebird asks for it, and the same as the
+// metadata writes it.
+const fileLake = tableUri.startsWith('file://')
+const bucket = fileLake ? '' : tableUri.slice(5, tableUri.indexOf('/', 5))
+const origin = fileLake ? `file://${path.resolve(lakeDir)}/` : `https://${bucket}.s3.amazonaws.com/`
+const written = fileLake ? origin : `s3://${bucket}/`
 
 function localPath(url) {
   if (!url.startsWith(origin)) return null
@@ -88,7 +93,7 @@ const dataFiles = manifests.flatMap(m => m.entries)
 
 const instance = await DuckDBInstance.create(':memory:')
 const connection = await instance.connect()
-const locals = dataFiles.map(uri => localPath(origin + uri.slice(`s3://${bucket}/`.length)))
+const locals = dataFiles.map(uri => localPath(origin + uri.slice(written.length)))
 const list = '[' + locals.map(p => `'${p.replaceAll("'", "''")}'`).join(', ') + ']'
 const select = schema.fields.map(f => {
   const id = '"' + f.name.replaceAll('"', '""') + '"'

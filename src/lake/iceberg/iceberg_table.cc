@@ -83,6 +83,22 @@ std::vector<FileEntry> snapshot_entries(const Snapshot& s, const ReadFile& read,
 
 }  // namespace
 
+std::set<std::string> live_data_files(const TableMetadata& metadata, const ReadFile& read) {
+  std::set<std::string> manifests;
+  for (const Snapshot& s : metadata.snapshots) {
+    for (const ManifestFile& mf : read_manifest_list(read(s.manifest_list))) {
+      manifests.insert(mf.path);
+    }
+  }
+  std::set<std::string> out;
+  for (const std::string& path : manifests) {
+    for (const FileEntry& e : read_manifest(read(path))) {
+      if (e.status != EntryStatus::kDeleted) out.insert(e.file.path);
+    }
+  }
+  return out;
+}
+
 std::int64_t snapshot_id_for(std::string_view seed) {
   const std::uint64_t h = XXH3_64bits(seed.data(), seed.size());
   const auto id = static_cast<std::int64_t>(h & 0x7FFFFFFFFFFFFFFFULL);

@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -87,6 +88,10 @@ std::int64_t snapshot_id_for(std::string_view seed);
 
 // A version 4 (random-form) UUID text from a hash of `seed`, for table-uuid.
 std::string table_uuid_for(std::string_view seed);
+
+// The full URIs of every data file a snapshot of `metadata` lists as live (ADDED or EXISTING):
+// what orphan removal must keep, time travel included.
+std::set<std::string> live_data_files(const TableMetadata& metadata, const ReadFile& read);
 
 class IcebergTable {
  public:

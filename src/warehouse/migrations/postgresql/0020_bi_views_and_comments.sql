@@ -1,6 +1,7 @@
 -- What BI tools show: views over the daily marts that carry names instead of keys, and a COMMENT
 -- on every table, view and column an analyst sees (Metabase shows them as descriptions). The
--- ingester's own bookkeeping (ingest_*, lake_file, schema_migrations) gets none: it is not for BI.
+-- ingester's own bookkeeping (ingest_*, lake_file, schema_migrations, and the Iceberg catalog's
+-- iceberg_*) gets none: it is not for BI.
 
 CREATE VIEW v_song_daily AS
 SELECT d.date AS event_date,
@@ -216,7 +217,7 @@ BEGIN
     JOIN pg_namespace n ON n.oid = cl.relnamespace
     JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attnum > 0 AND NOT a.attisdropped
     WHERE n.nspname = 'public' AND cl.relkind IN ('r', 'p', 'v') AND NOT cl.relispartition
-      AND cl.relname !~ '^(ingest_|lake_file$|schema_migrations$)'
+      AND cl.relname !~ '^(ingest_|iceberg_|lake_file$|schema_migrations$)'
   LOOP
     CONTINUE WHEN col_description(c.oid, c.attnum) IS NOT NULL OR NOT generic ? c.attname;
     EXECUTE format('COMMENT ON COLUMN %I.%I IS %L', c.relname, c.attname, generic ->> c.attname);
