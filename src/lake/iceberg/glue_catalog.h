@@ -23,6 +23,7 @@
 //    answers ConcurrentModificationException, and the whole decision is made again on a fresh
 //    GetTable, up to kMaxAttempts times. CreateTable racing another worker's (AlreadyExists)
 //    likewise. SkipArchive is set: Glue keeps no table version per commit (it limits them).
+// Thread-safe: calls for different tables may run at once (each is its own GetTable/UpdateTable).
 // Errors throw std::runtime_error naming the action, the table and Glue's error type and message
 // (e.g. "Glue UpdateTable tributary.listen_events: HTTP 400 ConcurrentModificationException:
 // ..."); never a credential. Network errors are not retried here: the caller's next publish of
