@@ -3,7 +3,8 @@
 # (tests/fixtures/glue_server.mjs: no Glue can run here, so a local server speaking Glue's JSON
 # protocol stands in for it): afterwards every silver table's Glue metadata_location must be
 # <lake>/silver/<stream>/metadata/v<N>.metadata.json, N the table's version-hint.text, with
-# table_type=ICEBERG. Small batches make several commits per table, so the pointer has moved.
+# table_type=ICEBERG. One object per batch makes several commits per table, so the pointer has
+# moved, and previous_metadata_location names the version before.
 #
 # CTest sets the e2e environment (tests/ingest/e2e_lib.sh) and GLUE_ENV, the `glue` fixture's
 # env file. Needs the commit path's Iceberg publishing (CommitOptions::external_catalog).
@@ -23,7 +24,7 @@ mkdir -p "$work/source" "$work/lake"
 upload_bucket "$source_uri"
 cat >"$work/tributary.yaml" <<YAML
 ingest:
-  batch_max_objects: 2
+  batch_max_objects: 1
 glue:
   database: $database
   region: eu-west-1
@@ -66,6 +67,9 @@ check_glue() {
 check_glue
 hint=$(cat "$work/lake/silver/listen_events/metadata/version-hint.text")
 ((hint >= 2)) || fail "listen_events has one commit only; the test means to move the pointer"
+previous=$(tables | jq -r --arg t "$database.listen_events" '.[$t].Parameters.previous_metadata_location')
+[[ $previous == "$lake_uri/silver/listen_events/metadata/v$((hint - 1)).metadata.json" ]] ||
+  fail "listen_events at v$hint: previous_metadata_location $previous"
 
 # A second run with nothing new commits nothing; Glue stays where it is.
 before=$(tables)
