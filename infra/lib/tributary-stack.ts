@@ -5,7 +5,7 @@
 //          lake bucket (bronze/ silver/ quarantine/, KMS) ◀───────────────────────────┤
 //          RDS PostgreSQL (private isolated subnets) ◀──────────────────────────────────┘
 //             ▲ analysts as tributary_bi, SSM port forwarding through the BI tunnel
-//          Glue tables over silver/ (partition projection) ──▶ Athena workgroup
+//          Glue Iceberg tables over silver/ (metadata_location moved by the workers) ──▶ Athena workgroup
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
@@ -31,6 +31,9 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STREAMS, silverColumns } from './silver-schema';
+
+/** The Glue database of the silver tables (TRIBUTARY_GLUE_DATABASE of the workers). */
+export const GLUE_DATABASE = 'tributary';
 
 export interface TributaryStackProps extends cdk.StackProps {
   /**
@@ -365,6 +368,18 @@ export class TributaryStack extends cdk.Stack {
       actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
       resources: [this.lakeBucket.bucketArn],
     }));
+    // Glue: each commit moves its table's metadata_location (GetTable, then UpdateTable; CreateTable
+    // when the table is missing). Only the four silver tables of the one database.
+    taskRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'FollowIcebergCommitsInGlue',
+      actions: ['glue:GetTable', 'glue:UpdateTable', 'glue:CreateTable'],
+      resources: [
+        cdk.Arn.format({ service: 'glue', resource: 'catalog' }, this),
+        cdk.Arn.format({ service: 'glue', resource: 'database', resourceName: GLUE_DATABASE }, this),
+        ...STREAMS.map((stream) =>
+          cdk.Arn.format({ service: 'glue', resource: 'table', resourceName: `${GLUE_DATABASE}/${stream}` }, this)),
+      ],
+    }));
     key.grantEncryptDecrypt(taskRole);
     this.queue.grantConsumeMessages(taskRole);
     const rawArn = `<${this.getLogicalId(this.rawBucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
@@ -443,6 +458,7 @@ export class TributaryStack extends cdk.Stack {
         TRIBUTARY_SOURCE: `s3://${this.rawBucket.bucketName}`,
         TRIBUTARY_LAKE: lakeUri,
         TRIBUTARY_SQS_QUEUE_URL: this.queue.queueUrl,
+        TRIBUTARY_GLUE_DATABASE: GLUE_DATABASE,
         TRIBUTARY_LISTEN: '0.0.0.0:8080',
         TRIBUTARY_LOG_FORMAT: 'json',
         TRIBUTARY_POLL_INTERVAL_MS: String((props.pollInterval ?? Duration.minutes(1)).toMilliseconds()),
@@ -666,45 +682,37 @@ export class TributaryStack extends cdk.Stack {
       'resource cannot name them (RunTask itself is limited to this task definition and cluster).');
 
     // ---- Glue catalog and Athena -------------------------------------------------------------
+    // The silver tables are Iceberg tables. CloudFormation creates each Glue table as one
+    // (table_type=ICEBERG, the table location, the columns) but cannot know its metadata file before
+    // the first commit: the workers set metadata_location after every commit (GetTable, then
+    // UpdateTable keeping the rest of the table). Until the first commit Athena has nothing to read.
+    // Not OpenTableFormatInput: Glue would write a metadata file of its own into the table
+    // directory, outside the lineage (v<N>.metadata.json, version-hint.text) the workers commit.
     const database = new glue.CfnDatabase(this, 'LakeDatabase', {
       catalogId: this.account,
-      databaseInput: { name: 'tributary', description: 'tributary silver tables (Parquet, by event date)' },
+      databaseInput: { name: GLUE_DATABASE, description: 'tributary silver tables (Apache Iceberg v2)' },
     });
+    const tables: glue.CfnTable[] = [];
     for (const stream of STREAMS) {
-      const location = `s3://${this.lakeBucket.bucketName}/silver/${stream}/`;
       const table = new glue.CfnTable(this, `Silver_${stream}`, {
         catalogId: this.account,
-        databaseName: 'tributary',
+        databaseName: GLUE_DATABASE,
         tableInput: {
           name: stream,
-          description: `silver ${stream}: deduplicated, typed, partitioned by event date (UTC)`,
+          description: `silver ${stream}: deduplicated, typed, partitioned by day(ts), UTC (Iceberg)`,
           tableType: 'EXTERNAL_TABLE',
-          partitionKeys: [{ name: 'event_date', type: 'string' }],
-          parameters: {
-            classification: 'parquet',
-            EXTERNAL: 'TRUE',
-            'parquet.compression': 'ZSTD',
-            // Partition projection: Athena computes partitions from the date range instead of
-            // reading them from the catalog, so new days need no MSCK REPAIR or crawler.
-            'projection.enabled': 'true',
-            'projection.event_date.type': 'date',
-            'projection.event_date.format': 'yyyy-MM-dd',
-            'projection.event_date.range': '2015-01-01,NOW+1DAYS',
-            'projection.event_date.interval': '1',
-            'projection.event_date.interval.unit': 'DAYS',
-            'storage.location.template': `${location}event_date=\${event_date}/`,
-          },
+          parameters: { table_type: 'ICEBERG', EXTERNAL: 'TRUE' },
           storageDescriptor: {
-            location,
+            location: `s3://${this.lakeBucket.bucketName}/silver/${stream}`,
             columns: silverColumns(stream),
-            inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-            outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-            serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
           },
         },
       });
       table.addResourceDependency(database);
+      tables.push(table);
     }
+    // A worker finding no table creates it; CloudFormation's own creation must come first.
+    for (const table of tables) this.service.node.addDependency(table);
 
     const workgroup = new athena.CfnWorkGroup(this, 'AthenaWorkgroup', {
       name: 'tributary',
@@ -735,8 +743,8 @@ export class TributaryStack extends cdk.Stack {
           actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
           resources: [
             cdk.Arn.format({ service: 'glue', resource: 'catalog' }, this),
-            cdk.Arn.format({ service: 'glue', resource: 'database', resourceName: 'tributary' }, this),
-            cdk.Arn.format({ service: 'glue', resource: 'table', resourceName: 'tributary/*' }, this),
+            cdk.Arn.format({ service: 'glue', resource: 'database', resourceName: GLUE_DATABASE }, this),
+            cdk.Arn.format({ service: 'glue', resource: 'table', resourceName: `${GLUE_DATABASE}/*` }, this),
           ],
         }),
         new iam.PolicyStatement({

@@ -316,20 +316,43 @@ describe('workers', () => {
 });
 
 describe('catalog and monitoring', () => {
-  it('declares one Glue table per stream with partition projection on event_date', () => {
+  it('declares one Glue Iceberg table per stream, which the workers point at their commits', () => {
     const tables = ofType('AWS::Glue::Table');
     assert.equal(tables.length, STREAMS.length);
+    const [serviceId, service] = ofType('AWS::ECS::Service')
+      .find(([, s]) => s.Properties.LaunchType === 'FARGATE')!;
     for (const stream of STREAMS) {
-      const [, t] = tables.find(([, t]) => t.Properties.TableInput.Name === stream)!;
+      const [id, t] = tables.find(([, t]) => t.Properties.TableInput.Name === stream)!;
       const input = t.Properties.TableInput;
-      assert.deepEqual(input.PartitionKeys, [{ Name: 'event_date', Type: 'string' }]);
-      assert.equal(input.Parameters['projection.enabled'], 'true');
-      assert.equal(input.Parameters['projection.event_date.type'], 'date');
-      assert.match(JSON.stringify(input.Parameters['storage.location.template']),
-        new RegExp(`/silver/${stream}/event_date=\\$\\{event_date\\}/`));
+      assert.equal(t.Properties.DatabaseName, 'tributary');
+      assert.equal(input.TableType, 'EXTERNAL_TABLE');
+      assert.equal(input.Parameters.table_type, 'ICEBERG');
+      // The metadata file exists only after the first commit: the workers set it.
+      assert.equal(input.Parameters.metadata_location, undefined);
+      assert.equal(input.PartitionKeys, undefined, 'Iceberg partitions are hidden, not Hive keys');
+      assert.match(JSON.stringify(input.StorageDescriptor.Location), new RegExp(`/silver/${stream}"`));
       assert.deepEqual(input.StorageDescriptor.Columns.map((c: any) => c.Name), silverColumns(stream).map((c) => c.name));
-      assert.match(input.StorageDescriptor.SerdeInfo.SerializationLibrary, /parquet/i);
+      assert.ok(asList((service as any).DependsOn).includes(id), `${serviceId} starts after ${id} exists`);
     }
+  });
+
+  it('lets the workers move the Glue tables, and only those', () => {
+    const [, task] = ofType('AWS::ECS::TaskDefinition').find(([id]) => id.startsWith('WorkerTask'))!;
+    const env = Object.fromEntries(task.Properties.ContainerDefinitions[0].Environment
+      .map((e: any) => [e.Name, e.Value]));
+    assert.equal(env.TRIBUTARY_GLUE_DATABASE, 'tributary');
+    const roleId = task.Properties.TaskRoleArn['Fn::GetAtt'][0];
+    const statements = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const glueStatement = statements.find((st: any) => st.Sid === 'FollowIcebergCommitsInGlue');
+    assert.ok(glueStatement, 'a Glue statement on the worker role');
+    assert.deepEqual([...glueStatement.Action].sort(), ['glue:CreateTable', 'glue:GetTable', 'glue:UpdateTable']);
+    const resources = JSON.stringify(glueStatement.Resource);
+    for (const stream of STREAMS) assert.match(resources, new RegExp(`:table/tributary/${stream}"`));
+    assert.doesNotMatch(resources, /\*/, 'no wildcard resource');
+    const glueActions = statements.flatMap((st: any) => [].concat(st.Action)).filter((a: string) => a.startsWith('glue:'));
+    assert.deepEqual([...new Set(glueActions)].sort(), ['glue:CreateTable', 'glue:GetTable', 'glue:UpdateTable']);
   });
 
   it('has an Athena workgroup writing KMS-encrypted results', () => {

@@ -1,5 +1,5 @@
-// `tributary catalog --lake URI --dialect athena|duckdb`: prints the DDL that lets a query engine
-// read the lake's silver tables (see lake/catalog.h).
+// `tributary catalog --lake URI --dialect athena|duckdb [--glue-database NAME]`: prints what lets
+// a query engine read the lake's silver Iceberg tables (see lake/catalog.h).
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -16,6 +16,7 @@ namespace {
 struct CatalogOptions {
   std::string lake;
   std::string dialect;
+  std::string glue_database = "tributary";
 };
 
 void run_catalog(const CatalogOptions& opts) {
@@ -23,20 +24,21 @@ void run_catalog(const CatalogOptions& opts) {
   if (!dialect) {
     throw std::invalid_argument("--dialect must be athena or duckdb, not \"" + opts.dialect + "\"");
   }
-  std::vector<lake::ManifestEntry> committed;
-  std::string lake_uri = opts.lake;
-  // Athena's DDL does not depend on the files present; DuckDB's views exist only for tables that
-  // have committed files, and read the directory the store reads: its URI has the percent-escapes
-  // of a file:// lake decoded ("my%20lake" is the directory "my lake").
-  if (*dialect == lake::CatalogDialect::kDuckDB) {
-    auto store = store::open_store(opts.lake);
-    // The manifest reads a lake that is not there as a fresh, empty one; a mistyped directory or
-    // bucket must be an error, not an empty catalog (listing throws when the root is missing).
-    store->list("", {}, 1);
-    committed = lake::StoreManifest(*store).entries();
-    lake_uri = store->uri();
+  if (*dialect == lake::CatalogDialect::kAthena && !opts.lake.starts_with("s3://")) {
+    throw std::invalid_argument("athena reads only s3:// lakes, not " + opts.lake);
   }
-  const std::string ddl = lake::catalog_ddl(*dialect, lake_uri, committed);
+  auto store = store::open_store(opts.lake);
+  // A lake that is not there reads as one with no tables; a mistyped directory or bucket must be
+  // an error, not an empty catalog (listing throws when the root is missing).
+  store->list("", {}, 1);
+  lake::CatalogInput input;
+  // The DuckDB views read the directory the store reads: its URI has the percent-escapes of a
+  // file:// lake decoded ("my%20lake" is the directory "my lake").
+  input.lake_uri = store->uri();
+  input.tables = lake::iceberg_table_versions(*store);
+  input.committed = lake::StoreManifest(*store).entries();
+  input.glue_database = opts.glue_database;
+  const std::string ddl = lake::catalog_ddl(*dialect, input);
   std::fwrite(ddl.data(), 1, ddl.size(), stdout);
   std::fflush(stdout);
 }
@@ -47,13 +49,16 @@ void add_catalog_command(CLI::App& app) {
   auto opts = std::make_shared<CatalogOptions>();
   CLI::App* cmd = app.add_subcommand(
       "catalog",
-      "Print SQL DDL for the lake's silver tables: Athena CREATE EXTERNAL TABLE with partition "
-      "projection on event_date (s3:// lakes), or DuckDB views over read_parquet with Hive "
-      "partitioning (tables with committed files).");
+      "Print what makes a query engine read the lake's silver Iceberg tables: for Athena, the "
+      "AWS Glue registration of each table's current metadata (aws glue create-table calls; "
+      "s3:// lakes), or DuckDB views over iceberg_scan with read_parquet views as the fallback "
+      "without the iceberg extension.");
   cmd->add_option("--lake", opts->lake, "Lake URI (file:///abs/dir or s3://bucket/prefix)")
       ->required()
       ->type_name("URI");
   cmd->add_option("--dialect", opts->dialect, "athena or duckdb")->required();
+  cmd->add_option("--glue-database", opts->glue_database,
+                  "Glue database of the tables (athena; default tributary)");
   cmd->callback([opts] { run_catalog(*opts); });
 }
 

@@ -350,8 +350,8 @@ void run_demo(const DemoOptions& opts) {
   write_text(paths.dir / "report.html",
              warehouse::report_html(report, warehouse::location_coordinates(db->connection())));
   write_text(paths.dir / "duckdb.sql",
-             lake::catalog_ddl(lake::CatalogDialect::kDuckDB, paths.lake_uri,
-                               ingest::SqlLakeManifest(db->connection()).entries()));
+             lake::duckdb_parquet_views(paths.lake_uri,
+                                        ingest::SqlLakeManifest(db->connection()).entries()));
   std::printf("\n%s%s", warehouse::report_table(report).c_str(),
               where_to_look(paths, program_path(), rerun_options(state)).c_str());
   std::fflush(stdout);

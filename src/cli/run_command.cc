@@ -14,6 +14,7 @@
 #include "ingest/ingester.h"
 #include "ingest/ledger.h"
 #include "ingest/sqs_consumer.h"
+#include "lake/iceberg/glue_catalog.h"
 #include "server/cloudwatch_emf.h"
 #include "server/ingest_telemetry.h"
 #include "server/operations_server.h"
@@ -179,6 +180,21 @@ void run(const RunFlags& flags) {
   util::log_configure(util::parse_log_format(config.log_format),
                       util::parse_log_level(config.log_level));
   ingest::register_secrets(config);
+
+  std::unique_ptr<lake::iceberg::GlueCatalog> glue;
+  if (!config.glue.database.empty()) {
+    lake::iceberg::GlueCatalogOptions options;
+    options.database = config.glue.database;
+    options.catalog_id = config.glue.catalog_id;
+    options.region = config.glue.region;
+    options.endpoint = config.glue.endpoint;
+    options.store = config.store;
+    glue = std::make_unique<lake::iceberg::GlueCatalog>(options);
+    config.external_catalog = glue.get();
+    util::log_info("glue.catalog", {{"database", config.glue.database},
+                                    {"endpoint", glue->endpoint()},
+                                    {"region", glue->region()}});
+  }
 
   server::MetricsRegistry metrics;
   server::StatusBoard board;

@@ -64,9 +64,10 @@ void load_config_file(const std::string& path, IngestConfig& c) {
   }
   if (root.IsNull()) return;
   const std::string where = "config " + path;
-  check_keys(root,
-             {"source", "lake", "warehouse", "state", "ingest", "decode", "silver", "http", "log"},
-             where);
+  check_keys(
+      root,
+      {"source", "lake", "warehouse", "state", "ingest", "decode", "silver", "glue", "http", "log"},
+      where);
   read(root, "source", c.source, where);
   read(root, "lake", c.lake, where);
   read(root, "warehouse", c.warehouse, where);
@@ -131,6 +132,14 @@ void load_config_file(const std::string& path, IngestConfig& c) {
     read(silver, "snapshot_retention_hours", retention, where);
     c.snapshot_retention = std::chrono::hours(retention);
   }
+  const YAML::Node glue = root["glue"];
+  check_keys(glue, {"database", "catalog_id", "region", "endpoint"}, where + " glue");
+  if (glue) {
+    read(glue, "database", c.glue.database, where);
+    read(glue, "catalog_id", c.glue.catalog_id, where);
+    read(glue, "region", c.glue.region, where);
+    read(glue, "endpoint", c.glue.endpoint, where);
+  }
   const YAML::Node http = root["http"];
   check_keys(http, {"enabled", "listen", "webhook_token", "status_token"}, where + " http");
   if (http) {
@@ -154,6 +163,7 @@ void apply_environment(IngestConfig& c) {
   env_string("TRIBUTARY_STATE", c.state);
   env_string("TRIBUTARY_LISTEN", c.listen);
   env_string("TRIBUTARY_SQS_QUEUE_URL", c.sqs_queue_url);
+  env_string("TRIBUTARY_GLUE_DATABASE", c.glue.database);
   env_milliseconds("TRIBUTARY_POLL_INTERVAL_MS", c.poll_interval);
   env_string("TRIBUTARY_WEBHOOK_TOKEN", c.webhook_token);
   env_string("TRIBUTARY_STATUS_TOKEN", c.status_token);

@@ -13,6 +13,7 @@
 #include "event/decoder.h"
 #include "event/schema.h"
 #include "ingest/ledger.h"
+#include "lake/iceberg/external_catalog.h"
 #include "lake/silver_table_writer.h"
 #include "store/store_config.h"
 
@@ -46,6 +47,18 @@ struct IngestConfig {
   // Amazon SQS queue receiving the raw bucket's S3 event notifications (sqs_consumer.h); empty:
   // none.                                                        env TRIBUTARY_SQS_QUEUE_URL
   std::string sqs_queue_url;
+  // AWS Glue Data Catalog whose tables follow the silver tables' Iceberg metadata
+  // (lake/iceberg/glue_catalog.h); an empty database: none.
+  struct Glue {
+    std::string database;    // env TRIBUTARY_GLUE_DATABASE
+    std::string catalog_id;  // the catalog's AWS account id; empty: the caller's
+    std::string region;      // empty: the store's
+    std::string endpoint;    // empty: AWS_ENDPOINT_URL_GLUE, else Glue's of the region
+  } glue;
+  // Told after each silver table's new metadata is published (CommitOptions::external_catalog).
+  // Not configuration (no file or env setting): `run` sets it from `glue`. Must outlive the
+  // ingester; null for none.
+  lake::iceberg::ExternalCatalog* external_catalog = nullptr;
 
   event::DecodeOptions decode;
   lake::SilverWriteOptions silver;

@@ -96,6 +96,7 @@ Ingester::Ingester(IngestConfig config, IngestObserver& observer, ReplaySetup re
   commit.load_warehouse = !config_.warehouse.empty();
   commit.replay_source = bronze;
   commit.write_archive = replay.write_archive;
+  commit.external_catalog = config_.external_catalog;
   committer_ = std::make_unique<BatchCommitter>(*source_, *lake_, *state_, commit);
   ListingPollerOptions poll;
   poll.raw_prefix = config_.raw_prefix;

@@ -41,6 +41,8 @@ TEST(IngestConfig, TheExampleFileIsCompleteAndMatchesTheDefaults) {
   EXPECT_EQ(loaded.snapshot_retention, defaults.snapshot_retention);
   EXPECT_EQ(loaded.listen, defaults.listen);
   EXPECT_EQ(loaded.log_format, defaults.log_format);
+  EXPECT_EQ(loaded.glue.database, defaults.glue.database);
+  EXPECT_EQ(loaded.glue.endpoint, defaults.glue.endpoint);
 }
 
 TEST(IngestConfig, FileOverridesDefaultsAndUnknownKeysAreErrors) {
@@ -48,8 +50,14 @@ TEST(IngestConfig, FileOverridesDefaultsAndUnknownKeysAreErrors) {
   IngestConfig c;
   load_config_file(write(dir,
                          "ingest:\n  streams: [auth_events]\n  lease_ms: 500\n  max_refusals: 3\n"
-                         "silver:\n  codec: snappy\n  snapshot_retention_hours: 24\n"),
+                         "silver:\n  codec: snappy\n  snapshot_retention_hours: 24\n"
+                         "glue:\n  database: lakehouse\n  region: eu-west-1\n  catalog_id: "
+                         "'123456789012'\n  endpoint: http://127.0.0.1:4566\n"),
                    c);
+  EXPECT_EQ(c.glue.database, "lakehouse");
+  EXPECT_EQ(c.glue.region, "eu-west-1");
+  EXPECT_EQ(c.glue.catalog_id, "123456789012");
+  EXPECT_EQ(c.glue.endpoint, "http://127.0.0.1:4566");
   EXPECT_EQ(c.streams, std::vector<event::Stream>{event::Stream::kAuth});
   EXPECT_EQ(c.batch.lease_ms, 500);
   EXPECT_EQ(c.max_refusals, 3);
@@ -69,6 +77,7 @@ TEST(IngestConfig, FileOverridesDefaultsAndUnknownKeysAreErrors) {
                std::runtime_error);
   EXPECT_THROW(load_config_file(write(dir, "silver:\n  codec: lz4\n"), bad), std::runtime_error);
   EXPECT_THROW(load_config_file(write(dir, "[1, 2"), bad), std::runtime_error);
+  EXPECT_THROW(load_config_file(write(dir, "glue:\n  table: x\n"), bad), std::runtime_error);
 }
 
 TEST(IngestConfig, FinalizeChecksRequiredSettings) {

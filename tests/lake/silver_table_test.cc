@@ -234,7 +234,7 @@ TEST(Catalog, DuckDBRunsTheDDLAndQueriesAMultiPartitionLake) {
   manifest.commit({writer.write(listens, "b1"), {}});
   manifest.commit({writer.write(auths, "b2"), {}});
 
-  const std::string ddl = catalog_ddl(CatalogDialect::kDuckDB, "file://" + dir, manifest.entries());
+  const std::string ddl = duckdb_parquet_views("file://" + dir, manifest.entries());
   EXPECT_EQ(ddl.find("page_view_events"), std::string::npos) << "no view without files";
 
   std::map<std::string, std::size_t> per_day;
@@ -257,25 +257,6 @@ TEST(Catalog, DuckDBRunsTheDDLAndQueriesAMultiPartitionLake) {
             R"([{"t":"TIMESTAMP WITH TIME ZONE","d":"DATE"}])");
   EXPECT_EQ(testing::duckdb_query({ddl, "SELECT count(*)::VARCHAR AS n FROM auth_events"}),
             R"([{"n":")" + std::to_string(auths.size()) + R"("}])");
-}
-
-TEST(Catalog, AthenaDDLProjectsEventDateOverS3) {
-  const std::string ddl = catalog_ddl(CatalogDialect::kAthena, "s3://lake-bucket/prod/", {});
-  EXPECT_NE(ddl.find("CREATE EXTERNAL TABLE IF NOT EXISTS `listen_events` (\n  `artist` string,"),
-            std::string::npos)
-      << ddl;
-  EXPECT_NE(ddl.find("`ts` timestamp,"), std::string::npos);
-  EXPECT_NE(ddl.find("`session_id` bigint,"), std::string::npos);
-  EXPECT_NE(ddl.find("`item_in_session` int,"), std::string::npos);
-  EXPECT_NE(ddl.find("`extra` string\n)"), std::string::npos);
-  EXPECT_NE(ddl.find("LOCATION 's3://lake-bucket/prod/silver/auth_events/'"), std::string::npos);
-  EXPECT_NE(
-      ddl.find("'storage.location.template' = "
-               "'s3://lake-bucket/prod/silver/status_change_events/event_date=${event_date}/'"),
-      std::string::npos);
-  EXPECT_NE(ddl.find("'projection.event_date.type' = 'date'"), std::string::npos);
-  EXPECT_THROW(catalog_ddl(CatalogDialect::kAthena, "file:///tmp/lake", {}), std::invalid_argument);
-  EXPECT_THROW(catalog_ddl(CatalogDialect::kDuckDB, "http://x", {}), std::invalid_argument);
 }
 
 }  // namespace
