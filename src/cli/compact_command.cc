@@ -6,7 +6,8 @@
 // database the swap is also an Iceberg replace snapshot, the replaced files stay for the snapshots
 // before it (time travel), snapshots older than --snapshot-retention-hours (or the config's
 // silver.snapshot_retention_hours) expire (their files deleted), and garbage collection keeps every
-// file a live snapshot lists. Prints
+// file a live snapshot lists; a Glue database in the configuration (glue.*) is moved to each
+// table's new metadata, as `run` moves it. Prints
 // {"partitions":n,"removed":n,"added":[{"key","rows","bytes"}...],"expired_snapshots":n,
 //  "garbage_collected":n}.
 #include <chrono>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/glue_catalog_option.h"
 #include "ingest/iceberg_expiry.h"
 #include "ingest/ingest_config.h"
 #include "ingest/sql_lake_manifest.h"
@@ -44,18 +46,19 @@ struct CompactOptions {
   std::optional<std::int64_t> snapshot_retention_hours;  // overrides the config
 };
 
-// --snapshot-retention-hours, else silver.snapshot_retention_hours of the config file, else its
-// default (ingest_config.h).
-std::int64_t snapshot_retention_hours(const CompactOptions& opts) {
+// The configuration compact reads, as `run` reads it (the file, then the environment):
+// silver.snapshot_retention_hours, overridden by --snapshot-retention-hours, and glue.*.
+ingest::IngestConfig compact_config(const CompactOptions& opts) {
   ingest::IngestConfig config;
   if (!opts.config.empty()) ingest::load_config_file(opts.config, config);
+  ingest::apply_environment(config);
   if (opts.snapshot_retention_hours) {
     config.snapshot_retention = std::chrono::hours(*opts.snapshot_retention_hours);
   }
   if (config.snapshot_retention.count() < 0) {
     throw std::invalid_argument("the snapshot retention must be >= 0 hours");
   }
-  return config.snapshot_retention.count();
+  return config;
 }
 
 // A real calendar date, YYYY-MM-DD.
@@ -79,7 +82,10 @@ void run_compact(const CompactOptions& opts) {
   if (!codec) throw std::invalid_argument("--codec must be zstd, snappy or none");
   if (opts.target_mb == 0) throw std::invalid_argument("--target-mb must be positive");
   if (opts.gc_grace_minutes < 0) throw std::invalid_argument("--gc-grace-minutes must be >= 0");
-  const std::int64_t retention_hours = snapshot_retention_hours(opts);
+  const ingest::IngestConfig config = compact_config(opts);
+  const std::int64_t retention_hours = config.snapshot_retention.count();
+  // Glue follows the replace snapshots and expiries as it follows `run`'s commits.
+  const std::unique_ptr<lake::iceberg::GlueCatalog> glue = open_glue_catalog(config);
   options.write.parquet.codec = *codec;
   options.write.target_file_bytes = opts.target_mb << 20;
   options.small_file_bytes = opts.small_mb << 20;
@@ -100,7 +106,8 @@ void run_compact(const CompactOptions& opts) {
   lake::LakeManifest* manifest = &store_manifest;
   if (!state_uri.empty()) {
     state = warehouse::Warehouse::open_existing(state_uri);
-    sql_manifest = std::make_unique<ingest::SqlLakeManifest>(state->connection(), store.get());
+    sql_manifest =
+        std::make_unique<ingest::SqlLakeManifest>(state->connection(), store.get(), glue.get());
     options.keep_replaced_files = true;
     manifest = sql_manifest.get();
     // A database that is not this lake's (a fresh one, another lake's before its first commit)
@@ -127,7 +134,7 @@ void run_compact(const CompactOptions& opts) {
   ingest::SnapshotExpiry expiry;
   if (state) {
     expiry = ingest::expire_snapshots(state->connection(), *store,
-                                      now_ms - retention_hours * 3'600'000, now_ms);
+                                      now_ms - retention_hours * 3'600'000, now_ms, glue.get());
   }
   const std::vector<std::string> garbage = lake::collect_garbage(
       *store, manifest->entries(), now_ms - opts.gc_grace_minutes * 60'000, expiry.referenced);

@@ -11,10 +11,10 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/glue_catalog_option.h"
 #include "ingest/ingester.h"
 #include "ingest/ledger.h"
 #include "ingest/sqs_consumer.h"
-#include "lake/iceberg/glue_catalog.h"
 #include "server/cloudwatch_emf.h"
 #include "server/ingest_telemetry.h"
 #include "server/operations_server.h"
@@ -181,20 +181,8 @@ void run(const RunFlags& flags) {
                       util::parse_log_level(config.log_level));
   ingest::register_secrets(config);
 
-  std::unique_ptr<lake::iceberg::GlueCatalog> glue;
-  if (!config.glue.database.empty()) {
-    lake::iceberg::GlueCatalogOptions options;
-    options.database = config.glue.database;
-    options.catalog_id = config.glue.catalog_id;
-    options.region = config.glue.region;
-    options.endpoint = config.glue.endpoint;
-    options.store = config.store;
-    glue = std::make_unique<lake::iceberg::GlueCatalog>(options);
-    config.external_catalog = glue.get();
-    util::log_info("glue.catalog", {{"database", config.glue.database},
-                                    {"endpoint", glue->endpoint()},
-                                    {"region", glue->region()}});
-  }
+  const std::unique_ptr<lake::iceberg::GlueCatalog> glue = open_glue_catalog(config);
+  config.external_catalog = glue.get();
 
   server::MetricsRegistry metrics;
   server::StatusBoard board;

@@ -4,7 +4,8 @@
 # protocol stands in for it): afterwards every silver table's Glue metadata_location must be
 # <lake>/silver/<stream>/metadata/v<N>.metadata.json, N the table's version-hint.text, with
 # table_type=ICEBERG. One object per batch makes several commits per table, so the pointer has
-# moved, and previous_metadata_location names the version before.
+# moved, and previous_metadata_location names the version before; `compact` then moves it to the
+# replace snapshots.
 #
 # CTest sets the e2e environment (tests/ingest/e2e_lib.sh) and GLUE_ENV, the `glue` fixture's
 # env file. Needs the commit path's Iceberg publishing (CommitOptions::external_catalog).
@@ -76,5 +77,17 @@ before=$(tables)
 run run2
 grep -q '"batches":0,' "$work/run2.json" || fail "run 2 did work: $(cat "$work/run2.json")"
 [[ $(tables) == "$before" ]] || fail "run 2 changed Glue"
+check_glue
+
+# compact merges the one-object files into replace snapshots and moves Glue to them, as run moves
+# it after a commit.
+hints() { cat "$work"/lake/silver/*/metadata/version-hint.text | awk '{ s += $1 } END { print s }'; }
+versions_before=$(hints)
+"$TRIBUTARY" compact --config "$work/tributary.yaml" --lake "$lake_uri" \
+  --state "sqlite://$work/state.db" >"$work/compact.json" 2>"$work/compact.log" ||
+  { cat "$work/compact.log" >&2; fail "compact exited non-zero"; }
+note "compact: $(cat "$work/compact.json")"
+jq -e '.removed > 0' "$work/compact.json" >/dev/null || fail "compact merged nothing"
+(($(hints) > versions_before)) || fail "compact made no new table version"
 check_glue
 echo "glue run: ok"
