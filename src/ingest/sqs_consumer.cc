@@ -2,29 +2,18 @@
 
 #include <simdjson.h>
 
-#include <ctime>
 #include <regex>
 #include <stdexcept>
 
+#include "store/aws_json_request.h"
 #include "store/credentials.h"
-#include "store/digest.h"
 #include "store/http_client.h"
-#include "store/sigv4.h"
 #include "util/backoff.h"
 #include "util/json_writer.h"
 #include "util/log.h"
 
 namespace tributary::ingest {
 namespace {
-
-std::string amz_date_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
 
 struct Message {
   std::string receipt_handle;
@@ -152,19 +141,9 @@ SqsConsumer::Response SqsConsumer::call(const std::string& action, const std::st
     out.body = util::redact(e.what());
     return out;
   }
-  const std::string date = amz_date_now();
-  const std::string payload_hash = store::to_hex(store::sha256(body));
-  store::SignableRequest signable{"POST", "/", {}, {}, payload_hash};
-  signable.headers = {{"content-type", "application/x-amz-json-1.0"},
-                      {"host", authority_},
-                      {"x-amz-date", date},
-                      {"x-amz-target", "AmazonSQS." + action}};
-  if (!creds.session_token.empty()) {
-    signable.headers.emplace_back("x-amz-security-token", creds.session_token);
-  }
-  store::HttpRequest request{"POST", endpoint_ + "/", signable.headers, body};
-  request.headers.emplace_back("Authorization",
-                               store::sigv4_authorization(signable, creds, region_, "sqs", date));
+  const store::AwsJsonService sqs{
+      endpoint_, authority_, region_, "sqs", "application/x-amz-json-1.0", "AmazonSQS"};
+  store::HttpRequest request = store::aws_json_request(sqs, action, body, creds);
   // Only a long poll is abandoned on stop(); a deletion is short and worth finishing.
   if (action == "ReceiveMessage") request.cancel = &stopping_;
   const store::HttpClient::Outcome outcome = http_->perform(request);

@@ -23,15 +23,6 @@ using Clock = std::chrono::system_clock;
 
 constexpr std::chrono::milliseconds kMaxRetryAfter = std::chrono::seconds(60);
 
-std::string amz_date_now() {
-  const std::time_t t = Clock::to_time_t(Clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
       .count();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 
 #include "store/credentials.h"
 #include "store/digest.h"
@@ -101,6 +102,15 @@ std::string sigv4_authorization(const SignableRequest& request, const AwsCredent
   const std::string signature = to_hex(hmac_sha256(as_view(key), string_to_sign));
   return "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
          ",SignedHeaders=" + signed_headers + ",Signature=" + signature;
+}
+
+std::string amz_date_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
 }
 
 }  // namespace tributary::store

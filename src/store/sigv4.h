@@ -27,6 +27,9 @@ struct SignableRequest {
 // The canonical query string: encoded names and values, sorted by name then value.
 std::string canonical_query_string(const std::vector<std::pair<std::string, std::string>>& query);
 
+// The current UTC time as a request's x-amz-date: YYYYMMDDTHHMMSSZ.
+std::string amz_date_now();
+
 // The value of the Authorization header. `amz_date` is the request's x-amz-date
 // (YYYYMMDDTHHMMSSZ). The secret only feeds the HMAC chain; it is in no returned string.
 std::string sigv4_authorization(const SignableRequest& request, const AwsCredentials& credentials,

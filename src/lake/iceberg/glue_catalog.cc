@@ -3,29 +3,18 @@
 #include <simdjson.h>
 
 #include <array>
-#include <ctime>
 #include <regex>
 #include <stdexcept>
 
 #include "lake/iceberg/glue_table.h"
+#include "store/aws_json_request.h"
 #include "store/credentials.h"
-#include "store/digest.h"
 #include "store/http_client.h"
-#include "store/sigv4.h"
 #include "util/json_writer.h"
 #include "util/log.h"
 
 namespace tributary::lake::iceberg {
 namespace {
-
-std::string amz_date_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
 
 // The TableInput members UpdateTable accepts, other than Parameters (rebuilt): GetTable's Table
 // has these and more (DatabaseName, CreateTime, VersionId, ...), which UpdateTable refuses.
@@ -81,19 +70,10 @@ GlueCatalog::Response GlueCatalog::call(const std::string& action, const std::st
     out.body = util::redact(e.what());
     return out;
   }
-  const std::string date = amz_date_now();
-  store::SignableRequest signable{"POST", "/", {}, {}, store::to_hex(store::sha256(body))};
-  signable.headers = {{"content-type", "application/x-amz-json-1.1"},
-                      {"host", authority_},
-                      {"x-amz-date", date},
-                      {"x-amz-target", "AWSGlue." + action}};
-  if (!creds.session_token.empty()) {
-    signable.headers.emplace_back("x-amz-security-token", creds.session_token);
-  }
-  store::HttpRequest request{"POST", endpoint_ + "/", signable.headers, body};
-  request.headers.emplace_back("Authorization",
-                               store::sigv4_authorization(signable, creds, region_, "glue", date));
-  const store::HttpClient::Outcome outcome = http_->perform(request);
+  const store::AwsJsonService glue{
+      endpoint_, authority_, region_, "glue", "application/x-amz-json-1.1", "AWSGlue"};
+  const store::HttpClient::Outcome outcome =
+      http_->perform(store::aws_json_request(glue, action, body, creds));
   if (!outcome.response) {
     out.type = "network";
     out.body = outcome.error.message;
