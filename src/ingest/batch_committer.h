@@ -8,7 +8,9 @@
 //              the batch, counting a refusal (Ledger::Cause::kRefused), and the rest goes on
 //   2. archive the fetched objects to bronze: one tar archive per batch, one PUT (archive.h);
 //              a retry is another batch and writes another archive
-//   3. decode  in plan order into one EventBatch and the batch's quarantine records
+//   3. decode  each object on the thread that fetched it (after hashing and compressing its
+//              bronze copy), then join the objects' events in plan order into one EventBatch,
+//              and their quarantine records
 //   4. commit  one database transaction: add the batch's event keys (CommittedKeys; the ones
 //              already there are duplicates), build the silver files of the new events and the
 //              quarantine file in memory, load the new events into the warehouse, record the
