@@ -264,9 +264,9 @@ TEST(PostgresTest, ReportQueriesUseTheIndexes) {
   // The distinct counts of the rows a report shows seek each shown song or location's members
   // (migration 0021) instead of scanning the period's.
   plan.clear();
-  for (const SqlRow& r : db.query(
-           "EXPLAIN SELECT count(DISTINCT user_id) FROM mart_song_daily_listener"
-           " WHERE song_key = 1 AND date_key >= 20230601 AND date_key < 20230608")) {
+  for (const SqlRow& r :
+       db.query("EXPLAIN SELECT count(DISTINCT user_id) FROM mart_song_daily_listener"
+                " WHERE song_key = 1 AND date_key >= 20230601 AND date_key < 20230608")) {
     plan += r[0].value_or("") + "\n";
   }
   EXPECT_NE(plan.find("mart_song_daily_listener_by_song"), std::string::npos) << plan;
