@@ -17,6 +17,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import avro from 'avsc'
+import { bigLong } from './avro_long.mjs'
 
 const [lakeDir, lakeUri, oracleDir, ...streams] = process.argv.slice(2)
 if (!lakeDir || !lakeUri || !oracleDir || streams.length === 0) {
@@ -39,19 +40,6 @@ function local(uri) {
   return path.join(lakeDir, uri.slice(prefix.length))
 }
 
-// Snapshot ids use all 63 bits: longs read as BigInt (as read_avro.mjs reads them).
-const bigLong = avro.types.LongType.__with({
-  fromBuffer: buf => buf.readBigInt64LE(),
-  toBuffer: n => {
-    const buf = Buffer.alloc(8)
-    buf.writeBigInt64LE(BigInt(n))
-    return buf
-  },
-  fromJSON: BigInt,
-  toJSON: n => n.toString(),
-  isValid: n => typeof n === 'bigint',
-  compare: (a, b) => (a === b ? 0 : a < b ? -1 : 1),
-})
 
 
 // Every record of the Avro container `file`, and its writer schema as the header states it

@@ -10,19 +10,8 @@
 // "Infinity", "-Infinity", "-0"). Records print as objects in field order, unions of null and one
 // type as the value or null, Iceberg's maps (arrays of key/value records) as arrays.
 import avro from 'avsc'
+import { bigLong } from './avro_long.mjs'
 
-const bigLong = avro.types.LongType.__with({
-  fromBuffer: buf => buf.readBigInt64LE(),
-  toBuffer: n => {
-    const buf = Buffer.alloc(8)
-    buf.writeBigInt64LE(BigInt(n))
-    return buf
-  },
-  fromJSON: BigInt,
-  toJSON: n => n.toString(),
-  isValid: n => typeof n === 'bigint',
-  compare: (a, b) => (a === b ? 0 : a < b ? -1 : 1),
-})
 
 function normalise(v) {
   if (v === null || v === undefined) return null

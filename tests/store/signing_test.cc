@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <ctime>
 #include <pugixml.hpp>
 
 #include "s3rver_env.h"
@@ -22,15 +21,6 @@ namespace tributary::store {
 namespace {
 
 using Query = std::vector<std::pair<std::string, std::string>>;
-
-std::string amz_date_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
 
 std::string s3_uri(const std::string& prefix) {
   return std::string("s3://") + testing::kTestBucket + "/" + prefix;
