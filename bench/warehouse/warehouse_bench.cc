@@ -102,7 +102,6 @@ void write_csv(const std::vector<event::EventBatch>& batches, const std::string&
     for (std::size_t row = 0; row < batch.size(); ++row) {
       out += batch.keys()[row].hex();
       out += ',' + std::to_string(warehouse::date_key_of(ts.i64[row]));
-      out += ',' + std::to_string(warehouse::hour_of(ts.i64[row]));
       for (std::size_t c = 0; c < batch.fields().size(); ++c) {
         const event::Column& col = batch.column(c);
         out += ',';
@@ -176,8 +175,17 @@ double best_of_three(const std::string& command, const std::function<void()>& re
 }
 
 // The floor table: the staging columns, no keys, no indexes; `keyed` adds the facts' primary key.
+// The staging table as a plain table, with the types the CSV spells: SQLite's shell imports no
+// bytes, so its event_key is the hex text; PostgreSQL's times are the milliseconds.
 std::string floor_ddl(warehouse::Dialect dialect, bool keyed) {
   std::string ddl = warehouse::staging_ddl(event::Stream::kListen, dialect);
+  const auto retype = [&](std::string_view from, std::string_view to) {
+    for (std::size_t at = ddl.find(from); at != std::string::npos; at = ddl.find(from, at)) {
+      ddl.replace(at, from.size(), to);
+    }
+  };
+  retype("event_key BLOB", "event_key TEXT");
+  retype("timestamptz", "bigint");
   ddl.replace(0, std::string_view("CREATE TEMP TABLE IF NOT EXISTS stage_listen_events").size(),
               keyed ? "CREATE TABLE keyed_floor_listen" : "CREATE TABLE floor_listen");
   if (keyed) ddl.insert(ddl.size() - 1, ", PRIMARY KEY (date_key, event_key)");

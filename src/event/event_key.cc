@@ -29,6 +29,11 @@ void EventKey::write_hex(char* out) const {
   util::write_hex_u64(lo, out + 16);
 }
 
+void EventKey::write_bytes(unsigned char* out) const {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<unsigned char>(hi >> (56 - 8 * i));
+  for (int i = 0; i < 8; ++i) out[8 + i] = static_cast<unsigned char>(lo >> (56 - 8 * i));
+}
+
 std::string EventKey::hex() const {
   std::string out(32, '0');
   write_hex(out.data());

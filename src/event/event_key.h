@@ -30,6 +30,9 @@ struct EventKey {
   std::string hex() const;
   // Writes hex()'s 32 digits to out[0..32), for callers that format many keys into one buffer.
   void write_hex(char* out) const;
+  // Writes the key's 16 bytes to out[0..16): hi then lo, big-endian, so that the bytes spell
+  // hex() and sort as the keys do (the warehouse's uuid and BLOB keys, the dedup slots).
+  void write_bytes(unsigned char* out) const;
   // The key whose hex() is `text` (either case); nullopt unless it is exactly 32 hex digits.
   static std::optional<EventKey> from_hex(std::string_view text);
 };

@@ -50,8 +50,8 @@ std::string slot_bytes(const std::vector<event::EventKey>& keys) {
   std::string out(keys.size() * 16, '\0');
   auto* p = reinterpret_cast<unsigned char*>(out.data());
   for (const event::EventKey& k : keys) {
-    for (int i = 0; i < 8; ++i) *p++ = static_cast<unsigned char>(k.hi >> (56 - 8 * i));
-    for (int i = 0; i < 8; ++i) *p++ = static_cast<unsigned char>(k.lo >> (56 - 8 * i));
+    k.write_bytes(p);
+    p += 16;
   }
   return out;
 }

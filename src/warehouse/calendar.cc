@@ -52,12 +52,6 @@ std::int32_t date_key_of(std::int64_t ts_ms) {
   return key_of(year_month_day(day_of(ts_ms)));
 }
 
-int hour_of(std::int64_t ts_ms) {
-  const auto since_midnight =
-      std::chrono::sys_time<milliseconds>(milliseconds(ts_ms)) - sys_days(day_of(ts_ms));
-  return static_cast<int>(floor<std::chrono::hours>(since_midnight).count());
-}
-
 std::optional<std::int32_t> parse_date_key(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   int parts[3] = {0, 0, 0};

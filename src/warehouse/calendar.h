@@ -24,9 +24,8 @@ struct CalendarDate {
 // The UTC calendar date of `ts_ms` (epoch milliseconds).
 CalendarDate calendar_date(std::int64_t ts_ms);
 
-// YYYYMMDD of `ts_ms`, and its hour of day (0..23); the hot-path parts of calendar_date.
+// YYYYMMDD of `ts_ms`; the hot-path part of calendar_date.
 std::int32_t date_key_of(std::int64_t ts_ms);
-int hour_of(std::int64_t ts_ms);
 
 // Parses a strict YYYY-MM-DD calendar date into its date_key; nullopt when malformed or not a
 // real date (2023-02-30).

@@ -45,10 +45,45 @@ constexpr std::string_view kInsertSongs =
     " ORDER BY a.artist_key, s.song, s.duration ON CONFLICT DO NOTHING";
 
 constexpr std::string_view kInsertObservations =
-    "INSERT INTO user_level_observation"
-    " (user_id, ts, level, first_name, last_name, gender, registration)"
-    " SELECT user_id, ts, level, first_name, last_name, gender, registration FROM {stage}"
-    " WHERE user_id IS NOT NULL ORDER BY user_id, ts, level";
+    "INSERT INTO user_level_observation (user_id, ts, level)"
+    " SELECT user_id, ts, level FROM {stage} WHERE user_id IS NOT NULL ORDER BY user_id, ts, level";
+
+// Each staged user's latest names, gender and registration replace the stored ones when they
+// come from a later event (at the same instant: "paid" over "free"), so the profile is that of
+// the latest observation whatever the order events arrive in.
+constexpr std::string_view kUpsertProfiles =
+    "INSERT INTO user_profile"
+    " (user_id, observed_at, observed_level, first_name, last_name, gender, registration)"
+    " SELECT user_id, ts, level, first_name, last_name, gender, registration FROM"
+    " (SELECT s.*, row_number() OVER (PARTITION BY user_id ORDER BY ts DESC, level DESC) AS nth"
+    "  FROM {stage} s WHERE user_id IS NOT NULL) p"
+    " WHERE nth = 1 ORDER BY user_id"
+    " ON CONFLICT (user_id) DO UPDATE SET observed_at = excluded.observed_at,"
+    " observed_level = excluded.observed_level, first_name = excluded.first_name,"
+    " last_name = excluded.last_name, gender = excluded.gender,"
+    " registration = excluded.registration"
+    " WHERE (excluded.observed_at, excluded.observed_level)"
+    " > (user_profile.observed_at, user_profile.observed_level)";
+
+// The small dimensions of text attributes: values not stored yet. NOT EXISTS before ON CONFLICT,
+// so that PostgreSQL draws a key from the identity sequence only for a new value (ON CONFLICT
+// alone draws one per staged value, every load, and dim_level's keys are smallint).
+std::string insert_new_values(std::string_view table, std::string_view column,
+                              std::string_view staged) {
+  const std::string t(table), c(column), v(staged);
+  return "INSERT INTO " + t + " (" + c + ") SELECT DISTINCT s." + v + " FROM {stage} s" +
+         " WHERE NOT EXISTS (SELECT 1 FROM " + t + " d WHERE d." + c + " = s." + v + ")" +
+         " ORDER BY 1 ON CONFLICT DO NOTHING";
+}
+
+// The facts' keys for the staged row's level, user agent, auth (all but auth events), page and
+// method (page views).
+constexpr std::string_view kCodeJoins =
+    " JOIN dim_level lv ON lv.level = s.level"
+    " JOIN dim_user_agent ua ON ua.user_agent = s.user_agent";
+constexpr std::string_view kAuthJoin = " JOIN dim_auth au ON au.auth = s.auth";
+constexpr std::string_view kRequestJoins =
+    " JOIN dim_page pg ON pg.page = s.page JOIN dim_method me ON me.method = s.method";
 
 constexpr std::string_view kSongJoin =
     " JOIN dim_artist a ON a.name = s.artist"
@@ -96,6 +131,7 @@ void add_fact_steps(StreamLoadSql& sql, Stream stream, std::string_view fact_tab
 void add_observation_steps(StreamLoadSql& sql, Stream stream) {
   sql.observations = on_stage(std::string(kInsertObservations), stream);
   sql.observations_skipping_stored = sql.observations + " ON CONFLICT DO NOTHING";
+  sql.profiles = on_stage(std::string(kUpsertProfiles), stream);
 }
 
 // The members of a day's distinct-count set that the staged rows add: `set_table` holds the set
@@ -171,7 +207,18 @@ std::vector<std::string> location_mart(Stream stream, Dialect dialect,
 }
 
 std::vector<std::string> dimensions(Stream stream, bool songs) {
-  std::vector<std::string> out = {on_stage(std::string(kInsertLocations), stream)};
+  std::vector<std::string> out = {
+      on_stage(std::string(kInsertLocations), stream),
+      on_stage(insert_new_values("dim_level", "level", "level"), stream),
+      on_stage(insert_new_values("dim_user_agent", "user_agent", "user_agent"), stream),
+  };
+  if (stream != Stream::kAuth) {
+    out.push_back(on_stage(insert_new_values("dim_auth", "auth", "auth"), stream));
+  }
+  if (stream == Stream::kPageView) {
+    out.push_back(on_stage(insert_new_values("dim_page", "page", "page"), stream));
+    out.push_back(on_stage(insert_new_values("dim_method", "method", "method"), stream));
+  }
   if (songs) {
     out.push_back(on_stage(std::string(kInsertArtists), stream));
     out.push_back(on_stage(std::string(kInsertSongs), stream));
@@ -185,16 +232,14 @@ StreamLoadSql listen_sql(Dialect dialect) {
   sql.dimensions = dimensions(st, true);
   add_fact_steps(
       sql, st, "fact_listen",
-      on_stage(
-          "INSERT INTO fact_listen (event_key, ts, date_key, hour, session_id, item_in_session,"
-          " user_id, location_key, artist_key, song_key, duration_s, level, auth, user_agent)"
-          " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, "
-          "s.user_id,"
-          " l.location_key, a.artist_key, so.song_key, s.duration, s.level, s.auth, s.user_agent"
-          " FROM {stage} s" +
-              std::string(kLocationJoin) + std::string(kSongJoin) + " WHERE true" +
-              std::string(kFactOrder),
-          st),
+      on_stage("INSERT INTO fact_listen (event_key, ts, date_key, session_id, item_in_session,"
+               " user_id, location_key, song_key, duration_s, level_key, auth_key, user_agent_key)"
+               " SELECT s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session, s.user_id,"
+               " l.location_key, so.song_key, s.duration, lv.level_key, au.auth_key,"
+               " ua.user_agent_key FROM {stage} s" +
+                   std::string(kLocationJoin) + std::string(kSongJoin) + std::string(kCodeJoins) +
+                   std::string(kAuthJoin) + " WHERE true" + std::string(kFactOrder),
+               st),
       dialect);
   add_observation_steps(sql, st);
   sql.marts = new_members(
@@ -235,15 +280,14 @@ StreamLoadSql page_view_sql(Dialect dialect) {
   add_fact_steps(
       sql, st, "fact_page_view",
       on_stage(
-          "INSERT INTO fact_page_view (event_key, ts, date_key, hour, session_id, item_in_session,"
-          " user_id, location_key, artist_key, song_key, duration_s, page, method, status, level, "
-          "auth,"
-          " user_agent)"
-          " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, "
-          "s.user_id,"
-          " l.location_key, a.artist_key, so.song_key, s.duration, s.page, s.method, s.status,"
-          " s.level, s.auth, s.user_agent FROM {stage} s" +
-              std::string(kLocationJoin) +
+          "INSERT INTO fact_page_view (event_key, ts, date_key, session_id, item_in_session,"
+          " user_id, location_key, song_key, page_key, method_key, status, level_key, auth_key,"
+          " user_agent_key)"
+          " SELECT s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session, s.user_id,"
+          " l.location_key, so.song_key, pg.page_key, me.method_key, s.status, lv.level_key,"
+          " au.auth_key, ua.user_agent_key FROM {stage} s" +
+              std::string(kLocationJoin) + std::string(kCodeJoins) + std::string(kAuthJoin) +
+              std::string(kRequestJoins) +
               " LEFT JOIN dim_artist a ON a.name = s.artist"
               " LEFT JOIN dim_song so ON so.artist_key = a.artist_key AND so.title = s.song"
               " AND so.duration_s = s.duration WHERE true" +
@@ -261,12 +305,13 @@ StreamLoadSql auth_sql(Dialect dialect) {
   sql.dimensions = dimensions(st, false);
   add_fact_steps(
       sql, st, "fact_auth",
-      on_stage("INSERT INTO fact_auth (event_key, ts, date_key, hour, session_id, item_in_session,"
-               " user_id, location_key, success, level, user_agent)"
-               " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, "
-               "s.user_id,"
-               " l.location_key, s.success, s.level, s.user_agent FROM {stage} s" +
-                   std::string(kLocationJoin) + " WHERE true" + std::string(kFactOrder),
+      on_stage("INSERT INTO fact_auth (event_key, ts, date_key, session_id, item_in_session,"
+               " user_id, location_key, success, level_key, user_agent_key)"
+               " SELECT s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session,"
+               " s.user_id, l.location_key, s.success, lv.level_key, ua.user_agent_key"
+               " FROM {stage} s" +
+                   std::string(kLocationJoin) + std::string(kCodeJoins) + " WHERE true" +
+                   std::string(kFactOrder),
                st),
       dialect);
   add_observation_steps(sql, st);
@@ -279,12 +324,13 @@ StreamLoadSql status_change_sql(Dialect dialect) {
   sql.dimensions = dimensions(st, false);
   add_fact_steps(
       sql, st, "fact_status_change",
-      on_stage("INSERT INTO fact_status_change (event_key, ts, date_key, hour, session_id,"
-               " item_in_session, user_id, location_key, level, auth, user_agent)"
-               " SELECT s.event_key, s.ts, s.date_key, s.hour, s.session_id, s.item_in_session, "
-               "s.user_id,"
-               " l.location_key, s.level, s.auth, s.user_agent FROM {stage} s" +
-                   std::string(kLocationJoin) + " WHERE true" + std::string(kFactOrder),
+      on_stage("INSERT INTO fact_status_change (event_key, ts, date_key, session_id,"
+               " item_in_session, user_id, location_key, level_key, auth_key, user_agent_key)"
+               " SELECT s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session,"
+               " s.user_id, l.location_key, lv.level_key, au.auth_key, ua.user_agent_key"
+               " FROM {stage} s" +
+                   std::string(kLocationJoin) + std::string(kCodeJoins) + std::string(kAuthJoin) +
+                   " WHERE true" + std::string(kFactOrder),
                st),
       dialect);
   add_observation_steps(sql, st);
@@ -305,9 +351,10 @@ const StreamLoadSql& load_sql(Stream stream, Dialect dialect) {
 
 std::vector<std::string> scratch_ddl(Dialect dialect) {
   const std::string key = dialect == Dialect::kPostgres ? "bigint" : "INTEGER";
+  const std::string time = dialect == Dialect::kPostgres ? "timestamptz" : "INTEGER";
   std::vector<std::string> ddl = {
       "CREATE TEMP TABLE IF NOT EXISTS affected_user (user_id " + key + " PRIMARY KEY, since " +
-          key + " NOT NULL, level_before text)",
+          time + " NOT NULL, level_before text)",
       "CREATE TEMP TABLE IF NOT EXISTS new_song_listener (date_key " + key + ", song_key " + key +
           ", user_id " + key + ", PRIMARY KEY (date_key, song_key, user_id))",
       "CREATE TEMP TABLE IF NOT EXISTS new_location_user (date_key " + key + ", location_key " +
@@ -316,12 +363,16 @@ std::vector<std::string> scratch_ddl(Dialect dialect) {
           key + ", session_id " + key + ", PRIMARY KEY (date_key, location_key, session_id))",
   };
   if (dialect == Dialect::kPostgres) {
-    ddl.push_back("CREATE TEMP TABLE IF NOT EXISTS new_fact_key (event_key text PRIMARY KEY)");
+    ddl.push_back("CREATE TEMP TABLE IF NOT EXISTS new_fact_key (event_key uuid PRIMARY KEY)");
   }
   return ddl;
 }
 
-std::vector<std::string> rebuild_dim_user_sql(Stream stream) {
+std::vector<std::string> rebuild_dim_user_sql(Stream stream, Dialect dialect) {
+  const bool pg = dialect == Dialect::kPostgres;
+  // Before every observation, and the valid_to of a current version (10000-01-01).
+  const std::string origin = pg ? "timestamptz '-infinity'" : "0";
+  const std::string open_end = pg ? "timestamptz '10000-01-01 00:00:00+00'" : "253402300800000";
   return {
       "DELETE FROM affected_user",
       // History before a user's earliest staged event cannot change. Each user is rebuilt from
@@ -332,7 +383,8 @@ std::vector<std::string> rebuild_dim_user_sql(Stream stream) {
                " SELECT user_id, min(ts) FROM {stage} WHERE user_id IS NOT NULL GROUP BY user_id",
                stream),
       "UPDATE affected_user SET since = coalesce((SELECT max(o.ts) FROM user_level_observation o"
-      " WHERE o.user_id = affected_user.user_id AND o.ts < affected_user.since), 0)",
+      " WHERE o.user_id = affected_user.user_id AND o.ts < affected_user.since), " +
+          origin + ")",
       "UPDATE affected_user SET level_before = (SELECT d.level FROM dim_user d"
       " WHERE d.user_id = affected_user.user_id AND d.valid_from <= affected_user.since"
       " AND affected_user.since < d.valid_to)",
@@ -342,34 +394,48 @@ std::vector<std::string> rebuild_dim_user_sql(Stream stream) {
       // event-time order, and ends where the next version starts. Two levels at the very same
       // instant keep one ("paid" over "free"), so the result does not depend on arrival order.
       "INSERT INTO dim_user (user_id, level, valid_from, valid_to, is_current)"
-      " SELECT user_id, level, ts, coalesce(lead(ts) OVER w, 253402300800000),"
-      " lead(ts) OVER w IS NULL"
-      " FROM (SELECT p.*,"
-      "  coalesce(lag(level) OVER (PARTITION BY user_id ORDER BY ts), level_before) AS previous"
-      "  FROM (SELECT o.user_id, o.ts, o.level, x.level_before,"
-      "   row_number() OVER (PARTITION BY o.user_id, o.ts ORDER BY o.level DESC) AS nth"
-      // CROSS JOIN: SQLite then loops over the batch's users and searches each one's
-      // observations; with JOIN it scanned every observation ever made at every load.
-      "   FROM affected_user x CROSS JOIN user_level_observation o"
-      "   WHERE x.user_id = o.user_id AND o.ts > x.since) p"
-      "  WHERE nth = 1) v"
-      " WHERE previous IS NULL OR previous <> level"
-      " WINDOW w AS (PARTITION BY user_id ORDER BY ts)",
+      " SELECT user_id, level, ts, coalesce(lead(ts) OVER w, " +
+          open_end +
+          "),"
+          " lead(ts) OVER w IS NULL"
+          " FROM (SELECT p.*,"
+          "  coalesce(lag(level) OVER (PARTITION BY user_id ORDER BY ts), level_before) AS previous"
+          "  FROM (SELECT o.user_id, o.ts, o.level, x.level_before,"
+          "   row_number() OVER (PARTITION BY o.user_id, o.ts ORDER BY o.level DESC) AS nth"
+          // CROSS JOIN: SQLite then loops over the batch's users and searches each one's
+          // observations; with JOIN it scanned every observation ever made at every load.
+          "   FROM affected_user x CROSS JOIN user_level_observation o"
+          "   WHERE x.user_id = o.user_id AND o.ts > x.since) p"
+          "  WHERE nth = 1) v"
+          " WHERE previous IS NULL OR previous <> level"
+          " WINDOW w AS (PARTITION BY user_id ORDER BY ts)",
       // The kept version containing `since` now ends where the first rebuilt one starts.
       "UPDATE dim_user SET"
       " valid_to = coalesce((SELECT min(n.valid_from) FROM dim_user n"
-      "  WHERE n.user_id = dim_user.user_id AND n.valid_from > dim_user.valid_from),"
-      "  253402300800000),"
-      " is_current = NOT EXISTS (SELECT 1 FROM dim_user n"
-      "  WHERE n.user_id = dim_user.user_id AND n.valid_from > dim_user.valid_from)"
-      " WHERE EXISTS (SELECT 1 FROM affected_user x WHERE x.user_id = dim_user.user_id"
-      " AND dim_user.valid_from <= x.since AND x.since < dim_user.valid_to)",
-      // Names, gender and registration are type-1 attributes: every version carries the values
-      // of the user's latest observation (same tie rule as above).
+      "  WHERE n.user_id = dim_user.user_id AND n.valid_from > dim_user.valid_from), " +
+          open_end +
+          "),"
+          " is_current = NOT EXISTS (SELECT 1 FROM dim_user n"
+          "  WHERE n.user_id = dim_user.user_id AND n.valid_from > dim_user.valid_from)"
+          " WHERE EXISTS (SELECT 1 FROM affected_user x WHERE x.user_id = dim_user.user_id"
+          " AND dim_user.valid_from <= x.since AND x.since < dim_user.valid_to)"
+          // Only when it changes: a version rewritten at every load of its user is a dead row each
+          // time (most loads extend a user's current version and change nothing).
+          " AND valid_to <> coalesce((SELECT min(n.valid_from) FROM dim_user n"
+          "  WHERE n.user_id = dim_user.user_id AND n.valid_from > dim_user.valid_from), " +
+          open_end + ")",
+      // Names, gender and registration are type-1 attributes: every version carries the user's
+      // profile (the latest observation's values). Only versions that differ are written, so
+      // a load does not rewrite every version of every user it touches.
       "UPDATE dim_user SET (first_name, last_name, gender, registration) ="
-      " (SELECT o.first_name, o.last_name, o.gender, o.registration FROM user_level_observation o"
-      "  WHERE o.user_id = dim_user.user_id ORDER BY o.ts DESC, o.level DESC LIMIT 1)"
-      " WHERE user_id IN (SELECT user_id FROM affected_user)",
+      " (SELECT p.first_name, p.last_name, p.gender, p.registration FROM user_profile p"
+      "  WHERE p.user_id = dim_user.user_id)"
+      " WHERE user_id IN (SELECT user_id FROM affected_user) AND EXISTS (SELECT 1"
+      "  FROM user_profile p WHERE p.user_id = dim_user.user_id"
+      "  AND (p.first_name IS DISTINCT FROM dim_user.first_name"
+      "   OR p.last_name IS DISTINCT FROM dim_user.last_name"
+      "   OR p.gender IS DISTINCT FROM dim_user.gender"
+      "   OR p.registration IS DISTINCT FROM dim_user.registration))",
   };
 }
 

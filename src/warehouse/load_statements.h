@@ -4,7 +4,9 @@
 // tables rather than the batch, its text uses RETURNING instead (see add_fact_steps).
 //
 // Order within a load (see docs/data-model.md):
-//   1. dimensions: insert unseen locations, artists and songs (natural keys are unique);
+//   1. dimensions: insert unseen locations, artists, songs, levels, auth states, pages, methods
+//      and user agents (natural keys are unique; the loader then parses new user agents, see
+//      Warehouse::parse_new_user_agents);
 //   2. facts: insert the staged rows' facts (the loader stages each event_key once); a plain
 //      insert, which throws UniqueViolation when a key is stored already. Then the insert is
 //      rolled back to a savepoint and the exact path runs instead: before_exact_facts,
@@ -12,8 +14,8 @@
 //      the new-row count) and leave exactly those in the staging table. Only re-loads take the
 //      exact path: the ingester stages new events.
 //   3. observations: record (user, ts, level) points (again a plain insert first, and on a
-//      UniqueViolation the one skipping stored points); if any is new, rebuild the versions of the
-//      batch's users in dim_user;
+//      UniqueViolation the one skipping stored points) and the users' latest profile; if any
+//      point is new, rebuild the versions of the batch's users in dim_user;
 //   4. marts: add the staged rows' counts and sums to their (date_key, key) rows, and the users,
 //      songs' listeners and sessions new to a day to its distinct counts (migration 0012).
 // Steps 3 and 4 are skipped when step 2 inserted nothing: the facts and observations are then
@@ -36,6 +38,7 @@ struct StreamLoadSql {
   std::vector<std::string> after_exact_facts;
   std::string observations;  // a plain insert, else (UniqueViolation) the one skipping stored
   std::string observations_skipping_stored;
+  std::string profiles;  // upserts user_profile from the staged rows
   std::vector<std::string> marts;
 };
 
@@ -46,6 +49,6 @@ const StreamLoadSql& load_sql(event::Stream stream, Dialect dialect);
 std::vector<std::string> scratch_ddl(Dialect dialect);
 
 // Rebuilds dim_user for the users staged from `stream` (requires scratch_ddl).
-std::vector<std::string> rebuild_dim_user_sql(event::Stream stream);
+std::vector<std::string> rebuild_dim_user_sql(event::Stream stream, Dialect dialect);
 
 }  // namespace tributary::warehouse

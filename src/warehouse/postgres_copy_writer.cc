@@ -65,6 +65,17 @@ void PostgresCopyWriter::add_text(std::string_view v) {
   buf_.append(v);
 }
 
+void PostgresCopyWriter::add_uuid(const unsigned char (&bytes)[16]) {
+  put_u32(16);
+  buf_.append(reinterpret_cast<const char*>(bytes), 16);
+}
+
+void PostgresCopyWriter::add_timestamptz_ms(std::int64_t ms_since_1970) {
+  // 2000-01-01T00:00:00Z, PostgreSQL's epoch, in milliseconds since 1970.
+  constexpr std::int64_t kPostgresEpochMs = 946'684'800'000;
+  add_int64((ms_since_1970 - kPostgresEpochMs) * 1000);
+}
+
 std::string PostgresCopyWriter::finish() {
   put_u16(0xffff);
   std::string out = std::move(buf_);

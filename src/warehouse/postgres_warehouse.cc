@@ -61,11 +61,12 @@ void PostgresWarehouse::stage(const event::EventBatch& batch) {
   const auto width = static_cast<std::uint16_t>(kStagingDerivedColumns + fields.size());
   const event::Column& ts = batch.column(event::Field::kTs);
   PostgresCopyWriter copy;
+  unsigned char key[16];
   for (std::size_t row = 0; row < batch.size(); ++row) {
     copy.begin_row(width);
-    copy.add_text(batch.keys()[row].hex());
+    batch.keys()[row].write_bytes(key);
+    copy.add_uuid(key);
     copy.add_int32(date_key_of(ts.i64[row]));
-    copy.add_int32(hour_of(ts.i64[row]));
     for (std::size_t c = 0; c < fields.size(); ++c) {
       const event::Column& col = batch.column(c);
       if (!col.is_valid(row)) {
@@ -80,8 +81,10 @@ void PostgresWarehouse::stage(const event::EventBatch& batch) {
           copy.add_int32(col.i32[row]);
           break;
         case event::FieldType::kInt64:
-        case event::FieldType::kTimestampMs:
           copy.add_int64(col.i64[row]);
+          break;
+        case event::FieldType::kTimestampMs:
+          copy.add_timestamptz_ms(col.i64[row]);
           break;
         case event::FieldType::kDouble:
           copy.add_double(col.f64[row]);

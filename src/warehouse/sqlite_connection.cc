@@ -60,6 +60,10 @@ void SqliteStatement::bind_text(int index, std::string_view v) {
   sqlite3_bind_text64(stmt_, index, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
 }
 
+void SqliteStatement::bind_blob(int index, std::string_view bytes) {
+  sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
+}
+
 void SqliteStatement::bind(int index, const SqlValue& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) {
     bind_int64(index, *i);

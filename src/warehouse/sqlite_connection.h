@@ -26,6 +26,8 @@ class SqliteStatement {
   void bind_double(int index, double v);
   // The text must stay alive until step() returns.
   void bind_text(int index, std::string_view v);
+  // The bytes must stay alive until step() returns.
+  void bind_blob(int index, std::string_view bytes);
   void bind(int index, const SqlValue& v);
   // Binds params[i] to the parameter named $<i+1>, wherever it appears in the text.
   void bind_numbered(std::span<const SqlValue> params);

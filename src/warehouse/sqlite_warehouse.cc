@@ -28,12 +28,11 @@ void SqliteWarehouse::stage(const event::EventBatch& batch) {
     insert = sqlite_.prepare(sql);
   }
   const event::Column& ts = batch.column(event::Field::kTs);
-  std::string key;
+  unsigned char key[16];
   for (std::size_t row = 0; row < batch.size(); ++row) {
-    key = batch.keys()[row].hex();
-    insert->bind_text(1, key);
+    batch.keys()[row].write_bytes(key);
+    insert->bind_blob(1, std::string_view(reinterpret_cast<const char*>(key), sizeof key));
     insert->bind_int64(2, date_key_of(ts.i64[row]));
-    insert->bind_int64(3, hour_of(ts.i64[row]));
     for (std::size_t c = 0; c < fields.size(); ++c) {
       const int index = static_cast<int>(kStagingDerivedColumns + c + 1);
       const event::Column& col = batch.column(c);

@@ -11,8 +11,9 @@ std::string_view sql_type(event::FieldType type, Dialect dialect) {
     case event::FieldType::kInt32:
       return pg ? "integer" : "INTEGER";
     case event::FieldType::kInt64:
-    case event::FieldType::kTimestampMs:
       return pg ? "bigint" : "INTEGER";
+    case event::FieldType::kTimestampMs:
+      return pg ? "timestamptz" : "INTEGER";
     case event::FieldType::kDouble:
       return pg ? "double precision" : "REAL";
     case event::FieldType::kBool:
@@ -29,9 +30,9 @@ std::string staging_table(event::Stream stream) {
 
 std::string staging_ddl(event::Stream stream, Dialect dialect) {
   const bool pg = dialect == Dialect::kPostgres;
-  std::string sql = "CREATE TEMP TABLE IF NOT EXISTS " + staging_table(stream) +
-                    " (event_key text NOT NULL, date_key " + (pg ? "integer" : "INTEGER") +
-                    " NOT NULL, hour " + (pg ? "integer" : "INTEGER") + " NOT NULL";
+  std::string sql = "CREATE TEMP TABLE IF NOT EXISTS " + staging_table(stream) + " (event_key " +
+                    (pg ? "uuid" : "BLOB") + " NOT NULL, date_key " + (pg ? "integer" : "INTEGER") +
+                    " NOT NULL";
   for (const event::StreamField& f : event::stream_fields(stream)) {
     sql += ", ";
     sql += f.info().column_name;
@@ -44,7 +45,7 @@ std::string staging_ddl(event::Stream stream, Dialect dialect) {
 }
 
 std::string staging_columns(event::Stream stream) {
-  std::string cols = "event_key, date_key, hour";
+  std::string cols = "event_key, date_key";
   for (const event::StreamField& f : event::stream_fields(stream)) {
     cols += ", ";
     cols += f.info().column_name;

@@ -1,6 +1,8 @@
 // Staging tables: one temporary table per stream, with the columns the loader derives (event_key
-// as 32 hex digits, date_key, hour) followed by the stream's schema columns in schema order, so a
-// batch is copied into it column for column. Built from the schema table; never listed by hand.
+// as its 16 bytes: a uuid on PostgreSQL, a BLOB on SQLite; date_key) followed by the
+// stream's schema columns in schema order, so a batch is copied into it column for column (times
+// are timestamptz on PostgreSQL, integer milliseconds on SQLite, as in the facts). Built from the
+// schema table; never listed by hand.
 #pragma once
 
 #include <cstddef>
@@ -11,8 +13,8 @@
 
 namespace tributary::warehouse {
 
-// event_key, date_key, hour: the columns before the schema columns.
-inline constexpr std::size_t kStagingDerivedColumns = 3;
+// event_key, date_key: the columns before the schema columns.
+inline constexpr std::size_t kStagingDerivedColumns = 2;
 
 // "stage_listen_events", ...
 std::string staging_table(event::Stream stream);

@@ -12,6 +12,7 @@
 #include "warehouse/postgres_warehouse.h"
 #include "warehouse/sqlite_warehouse.h"
 #include "warehouse/staging.h"
+#include "warehouse/user_agent.h"
 
 namespace tributary::warehouse {
 namespace {
@@ -50,6 +51,7 @@ std::unique_ptr<Warehouse> Warehouse::open(std::string_view uri_text) {
   try {
     apply_migrations(warehouse->connection());
     warehouse->prepare_session();
+    if (!warehouse->session_read_only()) warehouse->parse_new_user_agents();
   } catch (const std::exception& e) {
     throw std::runtime_error(
         scrub_secret("warehouse " + uri.redacted + ": " + std::string(e.what()), uri));
@@ -132,6 +134,7 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
 
   const StreamLoadSql& sql = load_sql(batch.stream(), db.dialect());
   for (const std::string& statement : sql.dimensions) db.execute(statement);
+  parse_new_user_agents();
   const auto inserted = static_cast<std::uint64_t>(insert_else(db, sql.facts, {}, [&] {
     // Some staged events are stored already (a re-load): only the exact path can tell the marts
     // which are new.
@@ -146,12 +149,28 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
 
   if (insert_else(db, sql.observations, {},
                   [&] { return db.execute(sql.observations_skipping_stored); }) > 0) {
-    for (const std::string& statement : rebuild_dim_user_sql(batch.stream())) {
+    db.execute(sql.profiles);
+    for (const std::string& statement : rebuild_dim_user_sql(batch.stream(), db.dialect())) {
       db.execute(statement);
     }
   }
   for (const std::string& statement : sql.marts) db.execute(statement);
   return counts;
+}
+
+void Warehouse::parse_new_user_agents() {
+  for (const SqlRow& row :
+       connection_->query("SELECT user_agent_key, user_agent FROM dim_user_agent"
+                          " WHERE browser IS NULL ORDER BY user_agent_key")) {
+    UserAgentParts parts = parse_user_agent(row.at(1).value_or(""));
+    const SqlValue params[] = {std::stoll(row.at(0).value_or("0")), std::move(parts.browser),
+                               std::move(parts.browser_version), std::move(parts.os),
+                               std::move(parts.device_type)};
+    connection_->execute(
+        "UPDATE dim_user_agent SET browser = $2, browser_version = $3, os = $4, device_type = $5"
+        " WHERE user_agent_key = $1",
+        params);
+  }
 }
 
 WarehouseTransaction::WarehouseTransaction(Warehouse& warehouse) : warehouse_(warehouse) {

@@ -85,6 +85,9 @@ class Warehouse {
   friend class WarehouseTransaction;
 
   StreamLoadCounts load_staged(const event::EventBatch& batch);
+  // Fills in the parsed parts (warehouse/user_agent.h) of the dim_user_agent rows that have none
+  // yet: those the current load added, or that migration 0022 created from existing facts.
+  void parse_new_user_agents();
 
   WarehouseUri uri_;
   std::unique_ptr<SqlConnection> connection_;

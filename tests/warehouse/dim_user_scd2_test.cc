@@ -33,9 +33,12 @@ event::EventBatch events(std::initializer_list<std::string> lines) {
 // current).
 std::vector<std::string> versions(Warehouse& wh) {
   std::vector<std::string> out;
+  const Dialect dialect = wh.connection().dialect();
   for (const SqlRow& r : wh.connection().query(
-           "SELECT level, valid_from, valid_to, CASE WHEN is_current THEN 1 ELSE 0 END"
-           " FROM dim_user WHERE user_id = 7 ORDER BY valid_from")) {
+           "SELECT level, " + testing::epoch_ms(dialect, "valid_from") + ", " +
+           testing::epoch_ms(dialect, "valid_to") +
+           ", CASE WHEN is_current THEN 1 ELSE 0 END FROM dim_user WHERE user_id = 7"
+           " ORDER BY valid_from")) {
     const std::int64_t from = std::stoll(*r[1]);
     const std::int64_t to = std::stoll(*r[2]);
     out.push_back(*r[0] + " " + std::to_string((from - kT0) / 1000) + " " +
@@ -92,8 +95,8 @@ TEST_P(DimUserScd2Test, LevelSeenBeforeRegistrationStartsTheHistory) {
   wh->load(events({event_at(50, "free", kT0 + 100000), event_at(-60, "paid", kT0 + 100000)}));
   EXPECT_EQ(versions(*wh), (std::vector<std::string>{"paid -60 50 0", "free 50 inf 1"}));
   EXPECT_EQ(testing::scalar(wh->connection(),
-                            "SELECT count(*) FROM dim_user WHERE user_id = 7 AND "
-                            "registration = 1700000100000"),
+                            "SELECT count(*) FROM dim_user WHERE user_id = 7 AND " +
+                                testing::epoch_ms(GetParam(), "registration") + " = 1700000100000"),
             "2");
 }
 

@@ -233,12 +233,12 @@ TEST(PostgresTest, ReportQueriesUseTheIndexes) {
   SqlConnection& db = wh->connection();
   db.execute_script("ANALYZE; SET enable_seqscan = off");
   std::string plan;
-  for (const SqlRow& r : db.query(
-           "EXPLAIN SELECT count(*) FROM fact_listen WHERE user_id = 212 AND date_key >= 20220801"
-           " AND date_key < 20220901")) {
+  for (const SqlRow& r :
+       db.query("EXPLAIN SELECT count(*) FROM fact_listen WHERE date_key >= 20220801"
+                " AND date_key < 20220901")) {
     plan += r[0].value_or("") + "\n";
   }
-  EXPECT_NE(plan.find("fact_listen_p202208_user_id_date_key_idx"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("fact_listen_p202208"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("fact_listen_p202306"), std::string::npos) << "no pruning:\n" << plan;
 
   // A period's rows are reached through each fact table's primary key, led by date_key
@@ -262,14 +262,14 @@ TEST(PostgresTest, ReportQueriesUseTheIndexes) {
             "0");
 
   // The distinct counts of the rows a report shows seek each shown song or location's members
-  // (migration 0021) instead of scanning the period's.
+  // (keyed song or location first since migration 0022) instead of scanning the period's.
   plan.clear();
   for (const SqlRow& r :
        db.query("EXPLAIN SELECT count(DISTINCT user_id) FROM mart_song_daily_listener"
                 " WHERE song_key = 1 AND date_key >= 20230601 AND date_key < 20230608")) {
     plan += r[0].value_or("") + "\n";
   }
-  EXPECT_NE(plan.find("mart_song_daily_listener_by_song"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("mart_song_daily_listener_pkey"), std::string::npos) << plan;
 }
 
 TEST(PostgresTest, ALostSessionIsDatabaseUnavailableUntilEnsureConnectedReconnects) {

@@ -118,8 +118,10 @@ TEST_P(SqlMetacharactersTest, StringFieldsLoadVerbatimAndNothingElseRuns) {
   std::map<std::int64_t, Sent> got;
   for (const SqlRow& r :
        db.query("SELECT v.item_in_session, v.artist, v.song, v.city, v.state, v.zip,"
-                " f.user_agent, v.first_name, v.last_name FROM v_listens v"
-                " JOIN fact_listen f ON f.event_key = v.event_key")) {
+                " ua.user_agent, v.first_name, v.last_name FROM v_listens v"
+                " JOIN fact_listen f ON f.session_id = v.session_id"
+                " AND f.item_in_session = v.item_in_session"
+                " JOIN dim_user_agent ua ON ua.user_agent_key = f.user_agent_key")) {
     got.emplace(std::stoll(*r[0]),
                 Sent{r[1].value_or("<NULL>"), r[2].value_or("<NULL>"), r[3].value_or("<NULL>"),
                      r[4].value_or("<NULL>"), r[5].value_or("<NULL>"), r[6].value_or("<NULL>"),

@@ -110,6 +110,19 @@ inline std::string scalar(warehouse::SqlConnection& db, std::string_view sql) {
   return rows[0][0].value_or("NULL");
 }
 
+// SQL for a time column as milliseconds since 1970: PostgreSQL keeps times as timestamptz,
+// SQLite as those milliseconds.
+inline std::string epoch_ms(warehouse::Dialect dialect, std::string_view column) {
+  if (dialect == warehouse::Dialect::kSqlite) return std::string(column);
+  return "(extract(epoch FROM " + std::string(column) + ") * 1000)::bigint";
+}
+
+// SQL for the event key `key_sql` (32 hex digits) as the facts store it.
+inline std::string fact_key(warehouse::Dialect dialect, std::string_view key_sql) {
+  if (dialect == warehouse::Dialect::kSqlite) return "unhex(" + std::string(key_sql) + ")";
+  return std::string(key_sql) + "::uuid";
+}
+
 inline std::int64_t count(warehouse::SqlConnection& db, std::string_view table) {
   return std::stoll(scalar(db, "SELECT count(*) FROM " + std::string(table)));
 }
