@@ -1,7 +1,7 @@
 // `tributary report --warehouse URI [--from DATE] [--to DATE] [--top N] [--user ID]
 // [--format table|json|csv|html] [--out FILE]`: the three BI answers for the half-open UTC period
-// [from, to), on stdout or in FILE. Without --to the period ends with the day of the newest
-// committed event; without --from it starts kDefaultDays before its end: the data's latest
+// [from, to), on stdout or in FILE. Without --to the period ends with the newest day the
+// warehouse's facts cover; without --from it starts kDefaultDays before its end: the data's latest
 // month, whatever the date today (generated data is often years old).
 #include <charconv>
 #include <chrono>
@@ -11,7 +11,6 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "ingest/ledger.h"
 #include "util/clock.h"
 #include "util/file.h"
 #include "warehouse/calendar.h"
@@ -56,8 +55,7 @@ std::string add_days(const std::string& date, int count) {
 warehouse::ReportPeriod period(const ReportCommandOptions& opts, warehouse::Warehouse& wh) {
   warehouse::ReportPeriod p{opts.from, opts.to};
   if (p.to.empty()) {
-    // Reading the ledger claims nothing, so it needs no worker id.
-    const auto newest = ingest::Ledger(wh, {}).newest_committed_event_ms();
+    const auto newest = warehouse::newest_event_day_ms(wh.connection());
     p.to = warehouse::recent_period(newest, 1, util::unix_time_ms()).to;
   }
   if (p.from.empty()) p.from = add_days(p.to, -kDefaultDays);

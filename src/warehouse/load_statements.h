@@ -13,9 +13,8 @@
 //      exact_facts, after_exact_facts insert the new facts (the change count of exact_facts is
 //      the new-row count) and leave exactly those in the staging table. Only re-loads take the
 //      exact path: the ingester stages new events.
-//   3. observations: record (user, ts, level) points (again a plain insert first, and on a
-//      UniqueViolation the one skipping stored points) and the users' latest profile; if any
-//      point is new, rebuild the versions of the batch's users in dim_user;
+//   3. observations: record (user, ts, level) points not stored yet and the users' latest
+//      profile; if any point is new, rebuild the versions of the batch's users in dim_user;
 //   4. marts: add the staged rows' counts and sums to their (date_key, key) rows, and the users,
 //      songs' listeners and sessions new to a day to its distinct counts (migration 0012).
 // Steps 3 and 4 are skipped when step 2 inserted nothing: the facts and observations are then
@@ -36,8 +35,7 @@ struct StreamLoadSql {
   std::vector<std::string> before_exact_facts;
   std::string exact_facts;
   std::vector<std::string> after_exact_facts;
-  std::string observations;  // a plain insert, else (UniqueViolation) the one skipping stored
-  std::string observations_skipping_stored;
+  std::string observations;  // skips stored points; its change count is the new ones
   std::string profiles;  // upserts user_profile from the staged rows
   std::vector<std::string> marts;
 };

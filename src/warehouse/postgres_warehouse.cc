@@ -47,6 +47,10 @@ void PostgresWarehouse::configure_session() {
   // a 50,000-row batch's sort spills to disk. This session's sorts and hashes may take 64 MB
   // each, which holds about 200,000 staged rows.
   postgres_.execute_script("SET work_mem = '64MB'");
+  // The ingester's bookkeeping lives in tributary_ingest (migration 0023), after public, whatever
+  // the database's or the role's default says. A role that may not use that schema (the BI
+  // role) resolves nothing there.
+  postgres_.execute_script("SET search_path = public, tributary_ingest");
 }
 
 bool PostgresWarehouse::session_read_only() {

@@ -1,6 +1,7 @@
 #include "warehouse/report.h"
 
 #include <charconv>
+#include <chrono>
 #include <stdexcept>
 
 #include "warehouse/calendar.h"
@@ -133,6 +134,16 @@ Report run_report(SqlConnection& connection, const ReportOptions& options) {
     report.user_listening.push_back({to_int(r[0]), r[1], r[2], to_int(r[3]), to_double(r[4])});
   }
   return report;
+}
+
+std::optional<std::int64_t> newest_event_day_ms(SqlConnection& connection) {
+  const std::optional<std::string> key =
+      connection.query("SELECT max(date_key) FROM dim_date").at(0).at(0);
+  if (!key) return std::nullopt;
+  const int date_key = std::stoi(*key);
+  namespace chr = std::chrono;
+  const chr::sys_days day{chr::year(date_key / 10000) / (date_key / 100 % 100) / (date_key % 100)};
+  return chr::duration_cast<chr::milliseconds>(day.time_since_epoch()).count();
 }
 
 }  // namespace tributary::warehouse

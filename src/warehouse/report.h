@@ -73,4 +73,9 @@ struct Report {
 // Throws std::invalid_argument with the specific problem.
 Report run_report(SqlConnection& connection, const ReportOptions& options);
 
+// The start (epoch ms, UTC) of the newest day the facts cover, from dim_date; nullopt for an
+// empty warehouse. It reads the star schema only, so the BI role, which may not read the
+// ingester's bookkeeping, can default a report's period with it.
+std::optional<std::int64_t> newest_event_day_ms(SqlConnection& connection);
+
 }  // namespace tributary::warehouse

@@ -49,6 +49,7 @@ std::unique_ptr<Warehouse> Warehouse::open(std::string_view uri_text) {
     warehouse = std::make_unique<PostgresWarehouse>(uri);
   }
   try {
+    warehouse->configure_session();
     apply_migrations(warehouse->connection());
     warehouse->prepare_session();
     if (!warehouse->session_read_only()) warehouse->parse_new_user_agents();
@@ -147,8 +148,7 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   counts.duplicates = batch.size() - inserted;
   if (inserted == 0) return counts;
 
-  if (insert_else(db, sql.observations, {},
-                  [&] { return db.execute(sql.observations_skipping_stored); }) > 0) {
+  if (db.execute(sql.observations) > 0) {
     db.execute(sql.profiles);
     for (const std::string& statement : rebuild_dim_user_sql(batch.stream(), db.dialect())) {
       db.execute(statement);

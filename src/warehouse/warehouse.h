@@ -65,7 +65,8 @@ class Warehouse {
   // Applies configure_session() and creates the session's temporary tables (staging and
   // scratch); called by open() and by ensure_connected() for each new session.
   void prepare_session();
-  // Settings of a new session (PostgreSQL: work_mem); none by default.
+  // Settings of a new session (PostgreSQL: work_mem, search_path); none by default. Runs before
+  // the migrations too, which may need them to find the schema's version.
   virtual void configure_session() {}
   // Whether the session cannot write (PostgreSQL: default_transaction_read_only, as the BI role
   // is set up); such a session gets no staging or scratch tables, and loading fails.

@@ -275,5 +275,10 @@ denied() { # user password sql: must fail with a permission or read-only error
 }
 denied tributary_bi "$bi_pw" "delete from fact_listen"
 denied tributary_bi "$bi_pw" "begin; set transaction read write; delete from fact_listen; commit"
+# The ingester's bookkeeping is out of BI's sight (migration 0023), although the loader's
+# default privileges give BI every schema it creates.
+denied tributary_bi "$bi_pw" "select count(*) from tributary_ingest.ingest_object"
+[[ $(bi_sql "select has_schema_privilege('tributary_ingest', 'USAGE')") == f ]] ||
+  fail "tributary_bi may use schema tributary_ingest"
 denied tributary_loader "$loader_pw" "create role sneaky"
 echo "stack ($mode): $objects objects, $events events read, $new_events new committed as tributary_loader; report as tributary_bi over $from..$to"

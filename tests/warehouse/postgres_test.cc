@@ -156,14 +156,22 @@ TEST(PostgresTest, TheBiRoleReadsEveryRelationAndChangesNoneEvenPartitionsLoaded
     const std::string& name = *r[0];
     kinds.insert(*r[1]);
     saw_new_partition = saw_new_partition || name == "fact_listen_p202404";
-    // By design (docs/data-model.md, migration 0004) BI reads every table and view, the ingest
-    // state included, and writes none.
+    // By design (docs/data-model.md, migrations 0004 and 0023) BI reads every table and view of
+    // public, and writes none; the ingester's bookkeeping is not in public.
     EXPECT_EQ(r[2], "t") << "tributary_bi cannot read " << name;
     EXPECT_EQ(r[3], "f") << "tributary_bi may change " << name;
   }
   EXPECT_TRUE(saw_new_partition);
   EXPECT_EQ(kinds, (std::set<std::string>{"p", "r", "v"}));  // partitioned, plain, views
   EXPECT_EQ(scalar(db, "SELECT has_schema_privilege('tributary_bi', 'public', 'CREATE')"), "f");
+  EXPECT_EQ(scalar(db,
+                   "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_class c"
+                   " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                   " WHERE n.nspname = 'tributary_ingest' AND c.relkind = 'r'"),
+            "ingest_batch,ingest_event_key_legacy,ingest_key_group,ingest_object,lake_file,"
+            "schema_migrations");
+  EXPECT_EQ(scalar(db, "SELECT has_schema_privilege('tributary_bi', 'tributary_ingest', 'USAGE')"),
+            "f");
   // The partition function creates fact partitions of real months only.
   for (const char* bad : {"SELECT tributary_create_fact_partition('pg_authid', 202401)",
                           "SELECT tributary_create_fact_partition('fact_listen', 202413)",
@@ -171,23 +179,29 @@ TEST(PostgresTest, TheBiRoleReadsEveryRelationAndChangesNoneEvenPartitionsLoaded
     EXPECT_THROW(loader->connection().query(bad), std::runtime_error) << bad;
   }
 
-  // What the privileges say, a BI login does: it reads facts, partitions, dimensions, marts,
-  // views and the ledger, and every change is refused.
+  // What the privileges say, a BI login does: it reads facts, partitions, dimensions, marts and
+  // views, not the bookkeeping, and every change is refused.
   auto bi = Warehouse::open(uri_as(scratch, *bi_role));
   SqlConnection& as_bi = bi->connection();
   for (const char* read :
        {"SELECT count(*) FROM fact_listen", "SELECT count(*) FROM fact_listen_p202404",
         "SELECT count(*) FROM dim_user", "SELECT count(*) FROM mart_song_daily",
-        "SELECT count(*) FROM v_listens", "SELECT count(*) FROM ingest_object"}) {
+        "SELECT count(*) FROM v_listens"}) {
     EXPECT_NO_THROW(as_bi.query(read)) << read;
+  }
+  for (const char* hidden :
+       {"SELECT count(*) FROM ingest_object", "SELECT count(*) FROM tributary_ingest.ingest_batch",
+        "SELECT count(*) FROM tributary_ingest.schema_migrations"}) {
+    EXPECT_THROW(as_bi.query(hidden), std::runtime_error) << hidden;
   }
   EXPECT_EQ(scalar(as_bi, "SELECT count(*) FROM fact_listen_p202404"),
             std::to_string(april.size()));
   for (const char* write :
        {"INSERT INTO dim_artist (name) VALUES ('x')", "UPDATE dim_user SET first_name = 'x'",
         "DELETE FROM fact_listen", "DELETE FROM fact_listen_p202404", "TRUNCATE mart_song_daily",
-        "UPDATE ingest_object SET status = 'seen'", "CREATE TABLE bi_scratch (x int)",
-        "CREATE VIEW bi_view AS SELECT 1", "DROP TABLE fact_listen_p202404", "DROP VIEW v_listens",
+        "UPDATE tributary_ingest.ingest_object SET status = 'seen'",
+        "CREATE TABLE bi_scratch (x int)", "CREATE VIEW bi_view AS SELECT 1",
+        "DROP TABLE fact_listen_p202404", "DROP VIEW v_listens",
         "ALTER TABLE dim_song ADD COLUMN x int", "CREATE INDEX bi_index ON fact_auth (level)",
         "SELECT tributary_create_fact_partition('fact_auth', 209901)"}) {
     try {
@@ -241,20 +255,20 @@ TEST(PostgresTest, ReportQueriesUseTheIndexes) {
   EXPECT_NE(plan.find("fact_listen_p202208"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("fact_listen_p202306"), std::string::npos) << "no pruning:\n" << plan;
 
-  // A period's rows are reached through each fact table's primary key, led by date_key
-  // (migration 0014 dropped the other indexes led by it); the planner picks among the indexes by
-  // size, so the test reads the catalog rather than a plan on these few rows.
-  for (const char* fact : {"fact_listen", "fact_page_view", "fact_auth", "fact_status_change"}) {
+  // Each fact partition's only index is unique on event_key (migration 0022): an event's
+  // date_key follows from its time, so uniqueness in its month's partition is uniqueness.
+  for (const char* fact : {"fact_listen_p202208", "fact_page_view_p202312"}) {
     const SqlValue table[] = {std::string(fact)};
-    EXPECT_EQ(db.query("SELECT a.attname FROM pg_index i JOIN pg_attribute a"
-                       " ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
-                       " WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
-                       table)
-                  .at(0)
-                  .at(0),
-              "date_key")
+    EXPECT_EQ(
+        db.query("SELECT string_agg(indexdef, '; ') FROM pg_indexes WHERE tablename = $1", table)
+            .at(0)
+            .at(0),
+        "CREATE UNIQUE INDEX " + std::string(fact) + "_event_key ON public." + fact +
+            " USING btree (event_key)")
         << fact;
   }
+  EXPECT_THROW(db.execute_script("INSERT INTO fact_listen SELECT * FROM fact_listen LIMIT 1"),
+               std::runtime_error);
   EXPECT_EQ(scalar(db,
                    "SELECT count(*) FROM pg_indexes WHERE tablename LIKE 'fact_%'"
                    " AND (indexdef LIKE '%(date_key, location_key)'"
