@@ -3,6 +3,13 @@
 # warehouse on SQLite and on PostgreSQL, then `tributary report` for a 7-day period, timed as the
 # whole command (process start, connection, migrations check, the three answers, output).
 #
+# Beside each load, in the same run: DuckDB (1.5, @duckdb/node-api from tests/js) deduplicating
+# the same raw input into its own database file, a table per stream of the distinct events by
+# the brief's identity (ts, sessionId, itemInSession, userId), and the ratio tributary / DuckDB
+# (the goal: at most 2). The size is printed whole and per distinct event, and on PostgreSQL
+# also for the BI schema alone (public: facts, dimensions, marts) and the bookkeeping
+# (tributary_ingest).
+#
 #   bench/warehouse/report_run.sh [--tributary BIN] [--raw DIR] [--work DIR] [--rounds R]
 #
 # Input: the raw bucket bench/ingest/whole_run.sh generates (30,000 users over 10 days, every
@@ -17,7 +24,7 @@ bin=$root/build/release/src/cli/tributary
 raw=${TMPDIR:-/tmp}/tributary-whole-run/raw
 work=${TMPDIR:-/tmp}/tributary-report-run
 rounds=3
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
   case $1 in
     --tributary) bin=$2; shift 2 ;;
@@ -46,6 +53,16 @@ seconds() { # runs "$@" quietly, prints its wall time in seconds
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }'
 }
 
+js=$root/tests/js
+[[ -d $js/node_modules/@duckdb ]] || { echo "report_run.sh: run scripts/install-deps first (DuckDB for node)" >&2; exit 1; }
+duck_statements=("ATTACH '$work/duck.duckdb' AS w" "USE w")
+for s in listen_events page_view_events auth_events status_change_events; do
+  duck_statements+=("CREATE TABLE $s AS SELECT DISTINCT ON (ts, sessionId, itemInSession, userId) *
+    FROM read_json('$raw/Raw/$s/*', format = 'newline_delimited')")
+done
+duck_statements+=("SELECT (SELECT count(*) FROM listen_events) + (SELECT count(*) FROM page_view_events)
+  + (SELECT count(*) FROM auth_events) + (SELECT count(*) FROM status_change_events) AS events")
+
 printf '%-10s %-28s %10s\n' dialect what seconds
 for dialect in sqlite postgresql; do
   if [[ $dialect == sqlite ]]; then wh="sqlite://$work/warehouse.db"; else wh=$pg_uri; fi
@@ -54,12 +71,23 @@ for dialect in sqlite postgresql; do
   t=$(seconds "$bin" run --until-idle --no-http --source "file://$raw" --lake "file://$work/lake" \
     --warehouse "$wh")
   printf '%-10s %-28s %10s\n' "$dialect" "load (run --until-idle)" "$t"
+  rm -f "$work/duck.duckdb"*
+  d=$(seconds node "$js/duckdb_query.mjs" "${duck_statements[@]}")
+  events=$(jq -r '.[0].events' "$work/cmd.out")
+  printf '%-10s %-28s %10s\n' "$dialect" "duckdb dedup into its file" "$d"
+  printf '%-10s %-28s %10.2f\n' "$dialect" "ratio tributary / duckdb" "$(awk -v t="$t" -v d="$d" 'BEGIN { print t / d }')"
   if [[ $dialect == sqlite ]]; then
     size=$(du -sb "$work"/warehouse.db* | awk '{ s += $1 } END { print s }')
   else
     size=$(psql "$pg_uri" -Atc "SELECT pg_database_size(current_database())")
+    for schema in public tributary_ingest; do
+      part=$(psql "$pg_uri" -Atc "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '$schema' AND c.relkind = 'r'")
+      printf '%-10s %-28s %10s\n' "$dialect" "$schema (bytes/event)" "$((part / events))"
+    done
   fi
   printf '%-10s %-28s %10s\n' "$dialect" "size (MB)" "$((size / 1000000))"
+  printf '%-10s %-28s %10s\n' "$dialect" "size (bytes/event)" "$((size / events))"
   # The report's default period ends the day after the newest event; seven days before that.
   to=$("$bin" report --warehouse "$wh" --format json --top 1 | jq -r '.to')
   from=$(date -u -d "$to - 7 days" +%F)

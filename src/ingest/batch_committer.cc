@@ -226,20 +226,20 @@ event::EventKey stored_key(std::string_view text) {
   return *key;
 }
 
-// The keys of `fresh` concatenated, as ingest_batch.new_event_keys holds them until the batch
-// is published (republish_pending reads them back).
+// The keys of `fresh` concatenated, 16 bytes each, as ingest_batch.new_event_keys holds them
+// until the batch is published (republish_pending reads them back, as hex).
 std::string concatenated_keys(const event::EventBatch& fresh) {
-  std::string out(fresh.size() * 32, '\0');
-  char* at = out.data();
+  std::string out(fresh.size() * 16, '\0');
+  auto* at = reinterpret_cast<unsigned char*>(out.data());
   for (const event::EventKey& key : fresh.keys()) {
-    key.write_hex(at);
-    at += 32;
+    key.write_bytes(at);
+    at += 16;
   }
   return out;
 }
 
-// The rows of `batch` that bring the keys concatenated_keys() recorded: each key's first row
-// (its inverse, for republishing).
+// The rows of `batch` that bring the keys concatenated_keys() recorded, given as hex (the
+// ledger reads them so): each key's first row (its inverse, for republishing).
 NewRows rows_with_keys(const event::EventBatch& batch, std::string_view keys) {
   if (keys.size() % 32 != 0) {
     throw std::runtime_error("the state database holds a batch's new event keys cut short (" +

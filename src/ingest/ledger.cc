@@ -17,6 +17,7 @@
 namespace tributary::ingest {
 namespace {
 
+using warehouse::SqlBlob;
 using warehouse::SqlRow;
 using warehouse::SqlValue;
 
@@ -340,13 +341,13 @@ void BatchCommitLedger::object_refused(const ClaimedObject& o, const std::string
              batch_id_, o);
 }
 
-void BatchCommitLedger::batch_committed(const Totals& totals, const std::string& new_event_keys) {
+void BatchCommitLedger::batch_committed(const Totals& totals, std::string new_event_keys) {
   const SqlValue params[] = {now_ms_,
                              static_cast<std::int64_t>(totals.events),
                              static_cast<std::int64_t>(totals.new_events),
                              static_cast<std::int64_t>(totals.quarantined),
                              totals.max_event_ts_ms,
-                             new_event_keys,
+                             SqlBlob{std::move(new_event_keys)},
                              batch_id_};
   if (db_.execute("UPDATE ingest_batch SET status = 'committed', committed_ms = $1, events = $2,"
                   " new_events = $3, quarantined = $4, max_event_ts_ms = $5, new_event_keys = $6"
@@ -370,9 +371,13 @@ std::vector<UnpublishedBatch> Ledger::unpublished(std::int64_t committed_before_
   warehouse::SqlConnection& db = state_.connection();
   const SqlValue before[] = {committed_before_ms, own_worker};
   for (const SqlRow& row :
-       db.query("SELECT batch_id, stream, ingest_date, new_event_keys FROM ingest_batch"
-                " WHERE status = 'committed' AND (committed_ms < $1 OR worker = $2)"
-                " ORDER BY created_ms",
+       db.query(db.dialect() == warehouse::Dialect::kPostgres
+                    ? "SELECT batch_id, stream, ingest_date, encode(new_event_keys, 'hex')"
+                      " FROM ingest_batch WHERE status = 'committed'"
+                      " AND (committed_ms < $1 OR worker = $2) ORDER BY created_ms"
+                    : "SELECT batch_id, stream, ingest_date, lower(hex(new_event_keys))"
+                      " FROM ingest_batch WHERE status = 'committed'"
+                      " AND (committed_ms < $1 OR worker = $2) ORDER BY created_ms",
                 before)) {
     UnpublishedBatch b;
     b.plan = BatchPlan{*row[0], *event::stream_from_name(*row[1]), *row[2], {}};

@@ -101,7 +101,7 @@ struct ArchivedObject {
 struct UnpublishedBatch {
   BatchPlan plan;                        // objects: the committed ones, in plan order
   std::vector<std::string> bronze_keys;  // of plan.objects, index for index
-  std::string new_event_keys;            // the keys the batch inserted (BatchCommitLedger)
+  std::string new_event_keys;            // the keys the batch inserted, as hex digits
 };
 
 // The ledger as `status`, the demo and the status page show it.
@@ -144,7 +144,8 @@ class BatchCommitLedger {
     std::uint64_t events = 0, new_events = 0, quarantined = 0;
     std::int64_t max_event_ts_ms = 0;
   };
-  void batch_committed(const Totals& totals, const std::string& new_event_keys);
+  // new_event_keys: the keys the batch inserted, 16 bytes each (EventKey::write_bytes).
+  void batch_committed(const Totals& totals, std::string new_event_keys);
 
  private:
   warehouse::SqlConnection& db_;

@@ -36,8 +36,12 @@ struct StreamLoadSql {
   std::string exact_facts;
   std::vector<std::string> after_exact_facts;
   std::string observations;  // skips stored points; its change count is the new ones
-  std::string profiles;  // upserts user_profile from the staged rows
+  std::string profiles;      // upserts user_profile from the staged rows
   std::vector<std::string> marts;
+  // Around the statements that join the staged rows with the dimensions (facts, marts): on
+  // PostgreSQL, nested loops off, then on again (see batch_join_settings in the .cc).
+  std::vector<std::string> batch_joins_begin;
+  std::vector<std::string> batch_joins_end;
 };
 
 const StreamLoadSql& load_sql(event::Stream stream, Dialect dialect);

@@ -134,8 +134,12 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   prepare_facts(batch);
 
   const StreamLoadSql& sql = load_sql(batch.stream(), db.dialect());
+  const auto batch_joins = [&](const std::vector<std::string>& settings) {
+    for (const std::string& statement : settings) db.execute(statement);
+  };
   for (const std::string& statement : sql.dimensions) db.execute(statement);
   parse_new_user_agents();
+  batch_joins(sql.batch_joins_begin);
   const auto inserted = static_cast<std::uint64_t>(insert_else(db, sql.facts, {}, [&] {
     // Some staged events are stored already (a re-load): only the exact path can tell the marts
     // which are new.
@@ -144,6 +148,7 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
     for (const std::string& statement : sql.after_exact_facts) db.execute(statement);
     return added;
   }));
+  batch_joins(sql.batch_joins_end);
   counts.new_rows = inserted;
   counts.duplicates = batch.size() - inserted;
   if (inserted == 0) return counts;
@@ -154,7 +159,9 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
       db.execute(statement);
     }
   }
+  batch_joins(sql.batch_joins_begin);
   for (const std::string& statement : sql.marts) db.execute(statement);
+  batch_joins(sql.batch_joins_end);
   return counts;
 }
 

@@ -127,8 +127,12 @@ check_run() {
   note "oracle: $(cat "$work/oracle.json")"
 
   if [[ $mode == warehouse ]]; then
+    # The event time as epoch milliseconds, as the oracle writes it: PostgreSQL stores a
+    # timestamptz, SQLite the milliseconds.
+    local ts=ts
+    [[ $state == postgresql://* ]] && ts="CAST(extract(epoch FROM ts) * 1000 AS bigint)"
     for stream in listen page_view auth status_change; do
-      sql "$state" "SELECT ts || '|' || session_id || '|' || item_in_session || '|' ||
+      sql "$state" "SELECT $ts || '|' || session_id || '|' || item_in_session || '|' ||
           coalesce(CAST(user_id AS TEXT), '-') FROM fact_$stream" | LC_ALL=C sort >"$work/fact_$stream.txt"
       LC_ALL=C sort "$work/oracle/expected/${stream}_events.txt" >"$work/want_$stream.txt"
       diff -q "$work/want_$stream.txt" "$work/fact_$stream.txt" >/dev/null ||

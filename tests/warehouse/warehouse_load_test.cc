@@ -184,10 +184,15 @@ TEST_P(WarehouseLoadTest, Migration11KeepsTheKeysOfAVersion10StateDatabase) {
               "1")
         << key;
   }
-  EXPECT_EQ(scalar(db, "SELECT new_event_keys FROM ingest_batch WHERE batch_id = 'b-committed'"),
+  // Migration 0024 keeps them as bytes.
+  const std::string as_hex =
+      postgres ? "encode(new_event_keys, 'hex')" : "lower(hex(new_event_keys))";
+  EXPECT_EQ(scalar(db, "SELECT " + as_hex + " FROM ingest_batch WHERE batch_id = 'b-committed'"),
             b + c);
-  EXPECT_EQ(scalar(db, "SELECT new_event_keys FROM ingest_batch WHERE batch_id = 'b-published'"),
-            "NULL");
+  EXPECT_EQ(scalar(db,
+                   "SELECT count(*) FROM ingest_batch WHERE batch_id = 'b-published'"
+                   " AND new_event_keys IS NULL"),
+            "1");
 }
 
 TEST_P(WarehouseLoadTest, RefusesASchemaNewerThanItKnows) {
