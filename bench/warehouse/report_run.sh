@@ -11,6 +11,7 @@
 # (tributary_ingest).
 #
 #   bench/warehouse/report_run.sh [--tributary BIN] [--raw DIR] [--work DIR] [--rounds R]
+#                                 [--dialects "sqlite postgresql"]
 #
 # Input: the raw bucket bench/ingest/whole_run.sh generates (30,000 users over 10 days, every
 # event twice, a quarter of the objects gzip); pass its raw directory with --raw (default
@@ -24,13 +25,15 @@ bin=$root/build/release/src/cli/tributary
 raw=${TMPDIR:-/tmp}/tributary-whole-run/raw
 work=${TMPDIR:-/tmp}/tributary-report-run
 rounds=3
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+dialects="sqlite postgresql"
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
   case $1 in
     --tributary) bin=$2; shift 2 ;;
     --raw) raw=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --dialects) dialects=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "report_run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -64,7 +67,7 @@ duck_statements+=("SELECT (SELECT count(*) FROM listen_events) + (SELECT count(*
   + (SELECT count(*) FROM auth_events) + (SELECT count(*) FROM status_change_events) AS events")
 
 printf '%-10s %-28s %10s\n' dialect what seconds
-for dialect in sqlite postgresql; do
+for dialect in $dialects; do
   if [[ $dialect == sqlite ]]; then wh="sqlite://$work/warehouse.db"; else wh=$pg_uri; fi
   rm -rf "$work/lake"
   mkdir -p "$work/lake"

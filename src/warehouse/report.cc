@@ -64,14 +64,20 @@ constexpr std::string_view kSongs =
 
 // Users without names (a userId with no name fields: both optional) rank after named ones of
 // the same hours: NULLs sort last on PostgreSQL but first on SQLite, hence the explicit IS NULL.
+// Names only break ties, so they are joined only for the users at or above the `top`-th one's
+// hours (a user's current version is a seek each), not for every user of the period.
 constexpr std::string_view kUsers =
-    "SELECT m.user_id, u.first_name, u.last_name, sum(m.plays), sum(m.listening_seconds) / 3600.0"
-    " FROM mart_user_daily m LEFT JOIN dim_user u ON u.user_id = m.user_id AND u.is_current"
-    " WHERE m.date_key >= $1 AND m.date_key < $2"
-    " AND (CAST($4 AS BIGINT) IS NULL OR m.user_id = CAST($4 AS BIGINT))"
-    " GROUP BY m.user_id, u.first_name, u.last_name"
+    "WITH per_user AS MATERIALIZED ("
+    "  SELECT user_id, sum(plays) AS plays, sum(listening_seconds) AS seconds"
+    "  FROM mart_user_daily WHERE date_key >= $1 AND date_key < $2"
+    "  AND (CAST($4 AS BIGINT) IS NULL OR user_id = CAST($4 AS BIGINT)) GROUP BY user_id),"
+    " cut AS (SELECT seconds FROM per_user ORDER BY seconds DESC"
+    "  LIMIT 1 OFFSET CAST($3 AS BIGINT) - 1)"
+    " SELECT p.user_id, u.first_name, u.last_name, p.plays, p.seconds / 3600.0"
+    " FROM per_user p LEFT JOIN dim_user u ON u.user_id = p.user_id AND u.is_current"
+    " WHERE p.seconds >= coalesce((SELECT seconds FROM cut), -1)"
     " ORDER BY 5 DESC, u.first_name IS NULL, u.first_name {collate}, u.last_name IS NULL,"
-    " u.last_name {collate}, m.user_id LIMIT $3";
+    " u.last_name {collate}, p.user_id LIMIT $3";
 
 std::int64_t to_int(const std::optional<std::string>& s) {
   std::int64_t v = 0;

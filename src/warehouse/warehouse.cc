@@ -52,7 +52,7 @@ std::unique_ptr<Warehouse> Warehouse::open(std::string_view uri_text) {
     warehouse->configure_session();
     apply_migrations(warehouse->connection());
     warehouse->prepare_session();
-    if (!warehouse->session_read_only()) warehouse->parse_new_user_agents();
+    if (!warehouse->read_only_) warehouse->parse_new_user_agents();
   } catch (const std::exception& e) {
     throw std::runtime_error(
         scrub_secret("warehouse " + uri.redacted + ": " + std::string(e.what()), uri));
@@ -76,16 +76,25 @@ Warehouse::~Warehouse() = default;
 void Warehouse::prepare_session() {
   session_prepared_ = false;
   configure_session();
-  // A read-only session (the BI role's) never loads, and may not create even temporary tables.
-  if (!session_read_only()) {
-    for (event::Stream s : event::kAllStreams) {
-      connection_->execute_script(staging_ddl(s, connection_->dialect()));
-    }
-    for (const std::string& ddl : scratch_ddl(connection_->dialect())) {
-      connection_->execute_script(ddl);
-    }
-  }
+  read_only_ = session_read_only();
+  load_tables_ready_ = false;
   session_prepared_ = true;
+}
+
+void Warehouse::create_load_tables() {
+  // A read-only session (the BI role's) may not create even temporary tables.
+  if (read_only_) {
+    throw std::runtime_error(
+        "the session is read-only (default_transaction_read_only): it cannot"
+        " load");
+  }
+  for (event::Stream s : event::kAllStreams) {
+    connection_->execute_script(staging_ddl(s, connection_->dialect()));
+  }
+  for (const std::string& ddl : scratch_ddl(connection_->dialect())) {
+    connection_->execute_script(ddl);
+  }
+  load_tables_ready_ = true;
 }
 
 void Warehouse::ensure_connected() {
@@ -106,6 +115,7 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   StreamLoadCounts counts;
   if (batch.empty()) return counts;
   SqlConnection& db = *connection_;
+  if (!load_tables_ready_) create_load_tables();
   serialize_loads();
   // Each event_key staged once (its first row), so that the staged rows left after the fact
   // insert are exactly the facts this load adds, which is what the marts count.
@@ -190,6 +200,8 @@ WarehouseTransaction::WarehouseTransaction(Warehouse& warehouse) : warehouse_(wa
 
 WarehouseTransaction::~WarehouseTransaction() {
   if (!open_) return;
+  // Temporary tables created in the transaction go with it.
+  warehouse_.load_tables_ready_ = false;
   try {
     warehouse_.connection().execute_script("ROLLBACK");
   } catch (const std::exception&) {

@@ -62,8 +62,10 @@ class Warehouse {
  protected:
   Warehouse(WarehouseUri uri, std::unique_ptr<SqlConnection> connection);
 
-  // Applies configure_session() and creates the session's temporary tables (staging and
-  // scratch); called by open() and by ensure_connected() for each new session.
+  // Applies configure_session() and learns whether the session may write; called by open() and
+  // by ensure_connected() for each new session. The temporary tables a load needs (staging and
+  // scratch) are created by the session's first load, so that commands that only read (report,
+  // status) do not pay for them.
   void prepare_session();
   // Settings of a new session (PostgreSQL: work_mem, search_path); none by default. Runs before
   // the migrations too, which may need them to find the schema's version.
@@ -86,6 +88,7 @@ class Warehouse {
   friend class WarehouseTransaction;
 
   StreamLoadCounts load_staged(const event::EventBatch& batch);
+  void create_load_tables();
   // Fills in the parsed parts (warehouse/user_agent.h) of the dim_user_agent rows that have none
   // yet: those the current load added, or that migration 0022 created from existing facts.
   void parse_new_user_agents();
@@ -93,7 +96,9 @@ class Warehouse {
   WarehouseUri uri_;
   std::unique_ptr<SqlConnection> connection_;
   bool in_transaction_ = false;
-  bool session_prepared_ = false;  // the current session has its temporary tables
+  bool session_prepared_ = false;   // configure_session() ran in the current session
+  bool read_only_ = false;          // the current session may not write
+  bool load_tables_ready_ = false;  // the current session has its temporary tables
 };
 
 // One database transaction on a Warehouse: begun by the constructor, rolled back by the
