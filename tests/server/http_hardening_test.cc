@@ -422,7 +422,7 @@ TEST(HttpHardening, ProbesAnswerPromptlyBehindClientsThatNeverFinishTheirHeaders
         round_trip(s.server.port(), "GET " + std::string(probe) + " HTTP/1.1\r\n\r\n");
     const auto took = Clock::now() - t0;
     EXPECT_EQ(status_of(response), 200) << probe << ": " << response;
-    EXPECT_LT(took, milliseconds(1000))
+    EXPECT_LT(took, milliseconds(2000))  // far below the 10 s; margin for a busy machine
         << probe << " took " << std::chrono::duration_cast<milliseconds>(took).count() << " ms";
   }
 }
@@ -442,7 +442,9 @@ TEST(HttpHardening, AFloodOfIdleConnectionsEvictsTheOldestNotTheProbe) {
   const auto t0 = Clock::now();
   const std::string response = round_trip(s.server.port(), "GET /healthz HTTP/1.1\r\n\r\n");
   EXPECT_EQ(status_of(response), 200) << response;
-  EXPECT_LT(Clock::now() - t0, milliseconds(1000));
+  // Far below the 10 s a waiting head may take; the margin is for a machine busy with other
+  // tests (it took 1.03 s once under ctest -j2).
+  EXPECT_LT(Clock::now() - t0, milliseconds(2000));
   // The first client was evicted: closed without an answer, long before its 10 s deadline, and
   // counted: the 12 idle clients and the probe passed through a gate of 4.
   EXPECT_EQ(clients.front()->receive_all(), "");
