@@ -134,14 +134,13 @@ TEST_P(WarehouseLoadTest, MigrationsAreRecordedAndApplyOnce) {
             static_cast<std::int64_t>(embedded_migrations(GetParam()).size()));
 }
 
-// A state database written by a tributary before migration 0011 (hex text keys with the batch
-// of each) keeps its deduplication keys, now 16 bytes, and a batch that committed but was not
-// published yet keeps its new keys, which republishing needs.
-TEST_P(WarehouseLoadTest, Migration11KeepsTheKeysOfAVersion10StateDatabase) {
-  ScratchDatabase scratch(GetParam());
+// A connection to `scratch` whose schema is what the migrations up to `version` made, recorded
+// as applied: a warehouse as an older tributary left it.
+std::unique_ptr<SqlConnection> at_schema_version(const ScratchDatabase& scratch, Dialect dialect,
+                                                 int version) {
   const WarehouseUri uri = parse_warehouse_uri(scratch.uri());
   std::unique_ptr<SqlConnection> raw;
-  if (GetParam() == Dialect::kSqlite) {
+  if (dialect == Dialect::kSqlite) {
     raw = std::make_unique<SqliteConnection>(uri.target);
   } else {
     raw = std::make_unique<PostgresConnection>(uri);
@@ -149,12 +148,21 @@ TEST_P(WarehouseLoadTest, Migration11KeepsTheKeysOfAVersion10StateDatabase) {
   raw->execute_script(
       "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
       " applied_at text NOT NULL)");
-  for (const Migration& m : embedded_migrations(GetParam())) {
-    if (m.version > 10) break;
+  for (const Migration& m : embedded_migrations(dialect)) {
+    if (m.version > version) break;
     raw->execute_script(m.sql);
     const SqlValue row[] = {std::int64_t{m.version}, std::string(m.name)};
     raw->execute("INSERT INTO schema_migrations VALUES ($1, $2, 'then')", row);
   }
+  return raw;
+}
+
+// A state database written by a tributary before migration 0011 (hex text keys with the batch
+// of each) keeps its deduplication keys, now 16 bytes, and a batch that committed but was not
+// published yet keeps its new keys, which republishing needs.
+TEST_P(WarehouseLoadTest, Migration11KeepsTheKeysOfAVersion10StateDatabase) {
+  ScratchDatabase scratch(GetParam());
+  std::unique_ptr<SqlConnection> raw = at_schema_version(scratch, GetParam(), 10);
   const std::string a(32, 'a'), b = "0123456789abcdef0123456789abcdef", c(32, 'c');
   raw->execute_script(
       "INSERT INTO ingest_batch (batch_id, stream, worker, status, ingest_date, created_ms)"
@@ -399,26 +407,9 @@ TEST_P(WarehouseLoadTest, Migration12BackfillsTheDistinctCountSets) {
 TEST_P(WarehouseLoadTest, AVersion21WarehouseMigratesToWhatTheCurrentLoaderBuilds) {
   const bool postgres = GetParam() == Dialect::kPostgres;
   ScratchDatabase migrated(GetParam());
-  {
-    const WarehouseUri uri = parse_warehouse_uri(migrated.uri());
-    std::unique_ptr<SqlConnection> raw;
-    if (postgres) {
-      raw = std::make_unique<PostgresConnection>(uri);
-    } else {
-      raw = std::make_unique<SqliteConnection>(uri.target);
-    }
-    raw->execute_script(
-        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
-        " applied_at text NOT NULL)");
-    for (const Migration& m : embedded_migrations(GetParam())) {
-      if (m.version > 21) break;
-      raw->execute_script(m.sql);
-      const SqlValue row[] = {std::int64_t{m.version}, std::string(m.name)};
-      raw->execute("INSERT INTO schema_migrations VALUES ($1, $2, 'then')", row);
-    }
-    raw->execute_script(util::read_file(std::string(TRIBUTARY_WAREHOUSE_FIXTURES) + "/v21_" +
-                                        (postgres ? "postgresql" : "sqlite") + ".sql"));
-  }
+  at_schema_version(migrated, GetParam(), 21)
+      ->execute_script(util::read_file(std::string(TRIBUTARY_WAREHOUSE_FIXTURES) + "/v21_" +
+                                       (postgres ? "postgresql" : "sqlite") + ".sql"));
   const std::vector<event::EventBatch> batches = {
       decode_sample(Stream::kListen, "listen_events.jsonl"),
       decode_sample(Stream::kPageView, "page_view_events.jsonl"),
