@@ -50,9 +50,11 @@ std::unique_ptr<Warehouse> Warehouse::open(std::string_view uri_text) {
   }
   try {
     warehouse->configure_session();
-    apply_migrations(warehouse->connection());
+    const int migrated = apply_migrations(warehouse->connection());
     warehouse->prepare_session();
-    if (!warehouse->read_only_) warehouse->parse_new_user_agents();
+    // Migration 0022 leaves the user agents it found unparsed (SQL cannot call the parser); a
+    // crash before this line leaves them to the next load, which parses any it finds.
+    if (migrated > 0 && !warehouse->read_only_) warehouse->parse_new_user_agents();
   } catch (const std::exception& e) {
     throw std::runtime_error(
         scrub_secret("warehouse " + uri.redacted + ": " + std::string(e.what()), uri));
