@@ -205,6 +205,17 @@ TEST_P(ReportTest, TheTableShowsControlCharactersEscaped) {
   }
 }
 
+// The default period ends with the newest day the facts cover, read from dim_date, which the BI
+// role may read (the ledger is in a schema it may not).
+TEST_P(ReportTest, TheNewestDayIsTheNewestDateOfTheFacts) {
+  ScratchDatabase scratch(GetParam());
+  auto wh = scratch.open();
+  EXPECT_EQ(newest_event_day_ms(wh->connection()), std::nullopt);
+  wh->load(listens({{kJune1 + 86400000 + 5000, 1, "Cure", "Late", 60},
+                    {kJune1 + 3600000, 2, "Abba", "Waterloo", 1800}}));
+  EXPECT_EQ(newest_event_day_ms(wh->connection()), kJune1 + 86400000);
+}
+
 TEST_P(ReportTest, BadPeriodsAreRejectedWithTheReason) {
   ScratchDatabase scratch(GetParam());
   auto wh = scratch.open();
