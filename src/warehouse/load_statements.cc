@@ -65,14 +65,14 @@ constexpr std::string_view kUpsertProfiles =
     " WHERE (excluded.observed_at, excluded.observed_level)"
     " > (user_profile.observed_at, user_profile.observed_level)";
 
-// The small dimensions of text attributes: values not stored yet. NOT EXISTS before ON CONFLICT,
+// The small dimensions of text attributes: the staged values (the staging column is named as
+// the dimension's) not stored yet. NOT EXISTS before ON CONFLICT,
 // so that PostgreSQL draws a key from the identity sequence only for a new value (ON CONFLICT
 // alone draws one per staged value, every load, and dim_level's keys are smallint).
-std::string insert_new_values(std::string_view table, std::string_view column,
-                              std::string_view staged) {
-  const std::string t(table), c(column), v(staged);
-  return "INSERT INTO " + t + " (" + c + ") SELECT DISTINCT s." + v + " FROM {stage} s" +
-         " WHERE NOT EXISTS (SELECT 1 FROM " + t + " d WHERE d." + c + " = s." + v + ")" +
+std::string insert_new_values(std::string_view table, std::string_view column) {
+  const std::string t(table), c(column);
+  return "INSERT INTO " + t + " (" + c + ") SELECT DISTINCT s." + c + " FROM {stage} s" +
+         " WHERE NOT EXISTS (SELECT 1 FROM " + t + " d WHERE d." + c + " = s." + c + ")" +
          " ORDER BY 1 ON CONFLICT DO NOTHING";
 }
 
@@ -209,15 +209,14 @@ std::vector<std::string> location_mart(Stream stream, Dialect dialect,
 std::vector<std::string> dimensions(Stream stream, bool songs) {
   std::vector<std::string> out = {
       on_stage(std::string(kInsertLocations), stream),
-      on_stage(insert_new_values("dim_level", "level", "level"), stream),
-      on_stage(insert_new_values("dim_user_agent", "user_agent", "user_agent"), stream),
+      on_stage(insert_new_values("dim_level", "level"), stream),
   };
   if (stream != Stream::kAuth) {
-    out.push_back(on_stage(insert_new_values("dim_auth", "auth", "auth"), stream));
+    out.push_back(on_stage(insert_new_values("dim_auth", "auth"), stream));
   }
   if (stream == Stream::kPageView) {
-    out.push_back(on_stage(insert_new_values("dim_page", "page", "page"), stream));
-    out.push_back(on_stage(insert_new_values("dim_method", "method", "method"), stream));
+    out.push_back(on_stage(insert_new_values("dim_page", "page"), stream));
+    out.push_back(on_stage(insert_new_values("dim_method", "method"), stream));
   }
   if (songs) {
     out.push_back(on_stage(std::string(kInsertArtists), stream));
@@ -344,14 +343,18 @@ StreamLoadSql status_change_sql(Dialect dialect) {
 // batch-sized or small, so hash joins are right for every statement that joins them; the
 // dim_user rebuild, which seeks each user's observations by index, keeps nested loops. SET LOCAL
 // ends with the transaction whatever happens in between.
-void add_batch_join_settings(StreamLoadSql& sql, Dialect dialect) {
-  if (dialect != Dialect::kPostgres) return;
-  sql.batch_joins_begin = {"SET LOCAL enable_nestloop = off"};
-  sql.batch_joins_end = {"SET LOCAL enable_nestloop = on"};
+StreamLoadSql with_batch_join_settings(StreamLoadSql sql, Dialect dialect) {
+  if (dialect == Dialect::kPostgres) {
+    sql.batch_joins_begin = {"SET LOCAL enable_nestloop = off"};
+    sql.batch_joins_end = {"SET LOCAL enable_nestloop = on"};
+  }
+  return sql;
 }
 
-StreamLoadSql with_batch_join_settings(StreamLoadSql sql, Dialect dialect) {
-  add_batch_join_settings(sql, dialect);
+// Every stream's user agents, as their own statement: its change count says whether the loader
+// has new ones to parse.
+StreamLoadSql with_user_agents(StreamLoadSql sql, Stream stream) {
+  sql.user_agents = on_stage(insert_new_values("dim_user_agent", "user_agent"), stream);
   return sql;
 }
 
@@ -360,10 +363,11 @@ StreamLoadSql with_batch_join_settings(StreamLoadSql sql, Dialect dialect) {
 const StreamLoadSql& load_sql(Stream stream, Dialect dialect) {
   using Streams = std::array<StreamLoadSql, event::kStreamCount>;
   const auto streams = [](Dialect d) {
-    return Streams{with_batch_join_settings(listen_sql(d), d),
-                   with_batch_join_settings(page_view_sql(d), d),
-                   with_batch_join_settings(auth_sql(d), d),
-                   with_batch_join_settings(status_change_sql(d), d)};
+    return Streams{
+        with_user_agents(with_batch_join_settings(listen_sql(d), d), Stream::kListen),
+        with_user_agents(with_batch_join_settings(page_view_sql(d), d), Stream::kPageView),
+        with_user_agents(with_batch_join_settings(auth_sql(d), d), Stream::kAuth),
+        with_user_agents(with_batch_join_settings(status_change_sql(d), d), Stream::kStatusChange)};
   };
   static const std::array<Streams, 2> kSql = {streams(Dialect::kSqlite),
                                               streams(Dialect::kPostgres)};

@@ -5,8 +5,8 @@
 //
 // Order within a load (see docs/data-model.md):
 //   1. dimensions: insert unseen locations, artists, songs, levels, auth states, pages, methods
-//      and user agents (natural keys are unique; the loader then parses new user agents, see
-//      Warehouse::parse_new_user_agents);
+//      and user agents (natural keys are unique; when user_agents added any, the loader parses
+//      them, see Warehouse::parse_new_user_agents);
 //   2. facts: insert the staged rows' facts (the loader stages each event_key once); a plain
 //      insert, which throws UniqueViolation when a key is stored already. Then the insert is
 //      rolled back to a savepoint and the exact path runs instead: before_exact_facts,
@@ -31,6 +31,7 @@ namespace tributary::warehouse {
 
 struct StreamLoadSql {
   std::vector<std::string> dimensions;
+  std::string user_agents;  // inserts unseen user agents; its change count is the new ones
   std::string facts;
   std::vector<std::string> before_exact_facts;
   std::string exact_facts;
@@ -39,7 +40,7 @@ struct StreamLoadSql {
   std::string profiles;      // upserts user_profile from the staged rows
   std::vector<std::string> marts;
   // Around the statements that join the staged rows with the dimensions (facts, marts): on
-  // PostgreSQL, nested loops off, then on again (see batch_join_settings in the .cc).
+  // PostgreSQL, nested loops off, then on again (see with_batch_join_settings in the .cc).
   std::vector<std::string> batch_joins_begin;
   std::vector<std::string> batch_joins_end;
 };

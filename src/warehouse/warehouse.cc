@@ -50,11 +50,12 @@ std::unique_ptr<Warehouse> Warehouse::open(std::string_view uri_text) {
   }
   try {
     warehouse->configure_session();
-    const int migrated = apply_migrations(warehouse->connection());
+    apply_migrations(warehouse->connection());
     warehouse->prepare_session();
-    // Migration 0022 leaves the user agents it found unparsed (SQL cannot call the parser); a
-    // crash before this line leaves them to the next load, which parses any it finds.
-    if (migrated > 0 && !warehouse->read_only_) warehouse->parse_new_user_agents();
+    // Migration 0022 leaves the user agents it found unparsed (SQL cannot call the parser). Every
+    // writing open parses what is left, so a crash right after the migration leaves them only
+    // until the next open; loads parse the ones they add.
+    if (!warehouse->read_only_) warehouse->parse_new_user_agents();
   } catch (const std::exception& e) {
     throw std::runtime_error(
         scrub_secret("warehouse " + uri.redacted + ": " + std::string(e.what()), uri));
@@ -150,7 +151,7 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
     for (const std::string& statement : settings) db.execute(statement);
   };
   for (const std::string& statement : sql.dimensions) db.execute(statement);
-  parse_new_user_agents();
+  if (db.execute(sql.user_agents) > 0) parse_new_user_agents();
   batch_joins(sql.batch_joins_begin);
   const auto inserted = static_cast<std::uint64_t>(insert_else(db, sql.facts, {}, [&] {
     // Some staged events are stored already (a re-load): only the exact path can tell the marts
