@@ -48,16 +48,15 @@ constexpr std::string_view kInsertObservations =
     "INSERT INTO user_level_observation (user_id, ts, level)"
     " SELECT user_id, ts, level FROM {stage} WHERE user_id IS NOT NULL ORDER BY user_id, ts, level";
 
-// Each staged user's latest names, gender and registration replace the stored ones when they
-// come from a later event (at the same instant: "paid" over "free"), so the profile is that of
-// the latest observation whatever the order events arrive in.
+// Each loaded user's latest names, gender and registration (staged_profile, see
+// user_history.h) replace the stored ones when they come from a later event (at the same
+// instant: "paid" over "free"), so the profile is that of the latest observation whatever the
+// order events arrive in.
 constexpr std::string_view kUpsertProfiles =
     "INSERT INTO user_profile"
     " (user_id, observed_at, observed_level, first_name, last_name, gender, registration)"
-    " SELECT user_id, ts, level, first_name, last_name, gender, registration FROM"
-    " (SELECT s.*, row_number() OVER (PARTITION BY user_id ORDER BY ts DESC, level DESC) AS nth"
-    "  FROM {stage} s WHERE user_id IS NOT NULL) p"
-    " WHERE nth = 1 ORDER BY user_id"
+    " SELECT user_id, observed_at, observed_level, first_name, last_name, gender, registration"
+    " FROM staged_profile WHERE true ORDER BY user_id"
     " ON CONFLICT (user_id) DO UPDATE SET observed_at = excluded.observed_at,"
     " observed_level = excluded.observed_level, first_name = excluded.first_name,"
     " last_name = excluded.last_name, gender = excluded.gender,"
@@ -131,7 +130,7 @@ void add_fact_steps(StreamLoadSql& sql, Stream stream, std::string_view fact_tab
 // inserted dead, which cost as much as it saved; so observations always skip stored points.
 void add_observation_steps(StreamLoadSql& sql, Stream stream) {
   sql.observations = on_stage(std::string(kInsertObservations), stream) + " ON CONFLICT DO NOTHING";
-  sql.profiles = on_stage(std::string(kUpsertProfiles), stream);
+  sql.profiles = std::string(kUpsertProfiles);
 }
 
 // The members of a day's distinct-count set that the staged rows add: `set_table` holds the set
@@ -384,6 +383,11 @@ std::vector<std::string> scratch_ddl(Dialect dialect) {
           ", level text, valid_from " + time + ", valid_to " + time + ", is_current " +
           (dialect == Dialect::kPostgres ? "boolean" : "INTEGER") +
           ", PRIMARY KEY (user_id, valid_from))",
+      "CREATE TEMP TABLE IF NOT EXISTS staged_profile (user_id " + key +
+          " PRIMARY KEY, observed_at " + time +
+          " NOT NULL, observed_level text NOT NULL, first_name text, last_name text, gender text,"
+          " registration " +
+          time + ")",
       "CREATE TEMP TABLE IF NOT EXISTS new_song_listener (date_key " + key + ", song_key " + key +
           ", user_id " + key + ", PRIMARY KEY (date_key, song_key, user_id))",
       "CREATE TEMP TABLE IF NOT EXISTS new_location_user (date_key " + key + ", location_key " +
@@ -397,12 +401,13 @@ std::vector<std::string> scratch_ddl(Dialect dialect) {
   return ddl;
 }
 
-std::vector<std::string> rebuild_dim_user_sql(Stream stream, Dialect dialect) {
+DimUserRebuildSql rebuild_dim_user_sql(Stream stream, Dialect dialect) {
   const bool pg = dialect == Dialect::kPostgres;
   // Before every observation, and the valid_to of a current version (10000-01-01).
   const std::string origin = pg ? "timestamptz '-infinity'" : "0";
   const std::string open_end = pg ? "timestamptz '10000-01-01 00:00:00+00'" : "253402300800000";
-  return {
+  DimUserRebuildSql sql;
+  sql.prepare = {
       "DELETE FROM affected_user",
       // History before a user's earliest staged event cannot change. Each user is rebuilt from
       // `since`, the last observation strictly before that event (0 when there is none: the
@@ -418,25 +423,17 @@ std::vector<std::string> rebuild_dim_user_sql(Stream stream, Dialect dialect) {
       " WHERE d.user_id = affected_user.user_id AND d.valid_from <= affected_user.since"
       " AND affected_user.since < d.valid_to)",
       "DELETE FROM rebuilt_version",
-      // A version starts at every observation whose level differs from the previous one in
-      // event-time order, and ends where the next version starts. Two levels at the very same
-      // instant keep one ("paid" over "free"), so the result does not depend on arrival order.
-      "INSERT INTO rebuilt_version (user_id, level, valid_from, valid_to, is_current)"
-      " SELECT user_id, level, ts, coalesce(lead(ts) OVER w, " +
-          open_end +
-          "),"
-          " lead(ts) OVER w IS NULL"
-          " FROM (SELECT p.*,"
-          "  coalesce(lag(level) OVER (PARTITION BY user_id ORDER BY ts), level_before) AS previous"
-          "  FROM (SELECT o.user_id, o.ts, o.level, x.level_before,"
-          "   row_number() OVER (PARTITION BY o.user_id, o.ts ORDER BY o.level DESC) AS nth"
-          // CROSS JOIN: SQLite then loops over the batch's users and searches each one's
-          // observations; with JOIN it scanned every observation ever made at every load.
-          "   FROM affected_user x CROSS JOIN user_level_observation o"
-          "   WHERE x.user_id = o.user_id AND o.ts > x.since) p"
-          "  WHERE nth = 1) v"
-          " WHERE previous IS NULL OR previous <> level"
-          " WINDOW w AS (PARTITION BY user_id ORDER BY ts)",
+  };
+  // CROSS JOIN: SQLite then loops over the users in key order and reads each one's observations
+  // from the primary key, already in (user_id, ts, level) order; with JOIN it scanned every
+  // observation ever made at every load.
+  sql.observations = std::string("SELECT o.user_id, ") +
+                     (pg ? "(extract(epoch FROM o.ts) * 1000)::bigint" : "o.ts") +
+                     ", o.level, x.level_before FROM affected_user x"
+                     " CROSS JOIN user_level_observation o"
+                     " WHERE x.user_id = o.user_id AND o.ts > x.since"
+                     " ORDER BY o.user_id, o.ts, o.level";
+  sql.apply = {
       // The versions after `since` become the rebuilt ones. Only those that differ are deleted
       // and inserted: most loads rebuild what is there already, and rewriting it would leave a
       // dead row per version each time.
@@ -480,6 +477,7 @@ std::vector<std::string> rebuild_dim_user_sql(Stream stream, Dialect dialect) {
       "   OR p.gender IS DISTINCT FROM dim_user.gender"
       "   OR p.registration IS DISTINCT FROM dim_user.registration))",
   };
+  return sql;
 }
 
 }  // namespace tributary::warehouse

@@ -14,7 +14,8 @@
 //      the new-row count) and leave exactly those in the staging table. Only re-loads take the
 //      exact path: the ingester stages new events.
 //   3. observations: record (user, ts, level) points not stored yet and the users' latest
-//      profile; if any point is new, rebuild the versions of the batch's users in dim_user;
+//      profile (staged_profile, which the loader fills); if any point is new, rebuild the
+//      versions of the batch's users in dim_user;
 //   4. marts: add the staged rows' counts and sums to their (date_key, key) rows, and the users,
 //      songs' listeners and sessions new to a day to its distinct counts (migration 0012).
 // Steps 3 and 4 are skipped when step 2 inserted nothing: the facts and observations are then
@@ -37,7 +38,7 @@ struct StreamLoadSql {
   std::string exact_facts;
   std::vector<std::string> after_exact_facts;
   std::string observations;  // skips stored points; its change count is the new ones
-  std::string profiles;      // upserts user_profile from the staged rows
+  std::string profiles;      // upserts user_profile from staged_profile
   std::vector<std::string> marts;
   // Around the statements that join the staged rows with the dimensions (facts, marts): on
   // PostgreSQL, nested loops off, then on again (see with_batch_join_settings in the .cc).
@@ -51,7 +52,18 @@ const StreamLoadSql& load_sql(event::Stream stream, Dialect dialect);
 // distinct-count sets); created once per connection, emptied by the statements that fill them.
 std::vector<std::string> scratch_ddl(Dialect dialect);
 
-// Rebuilds dim_user for the users staged from `stream` (requires scratch_ddl).
-std::vector<std::string> rebuild_dim_user_sql(event::Stream stream, Dialect dialect);
+// Rebuilds dim_user for the users staged from `stream` (requires scratch_ddl), in three steps:
+//   prepare: affected_user gets each staged user and the point its history is rebuilt after;
+//   observations: reads those users' observations after that point, in (user_id, ts) order,
+//     as user_id, ts (ms), level, level_before: the loader computes their versions
+//     (user_history.h) and writes them to rebuilt_version;
+//   apply: replaces the users' versions after that point with the rebuilt ones, writing only
+//     those that differ, and carries each user's profile to every version.
+struct DimUserRebuildSql {
+  std::vector<std::string> prepare;
+  std::string observations;
+  std::vector<std::string> apply;
+};
+DimUserRebuildSql rebuild_dim_user_sql(event::Stream stream, Dialect dialect);
 
 }  // namespace tributary::warehouse

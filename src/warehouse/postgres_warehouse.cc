@@ -104,6 +104,42 @@ void PostgresWarehouse::stage(const event::EventBatch& batch) {
                     copy.finish());
 }
 
+void PostgresWarehouse::write_scratch(const ScratchRows& rows) {
+  const auto width = static_cast<std::uint16_t>(rows.columns.size());
+  std::string columns;
+  for (const ScratchColumn& c : rows.columns) {
+    columns += (columns.empty() ? "" : ", ") + quote_identifier(c.name);
+  }
+  PostgresCopyWriter copy;
+  for (std::size_t row = 0; row < rows.rows(); ++row) {
+    copy.begin_row(width);
+    for (std::size_t c = 0; c < width; ++c) {
+      const SqlValue& v = rows.values[row * width + c];
+      if (std::holds_alternative<std::monostate>(v)) {
+        copy.add_null();
+        continue;
+      }
+      switch (rows.columns[c].type) {
+        case ScratchType::kBigint:
+          copy.add_int64(std::get<std::int64_t>(v));
+          break;
+        case ScratchType::kTimestampMs:
+          copy.add_timestamptz_ms(std::get<std::int64_t>(v));
+          break;
+        case ScratchType::kText:
+          copy.add_text(std::get<std::string>(v));
+          break;
+        case ScratchType::kBoolean:
+          copy.add_bool(std::get<std::int64_t>(v) != 0);
+          break;
+      }
+    }
+  }
+  postgres_.copy_in("COPY " + quote_identifier(rows.table) + " (" + columns +
+                        ") FROM STDIN (FORMAT binary)",
+                    copy.finish());
+}
+
 void PostgresWarehouse::serialize_loads() {
   postgres_.query(kLoadLock);
 }

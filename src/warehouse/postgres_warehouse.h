@@ -16,6 +16,7 @@ class PostgresWarehouse final : public Warehouse {
 
  protected:
   void stage(const event::EventBatch& batch) override;
+  void write_scratch(const ScratchRows& rows) override;
   void prepare_facts(const event::EventBatch& batch) override;
   std::string_view begin_statement() const override { return "BEGIN"; }
   void serialize_loads() override;

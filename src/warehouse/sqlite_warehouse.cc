@@ -63,4 +63,22 @@ void SqliteWarehouse::stage(const event::EventBatch& batch) {
   }
 }
 
+void SqliteWarehouse::write_scratch(const ScratchRows& rows) {
+  std::string sql = "INSERT INTO " + quote_identifier(rows.table) + " (";
+  for (std::size_t c = 0; c < rows.columns.size(); ++c) {
+    sql += (c == 0 ? "" : ", ") + quote_identifier(rows.columns[c].name);
+  }
+  sql += ") VALUES (?";
+  for (std::size_t c = 1; c < rows.columns.size(); ++c) sql += ", ?";
+  sql += ')';
+  const std::unique_ptr<SqliteStatement> insert = sqlite_.prepare(sql);
+  const std::size_t width = rows.columns.size();
+  for (std::size_t row = 0; row < rows.rows(); ++row) {
+    for (std::size_t c = 0; c < width; ++c) {
+      insert->bind(static_cast<int>(c + 1), rows.values[row * width + c]);
+    }
+    insert->run();
+  }
+}
+
 }  // namespace tributary::warehouse

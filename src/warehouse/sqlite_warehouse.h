@@ -18,6 +18,7 @@ class SqliteWarehouse final : public Warehouse {
 
  protected:
   void stage(const event::EventBatch& batch) override;
+  void write_scratch(const ScratchRows& rows) override;
   void prepare_facts(const event::EventBatch&) override {}
   std::string_view begin_statement() const override { return "BEGIN IMMEDIATE"; }
   void serialize_loads() override {}

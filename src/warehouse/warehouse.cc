@@ -13,6 +13,7 @@
 #include "warehouse/sqlite_warehouse.h"
 #include "warehouse/staging.h"
 #include "warehouse/user_agent.h"
+#include "warehouse/user_history.h"
 
 namespace tributary::warehouse {
 namespace {
@@ -167,15 +168,70 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   if (inserted == 0) return counts;
 
   if (db.execute(sql.observations) > 0) {
+    stage_profiles(batch);
     db.execute(sql.profiles);
-    for (const std::string& statement : rebuild_dim_user_sql(batch.stream(), db.dialect())) {
-      db.execute(statement);
-    }
+    rebuild_dim_user(batch.stream());
   }
   batch_joins(sql.batch_joins_begin);
   for (const std::string& statement : sql.marts) db.execute(statement);
   batch_joins(sql.batch_joins_end);
   return counts;
+}
+
+void Warehouse::stage_profiles(const event::EventBatch& batch) {
+  static constexpr ScratchColumn kColumns[] = {
+      {"user_id", ScratchType::kBigint},      {"observed_at", ScratchType::kTimestampMs},
+      {"observed_level", ScratchType::kText}, {"first_name", ScratchType::kText},
+      {"last_name", ScratchType::kText},      {"gender", ScratchType::kText},
+      {"registration", ScratchType::kTimestampMs}};
+  const auto text = [](std::optional<std::string>& v) -> SqlValue {
+    if (!v) return std::monostate{};
+    return std::move(*v);
+  };
+  ScratchRows rows{"staged_profile", kColumns, {}};
+  std::vector<UserProfile> profiles = latest_profiles(batch);
+  rows.values.reserve(profiles.size() * std::size(kColumns));
+  for (UserProfile& p : profiles) {
+    rows.values.emplace_back(p.user_id);
+    rows.values.emplace_back(p.observed_at);
+    rows.values.emplace_back(std::move(p.observed_level));
+    rows.values.push_back(text(p.first_name));
+    rows.values.push_back(text(p.last_name));
+    rows.values.push_back(text(p.gender));
+    if (p.registration) {
+      rows.values.emplace_back(*p.registration);
+    } else {
+      rows.values.emplace_back(std::monostate{});
+    }
+  }
+  connection_->execute("DELETE FROM staged_profile");
+  write_scratch(rows);
+}
+
+void Warehouse::rebuild_dim_user(event::Stream stream) {
+  SqlConnection& db = *connection_;
+  const DimUserRebuildSql sql = rebuild_dim_user_sql(stream, db.dialect());
+  for (const std::string& statement : sql.prepare) db.execute(statement);
+  std::vector<ObservedLevel> observed;
+  for (SqlRow& row : db.query(sql.observations)) {
+    observed.push_back(ObservedLevel{sql_int(row.at(0)), sql_int(row.at(1)),
+                                     std::move(row.at(2)).value_or(""), std::move(row.at(3))});
+  }
+  static constexpr ScratchColumn kColumns[] = {{"user_id", ScratchType::kBigint},
+                                               {"level", ScratchType::kText},
+                                               {"valid_from", ScratchType::kTimestampMs},
+                                               {"valid_to", ScratchType::kTimestampMs},
+                                               {"is_current", ScratchType::kBoolean}};
+  ScratchRows rows{"rebuilt_version", kColumns, {}};
+  for (UserVersion& v : user_versions(observed)) {
+    rows.values.emplace_back(v.user_id);
+    rows.values.emplace_back(std::move(v.level));
+    rows.values.emplace_back(v.valid_from);
+    rows.values.emplace_back(v.valid_to);
+    rows.values.emplace_back(std::int64_t{v.is_current ? 1 : 0});
+  }
+  write_scratch(rows);
+  for (const std::string& statement : sql.apply) db.execute(statement);
 }
 
 void Warehouse::parse_new_user_agents() {

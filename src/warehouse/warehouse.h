@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "event/batch.h"
+#include "warehouse/scratch_rows.h"
 #include "warehouse/sql_connection.h"
 #include "warehouse/warehouse_uri.h"
 
@@ -75,6 +76,8 @@ class Warehouse {
   virtual bool session_read_only() { return false; }
   // Replaces the contents of the stream's staging table with every row of `batch`.
   virtual void stage(const event::EventBatch& batch) = 0;
+  // Appends `rows` to their temporary table (see scratch_rows.h).
+  virtual void write_scratch(const ScratchRows& rows) = 0;
   // Makes the stream's fact table ready for the batch's dates (PostgreSQL: monthly partitions).
   virtual void prepare_facts(const event::EventBatch& batch) = 0;
   virtual std::string_view begin_statement() const = 0;
@@ -92,6 +95,10 @@ class Warehouse {
   // Fills in the parsed parts (warehouse/user_agent.h) of the dim_user_agent rows that have none
   // yet: those the current load added, or that migration 0022 created from existing facts.
   void parse_new_user_agents();
+  // Writes each staged user's latest profile to staged_profile (user_history.h).
+  void stage_profiles(const event::EventBatch& batch);
+  // Rebuilds dim_user for the staged users of `stream` (load_statements.h, user_history.h).
+  void rebuild_dim_user(event::Stream stream);
 
   WarehouseUri uri_;
   std::unique_ptr<SqlConnection> connection_;
