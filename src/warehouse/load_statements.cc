@@ -409,12 +409,19 @@ DimUserRebuildSql rebuild_dim_user_sql(Stream stream, Dialect dialect) {
   DimUserRebuildSql sql;
   sql.prepare = {
       "DELETE FROM affected_user",
-      // History before a user's earliest staged event cannot change. Each user is rebuilt from
-      // `since`, the last observation strictly before that event (0 when there is none: the
-      // whole history), whose level, `level_before`, is the level of the version containing it.
-      // So the cost of a load is the users' history from the batch on, not all of it.
+      // A staged point whose level is that of the stored version containing it changes no
+      // version: the level it repeats is its predecessor's, so it starts no version and ends
+      // none (at an instant already observed, the greater level is kept, and it equals the
+      // version's). Only the users with some other point are rebuilt: those whose level changed
+      // or who are new, a few of a batch's users once their history has begun. History before
+      // such a user's earliest changing point cannot change: the user is rebuilt from `since`,
+      // the last observation strictly before it (0 when there is none: the whole history), whose
+      // level, `level_before`, is the level of the version containing it.
       on_stage("INSERT INTO affected_user (user_id, since)"
-               " SELECT user_id, min(ts) FROM {stage} WHERE user_id IS NOT NULL GROUP BY user_id",
+               " SELECT s.user_id, min(s.ts) FROM {stage} s WHERE s.user_id IS NOT NULL"
+               " AND NOT EXISTS (SELECT 1 FROM dim_user d WHERE d.user_id = s.user_id"
+               " AND d.valid_from <= s.ts AND s.ts < d.valid_to AND d.level = s.level)"
+               " GROUP BY s.user_id",
                stream),
       "UPDATE affected_user SET since = coalesce((SELECT max(o.ts) FROM user_level_observation o"
       " WHERE o.user_id = affected_user.user_id AND o.ts < affected_user.since), " +
@@ -432,7 +439,7 @@ DimUserRebuildSql rebuild_dim_user_sql(Stream stream, Dialect dialect) {
                      ", o.level, x.level_before FROM affected_user x"
                      " CROSS JOIN user_level_observation o"
                      " WHERE x.user_id = o.user_id AND o.ts > x.since"
-                     " ORDER BY o.user_id, o.ts, o.level";
+                     " ORDER BY x.user_id, o.ts, o.level";
   sql.apply = {
       // The versions after `since` become the rebuilt ones. Only those that differ are deleted
       // and inserted: most loads rebuild what is there already, and rewriting it would leave a
@@ -465,12 +472,13 @@ DimUserRebuildSql rebuild_dim_user_sql(Stream stream, Dialect dialect) {
           "  WHERE n.user_id = dim_user.user_id AND n.valid_from > dim_user.valid_from), " +
           open_end + ")",
       // Names, gender and registration are type-1 attributes: every version carries the user's
-      // profile (the latest observation's values). Only versions that differ are written, so
-      // a load does not rewrite every version of every user it touches.
+      // profile (the latest observation's values), for every user the load observed, rebuilt or
+      // not. Only versions that differ are written, so a load does not rewrite every version of
+      // every user it touches.
       "UPDATE dim_user SET (first_name, last_name, gender, registration) ="
       " (SELECT p.first_name, p.last_name, p.gender, p.registration FROM user_profile p"
       "  WHERE p.user_id = dim_user.user_id)"
-      " WHERE user_id IN (SELECT user_id FROM affected_user) AND EXISTS (SELECT 1"
+      " WHERE user_id IN (SELECT user_id FROM staged_profile) AND EXISTS (SELECT 1"
       "  FROM user_profile p WHERE p.user_id = dim_user.user_id"
       "  AND (p.first_name IS DISTINCT FROM dim_user.first_name"
       "   OR p.last_name IS DISTINCT FROM dim_user.last_name"
