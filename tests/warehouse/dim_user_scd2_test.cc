@@ -150,6 +150,21 @@ TEST_P(DimUserScd2Test, LaterEventsExtendHistoryAndNamesFollowTheLatestEvent) {
                                                      "free 200 250 0", "paid 250 inf 1"}));
 }
 
+TEST_P(DimUserScd2Test, AProfileChangeWithoutALevelChangeReachesEveryVersion) {
+  ScratchDatabase scratch(GetParam());
+  auto wh = scratch.open();
+  wh->load(events({event_at(0, "free"), event_at(100, "paid")}));
+  // Points that repeat their version's level rebuild nothing, but the names they carry are the
+  // user's latest: every version takes them.
+  std::string renamed = event_at(150, "paid");
+  renamed.replace(renamed.find("\"Jo\""), 4, "\"Joanna\"");
+  wh->load(events({event_at(50, "free"), renamed}));
+  EXPECT_EQ(versions(*wh), (std::vector<std::string>{"free 0 100 0", "paid 100 inf 1"}));
+  EXPECT_EQ(testing::scalar(wh->connection(),
+                            "SELECT count(*) FROM dim_user WHERE first_name = 'Joanna'"),
+            "2");
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, DimUserScd2Test,
                          ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
                          testing::dialect_name);
