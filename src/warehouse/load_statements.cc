@@ -19,30 +19,10 @@ std::string on_stage(std::string sql, Stream stream) {
   return sql;
 }
 
-constexpr std::string_view kLocationJoin =
-    " JOIN dim_location l ON l.city = s.city AND l.state = s.state AND l.zip = s.zip"
-    " AND l.lat = s.lat AND l.lon = s.lon";
-
-// Every insert that can meet a concurrent loader's uncommitted rows (a unique index waits for
-// them) goes in key order, so two loaders wait for each other in the same order and cannot
-// deadlock.
+// Facts go in key order: the unique index's pages are then visited in order, and two loaders
+// meeting each other's uncommitted rows would wait in the same order (loads take turns anyway,
+// see Warehouse::serialize_loads).
 constexpr std::string_view kFactOrder = " ORDER BY s.date_key, s.event_key";
-
-constexpr std::string_view kInsertLocations =
-    "INSERT INTO dim_location (city, state, zip, lat, lon)"
-    " SELECT DISTINCT city, state, zip, lat, lon FROM {stage} WHERE true"
-    " ORDER BY city, state, zip, lat, lon ON CONFLICT DO NOTHING";
-
-constexpr std::string_view kInsertArtists =
-    "INSERT INTO dim_artist (name) SELECT DISTINCT artist FROM {stage}"
-    " WHERE artist IS NOT NULL ORDER BY artist ON CONFLICT DO NOTHING";
-
-constexpr std::string_view kInsertSongs =
-    "INSERT INTO dim_song (artist_key, title, duration_s)"
-    " SELECT DISTINCT a.artist_key, s.song, s.duration FROM {stage} s"
-    " JOIN dim_artist a ON a.name = s.artist"
-    " WHERE s.song IS NOT NULL AND s.duration IS NOT NULL"
-    " ORDER BY a.artist_key, s.song, s.duration ON CONFLICT DO NOTHING";
 
 constexpr std::string_view kInsertObservations =
     "INSERT INTO user_level_observation (user_id, ts, level)"
@@ -63,31 +43,6 @@ constexpr std::string_view kUpsertProfiles =
     " registration = excluded.registration"
     " WHERE (excluded.observed_at, excluded.observed_level)"
     " > (user_profile.observed_at, user_profile.observed_level)";
-
-// The small dimensions of text attributes: the staged values (the staging column is named as
-// the dimension's) not stored yet. NOT EXISTS before ON CONFLICT,
-// so that PostgreSQL draws a key from the identity sequence only for a new value (ON CONFLICT
-// alone draws one per staged value, every load, and dim_level's keys are smallint).
-std::string insert_new_values(std::string_view table, std::string_view column) {
-  const std::string t(table), c(column);
-  return "INSERT INTO " + t + " (" + c + ") SELECT DISTINCT s." + c + " FROM {stage} s" +
-         " WHERE NOT EXISTS (SELECT 1 FROM " + t + " d WHERE d." + c + " = s." + c + ")" +
-         " ORDER BY 1 ON CONFLICT DO NOTHING";
-}
-
-// The facts' keys for the staged row's level, user agent, auth (all but auth events), page and
-// method (page views).
-constexpr std::string_view kCodeJoins =
-    " JOIN dim_level lv ON lv.level = s.level"
-    " JOIN dim_user_agent ua ON ua.user_agent = s.user_agent";
-constexpr std::string_view kAuthJoin = " JOIN dim_auth au ON au.auth = s.auth";
-constexpr std::string_view kRequestJoins =
-    " JOIN dim_page pg ON pg.page = s.page JOIN dim_method me ON me.method = s.method";
-
-constexpr std::string_view kSongJoin =
-    " JOIN dim_artist a ON a.name = s.artist"
-    " JOIN dim_song so ON so.artist_key = a.artist_key AND so.title = s.song"
-    " AND so.duration_s = s.duration";
 
 // Sets a stream's fact insert (a plain INSERT ... SELECT, which fails on a key already stored)
 // as the optimistic `facts`, and wraps it into the exact path, which skips stored keys (ON
@@ -171,16 +126,15 @@ std::vector<std::string> new_members(Stream stream, Dialect dialect, std::string
 // page_views, listens, seconds.
 std::vector<std::string> location_mart(Stream stream, Dialect dialect,
                                        std::string_view row_counts) {
-  const std::string located = " FROM {stage} s" + std::string(kLocationJoin);
-  std::vector<std::string> out = new_members(
-      stream, dialect, "new_location_user", "mart_location_daily_user", "location_key", "user_id",
-      "SELECT s.date_key AS d, l.location_key AS g, s.user_id AS m" + located +
-          " WHERE s.user_id IS NOT NULL");
+  std::vector<std::string> out =
+      new_members(stream, dialect, "new_location_user", "mart_location_daily_user",
+                  "location_key", "user_id",
+                  "SELECT s.date_key AS d, s.location_key AS g, s.user_id AS m FROM {stage} s"
+                  " WHERE s.user_id IS NOT NULL");
   for (std::string& s : new_members(stream, dialect, "new_location_session",
                                     "mart_location_daily_session", "location_key", "session_id",
-                                    "SELECT s.date_key AS d, l.location_key AS g,"
-                                    " s.session_id AS m" +
-                                        located)) {
+                                    "SELECT s.date_key AS d, s.location_key AS g,"
+                                    " s.session_id AS m FROM {stage} s")) {
     out.push_back(std::move(s));
   }
   // One aggregate over the staged rows and the new members, with no join between them: a join
@@ -190,8 +144,9 @@ std::vector<std::string> location_mart(Stream stream, Dialect dialect,
       " (date_key, location_key, page_views, listens, listening_seconds, users, sessions)"
       " SELECT date_key, location_key, sum(page_views), sum(listens), sum(seconds), sum(users),"
       " sum(sessions) FROM ("
-      "  SELECT s.date_key, l.location_key, " +
-          std::string(row_counts) + ", 0 AS users, 0 AS sessions" + located +
+      "  SELECT s.date_key, s.location_key, " +
+          std::string(row_counts) +
+          ", 0 AS users, 0 AS sessions FROM {stage} s"
           "  UNION ALL SELECT date_key, location_key, 0, 0, 0.0, 1, 0 FROM new_location_user"
           "  UNION ALL SELECT date_key, location_key, 0, 0, 0.0, 0, 1 FROM new_location_session"
           " ) a WHERE true GROUP BY date_key, location_key ORDER BY date_key, location_key"
@@ -205,56 +160,42 @@ std::vector<std::string> location_mart(Stream stream, Dialect dialect,
   return out;
 }
 
-std::vector<std::string> dimensions(Stream stream, bool songs) {
-  std::vector<std::string> out = {
-      on_stage(std::string(kInsertLocations), stream),
-      on_stage(insert_new_values("dim_level", "level"), stream),
-  };
-  if (stream != Stream::kAuth) {
-    out.push_back(on_stage(insert_new_values("dim_auth", "auth"), stream));
-  }
-  if (stream == Stream::kPageView) {
-    out.push_back(on_stage(insert_new_values("dim_page", "page"), stream));
-    out.push_back(on_stage(insert_new_values("dim_method", "method"), stream));
-  }
-  if (songs) {
-    out.push_back(on_stage(std::string(kInsertArtists), stream));
-    out.push_back(on_stage(std::string(kInsertSongs), stream));
-  }
-  return out;
+// A fact insert: the staged rows' columns `select` (the staged keys and measures, as the fact
+// table's `columns` name them), in key order.
+std::string fact_insert(Stream stream, std::string_view table, std::string_view columns,
+                        std::string_view select) {
+  return on_stage("INSERT INTO " + std::string(table) + " (" + std::string(columns) + ") SELECT " +
+                      std::string(select) + " FROM {stage} s WHERE true" + std::string(kFactOrder),
+                  stream);
 }
 
 StreamLoadSql listen_sql(Dialect dialect) {
   const Stream st = Stream::kListen;
   StreamLoadSql sql;
-  sql.dimensions = dimensions(st, true);
-  add_fact_steps(
-      sql, st, "fact_listen",
-      on_stage("INSERT INTO fact_listen (event_key, ts, date_key, session_id, item_in_session,"
-               " user_id, location_key, song_key, duration_s, level_key, auth_key, user_agent_key)"
-               " SELECT s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session, s.user_id,"
-               " l.location_key, so.song_key, s.duration, lv.level_key, au.auth_key,"
-               " ua.user_agent_key FROM {stage} s" +
-                   std::string(kLocationJoin) + std::string(kSongJoin) + std::string(kCodeJoins) +
-                   std::string(kAuthJoin) + " WHERE true" + std::string(kFactOrder),
-               st),
-      dialect);
+  add_fact_steps(sql, st, "fact_listen",
+                 fact_insert(st, "fact_listen",
+                             "event_key, ts, date_key, session_id, item_in_session, user_id,"
+                             " location_key, song_key, duration_s, level_key, auth_key,"
+                             " user_agent_key",
+                             "s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session,"
+                             " s.user_id, s.location_key, s.song_key, s.duration, s.level_key,"
+                             " s.auth_key, s.user_agent_key"),
+                 dialect);
   add_observation_steps(sql, st);
-  sql.marts = new_members(
-      st, dialect, "new_song_listener", "mart_song_daily_listener", "song_key", "user_id",
-      "SELECT s.date_key AS d, so.song_key AS g, s.user_id AS m FROM {stage} s" +
-          std::string(kSongJoin) + " WHERE s.user_id IS NOT NULL");
+  sql.marts = new_members(st, dialect, "new_song_listener", "mart_song_daily_listener",
+                          "song_key", "user_id",
+                          "SELECT s.date_key AS d, s.song_key AS g, s.user_id AS m FROM {stage} s"
+                          " WHERE s.user_id IS NOT NULL");
   // One aggregate, no join: see location_mart.
   sql.marts.push_back(
       on_stage("INSERT INTO mart_song_daily (date_key, song_key, plays, listeners)"
                " SELECT date_key, song_key, sum(plays), sum(listeners) FROM ("
-               "  SELECT s.date_key, so.song_key, 1 AS plays, 0 AS listeners FROM {stage} s" +
-                   std::string(kSongJoin) +
-                   "  UNION ALL SELECT date_key, song_key, 0, 1 FROM new_song_listener"
-                   " ) a WHERE true GROUP BY date_key, song_key ORDER BY date_key, song_key"
-                   " ON CONFLICT (date_key, song_key) DO UPDATE SET"
-                   " plays = mart_song_daily.plays + excluded.plays,"
-                   " listeners = mart_song_daily.listeners + excluded.listeners",
+               "  SELECT s.date_key, s.song_key, 1 AS plays, 0 AS listeners FROM {stage} s"
+               "  UNION ALL SELECT date_key, song_key, 0, 1 FROM new_song_listener"
+               " ) a WHERE true GROUP BY date_key, song_key ORDER BY date_key, song_key"
+               " ON CONFLICT (date_key, song_key) DO UPDATE SET"
+               " plays = mart_song_daily.plays + excluded.plays,"
+               " listeners = mart_song_daily.listeners + excluded.listeners",
                st));
   sql.marts.push_back(on_stage(
       "INSERT INTO mart_user_daily (date_key, user_id, plays, listening_seconds)"
@@ -274,24 +215,15 @@ StreamLoadSql listen_sql(Dialect dialect) {
 StreamLoadSql page_view_sql(Dialect dialect) {
   const Stream st = Stream::kPageView;
   StreamLoadSql sql;
-  sql.dimensions = dimensions(st, true);
-  add_fact_steps(
-      sql, st, "fact_page_view",
-      on_stage(
-          "INSERT INTO fact_page_view (event_key, ts, date_key, session_id, item_in_session,"
-          " user_id, location_key, song_key, page_key, method_key, status, level_key, auth_key,"
-          " user_agent_key)"
-          " SELECT s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session, s.user_id,"
-          " l.location_key, so.song_key, pg.page_key, me.method_key, s.status, lv.level_key,"
-          " au.auth_key, ua.user_agent_key FROM {stage} s" +
-              std::string(kLocationJoin) + std::string(kCodeJoins) + std::string(kAuthJoin) +
-              std::string(kRequestJoins) +
-              " LEFT JOIN dim_artist a ON a.name = s.artist"
-              " LEFT JOIN dim_song so ON so.artist_key = a.artist_key AND so.title = s.song"
-              " AND so.duration_s = s.duration WHERE true" +
-              std::string(kFactOrder),
-          st),
-      dialect);
+  add_fact_steps(sql, st, "fact_page_view",
+                 fact_insert(st, "fact_page_view",
+                             "event_key, ts, date_key, session_id, item_in_session, user_id,"
+                             " location_key, song_key, page_key, method_key, status, level_key,"
+                             " auth_key, user_agent_key",
+                             "s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session,"
+                             " s.user_id, s.location_key, s.song_key, s.page_key, s.method_key,"
+                             " s.status, s.level_key, s.auth_key, s.user_agent_key"),
+                 dialect);
   add_observation_steps(sql, st);
   sql.marts = location_mart(st, dialect, "1 AS page_views, 0 AS listens, 0.0 AS seconds");
   return sql;
@@ -300,18 +232,14 @@ StreamLoadSql page_view_sql(Dialect dialect) {
 StreamLoadSql auth_sql(Dialect dialect) {
   const Stream st = Stream::kAuth;
   StreamLoadSql sql;
-  sql.dimensions = dimensions(st, false);
-  add_fact_steps(
-      sql, st, "fact_auth",
-      on_stage("INSERT INTO fact_auth (event_key, ts, date_key, session_id, item_in_session,"
-               " user_id, location_key, success, level_key, user_agent_key)"
-               " SELECT s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session,"
-               " s.user_id, l.location_key, s.success, lv.level_key, ua.user_agent_key"
-               " FROM {stage} s" +
-                   std::string(kLocationJoin) + std::string(kCodeJoins) + " WHERE true" +
-                   std::string(kFactOrder),
-               st),
-      dialect);
+  add_fact_steps(sql, st, "fact_auth",
+                 fact_insert(st, "fact_auth",
+                             "event_key, ts, date_key, session_id, item_in_session, user_id,"
+                             " location_key, success, level_key, user_agent_key",
+                             "s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session,"
+                             " s.user_id, s.location_key, s.success, s.level_key,"
+                             " s.user_agent_key"),
+                 dialect);
   add_observation_steps(sql, st);
   return sql;
 }
@@ -319,41 +247,15 @@ StreamLoadSql auth_sql(Dialect dialect) {
 StreamLoadSql status_change_sql(Dialect dialect) {
   const Stream st = Stream::kStatusChange;
   StreamLoadSql sql;
-  sql.dimensions = dimensions(st, false);
-  add_fact_steps(
-      sql, st, "fact_status_change",
-      on_stage("INSERT INTO fact_status_change (event_key, ts, date_key, session_id,"
-               " item_in_session, user_id, location_key, level_key, auth_key, user_agent_key)"
-               " SELECT s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session,"
-               " s.user_id, l.location_key, lv.level_key, au.auth_key, ua.user_agent_key"
-               " FROM {stage} s" +
-                   std::string(kLocationJoin) + std::string(kCodeJoins) + std::string(kAuthJoin) +
-                   " WHERE true" + std::string(kFactOrder),
-               st),
-      dialect);
+  add_fact_steps(sql, st, "fact_status_change",
+                 fact_insert(st, "fact_status_change",
+                             "event_key, ts, date_key, session_id, item_in_session, user_id,"
+                             " location_key, level_key, auth_key, user_agent_key",
+                             "s.event_key, s.ts, s.date_key, s.session_id, s.item_in_session,"
+                             " s.user_id, s.location_key, s.level_key, s.auth_key,"
+                             " s.user_agent_key"),
+                 dialect);
   add_observation_steps(sql, st);
-  return sql;
-}
-
-// PostgreSQL estimates a join on a five-column natural key (a staged row's location) at one row
-// (it multiplies the columns' selectivities) and then joins everything after it by nested
-// loops: a 47,000-row page-view batch compared its rows with every artist, 19.5 million
-// comparisons, 4 s where hash joins take 0.6 s. The staging table and the dimensions are
-// batch-sized or small, so hash joins are right for every statement that joins them; the
-// dim_user rebuild, which seeks each user's observations by index, keeps nested loops. SET LOCAL
-// ends with the transaction whatever happens in between.
-StreamLoadSql with_batch_join_settings(StreamLoadSql sql, Dialect dialect) {
-  if (dialect == Dialect::kPostgres) {
-    sql.batch_joins_begin = {"SET LOCAL enable_nestloop = off"};
-    sql.batch_joins_end = {"SET LOCAL enable_nestloop = on"};
-  }
-  return sql;
-}
-
-// Every stream's user agents, as their own statement: its change count says whether the loader
-// has new ones to parse.
-StreamLoadSql with_user_agents(StreamLoadSql sql, Stream stream) {
-  sql.user_agents = on_stage(insert_new_values("dim_user_agent", "user_agent"), stream);
   return sql;
 }
 
@@ -362,11 +264,7 @@ StreamLoadSql with_user_agents(StreamLoadSql sql, Stream stream) {
 const StreamLoadSql& load_sql(Stream stream, Dialect dialect) {
   using Streams = std::array<StreamLoadSql, event::kStreamCount>;
   const auto streams = [](Dialect d) {
-    return Streams{
-        with_user_agents(with_batch_join_settings(listen_sql(d), d), Stream::kListen),
-        with_user_agents(with_batch_join_settings(page_view_sql(d), d), Stream::kPageView),
-        with_user_agents(with_batch_join_settings(auth_sql(d), d), Stream::kAuth),
-        with_user_agents(with_batch_join_settings(status_change_sql(d), d), Stream::kStatusChange)};
+    return Streams{listen_sql(d), page_view_sql(d), auth_sql(d), status_change_sql(d)};
   };
   static const std::array<Streams, 2> kSql = {streams(Dialect::kSqlite),
                                               streams(Dialect::kPostgres)};

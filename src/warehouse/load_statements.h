@@ -4,9 +4,9 @@
 // tables rather than the batch, its text uses RETURNING instead (see add_fact_steps).
 //
 // Order within a load (see docs/data-model.md):
-//   1. dimensions: insert unseen locations, artists, songs, levels, auth states, pages, methods
-//      and user agents (natural keys are unique; when user_agents added any, the loader parses
-//      them, see Warehouse::parse_new_user_agents);
+//   1. dimensions: the loader finds the keys of the batch's locations, artists, songs, levels,
+//      auth states, pages, methods and user agents, inserting the unseen ones, and stages them
+//      with the rows (dimension_keys.h); so no statement below joins a dimension;
 //   2. facts: insert the staged rows' facts (the loader stages each event_key once); a plain
 //      insert, which throws UniqueViolation when a key is stored already. Then the insert is
 //      rolled back to a savepoint and the exact path runs instead: before_exact_facts,
@@ -31,8 +31,6 @@
 namespace tributary::warehouse {
 
 struct StreamLoadSql {
-  std::vector<std::string> dimensions;
-  std::string user_agents;  // inserts unseen user agents; its change count is the new ones
   std::string facts;
   std::vector<std::string> before_exact_facts;
   std::string exact_facts;
@@ -40,10 +38,6 @@ struct StreamLoadSql {
   std::string observations;  // skips stored points; its change count is the new ones
   std::string profiles;      // upserts user_profile from staged_profile
   std::vector<std::string> marts;
-  // Around the statements that join the staged rows with the dimensions (facts, marts): on
-  // PostgreSQL, nested loops off, then on again (see with_batch_join_settings in the .cc).
-  std::vector<std::string> batch_joins_begin;
-  std::vector<std::string> batch_joins_end;
 };
 
 const StreamLoadSql& load_sql(event::Stream stream, Dialect dialect);

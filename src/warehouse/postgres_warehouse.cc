@@ -57,12 +57,14 @@ bool PostgresWarehouse::session_read_only() {
   return *postgres_.query("SELECT current_setting('default_transaction_read_only')")[0][0] == "on";
 }
 
-void PostgresWarehouse::stage(const event::EventBatch& batch) {
+void PostgresWarehouse::stage(const event::EventBatch& batch, const BatchKeys& keys) {
   const event::Stream stream = batch.stream();
   const std::string table = staging_table(stream);
   postgres_.execute_script("TRUNCATE " + quote_identifier(table));
-  const auto fields = batch.fields();
+  const std::vector<event::StreamField> fields = staged_fields(stream);
   const auto width = static_cast<std::uint16_t>(kStagingDerivedColumns + fields.size());
+  std::vector<const event::Column*> columns;
+  for (const event::StreamField& f : fields) columns.push_back(&batch.column(f.field));
   const event::Column& ts = batch.column(event::Field::kTs);
   PostgresCopyWriter copy;
   unsigned char key[16];
@@ -71,30 +73,37 @@ void PostgresWarehouse::stage(const event::EventBatch& batch) {
     batch.keys()[row].write_bytes(key);
     copy.add_uuid(key);
     copy.add_int32(date_key_of(ts.i64[row]));
-    for (std::size_t c = 0; c < fields.size(); ++c) {
-      const event::Column& col = batch.column(c);
-      if (!col.is_valid(row)) {
+    for (std::size_t k = 0; k < kDimensionKeyCount; ++k) {
+      const std::int64_t v = keys.keys[row * kDimensionKeyCount + k];
+      if (v == 0) {
+        copy.add_null();
+      } else {
+        copy.add_int32(static_cast<std::int32_t>(v));
+      }
+    }
+    for (const event::Column* col : columns) {
+      if (!col->is_valid(row)) {
         copy.add_null();
         continue;
       }
-      switch (col.type) {
+      switch (col->type) {
         case event::FieldType::kString:
-          copy.add_text(col.str.at(row));
+          copy.add_text(col->str.at(row));
           break;
         case event::FieldType::kInt32:
-          copy.add_int32(col.i32[row]);
+          copy.add_int32(col->i32[row]);
           break;
         case event::FieldType::kInt64:
-          copy.add_int64(col.i64[row]);
+          copy.add_int64(col->i64[row]);
           break;
         case event::FieldType::kTimestampMs:
-          copy.add_timestamptz_ms(col.i64[row]);
+          copy.add_timestamptz_ms(col->i64[row]);
           break;
         case event::FieldType::kDouble:
-          copy.add_double(col.f64[row]);
+          copy.add_double(col->f64[row]);
           break;
         case event::FieldType::kBool:
-          copy.add_bool(col.b[row] != 0);
+          copy.add_bool(col->b[row] != 0);
           break;
       }
     }

@@ -15,7 +15,7 @@ class PostgresWarehouse final : public Warehouse {
   explicit PostgresWarehouse(const WarehouseUri& uri);
 
  protected:
-  void stage(const event::EventBatch& batch) override;
+  void stage(const event::EventBatch& batch, const BatchKeys& keys) override;
   void write_scratch(const ScratchRows& rows) override;
   void prepare_facts(const event::EventBatch& batch) override;
   std::string_view begin_statement() const override { return "BEGIN"; }

@@ -14,12 +14,12 @@ SqliteWarehouse::~SqliteWarehouse() {
   for (auto& s : insert_stage_) s.reset();
 }
 
-void SqliteWarehouse::stage(const event::EventBatch& batch) {
+void SqliteWarehouse::stage(const event::EventBatch& batch, const BatchKeys& keys) {
   const event::Stream stream = batch.stream();
   const std::string table = staging_table(stream);
   sqlite_.execute_script("DELETE FROM " + quote_identifier(table));
   auto& insert = insert_stage_[static_cast<std::size_t>(stream)];
-  const auto fields = batch.fields();
+  const std::vector<event::StreamField> fields = staged_fields(stream);
   if (!insert) {
     std::string sql =
         "INSERT INTO " + quote_identifier(table) + " (" + staging_columns(stream) + ") VALUES (?";
@@ -27,15 +27,25 @@ void SqliteWarehouse::stage(const event::EventBatch& batch) {
     sql += ')';
     insert = sqlite_.prepare(sql);
   }
+  std::vector<const event::Column*> columns;
+  for (const event::StreamField& f : fields) columns.push_back(&batch.column(f.field));
   const event::Column& ts = batch.column(event::Field::kTs);
   unsigned char key[16];
   for (std::size_t row = 0; row < batch.size(); ++row) {
     batch.keys()[row].write_bytes(key);
     insert->bind_blob(1, std::string_view(reinterpret_cast<const char*>(key), sizeof key));
     insert->bind_int64(2, date_key_of(ts.i64[row]));
-    for (std::size_t c = 0; c < fields.size(); ++c) {
+    for (std::size_t k = 0; k < kDimensionKeyCount; ++k) {
+      const std::int64_t v = keys.keys[row * kDimensionKeyCount + k];
+      if (v == 0) {
+        insert->bind_null(static_cast<int>(3 + k));
+      } else {
+        insert->bind_int64(static_cast<int>(3 + k), v);
+      }
+    }
+    for (std::size_t c = 0; c < columns.size(); ++c) {
       const int index = static_cast<int>(kStagingDerivedColumns + c + 1);
-      const event::Column& col = batch.column(c);
+      const event::Column& col = *columns[c];
       if (!col.is_valid(row)) {
         insert->bind_null(index);
         continue;

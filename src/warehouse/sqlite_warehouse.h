@@ -17,7 +17,7 @@ class SqliteWarehouse final : public Warehouse {
   ~SqliteWarehouse() override;
 
  protected:
-  void stage(const event::EventBatch& batch) override;
+  void stage(const event::EventBatch& batch, const BatchKeys& keys) override;
   void write_scratch(const ScratchRows& rows) override;
   void prepare_facts(const event::EventBatch&) override {}
   std::string_view begin_statement() const override { return "BEGIN IMMEDIATE"; }

@@ -82,6 +82,7 @@ void Warehouse::prepare_session() {
   configure_session();
   read_only_ = session_read_only();
   load_tables_ready_ = false;
+  dimension_keys_.forget();
   session_prepared_ = true;
 }
 
@@ -124,7 +125,9 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   // Each event_key staged once (its first row), so that the staged rows left after the fact
   // insert are exactly the facts this load adds, which is what the marts count.
   const std::optional<event::EventBatch> distinct = first_of_each_key(batch);
-  stage(distinct ? *distinct : batch);
+  const event::EventBatch& staged = distinct ? *distinct : batch;
+  stage(staged, dimension_keys_.resolve(db, staged));
+  if (dimension_keys_.added_user_agents()) parse_new_user_agents();
 
   // One timestamp per date, inserted in date order (see load_statements.h on lock order).
   std::map<std::int32_t, std::int64_t> dates;
@@ -148,12 +151,6 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
   prepare_facts(batch);
 
   const StreamLoadSql& sql = load_sql(batch.stream(), db.dialect());
-  const auto batch_joins = [&](const std::vector<std::string>& settings) {
-    for (const std::string& statement : settings) db.execute(statement);
-  };
-  for (const std::string& statement : sql.dimensions) db.execute(statement);
-  if (db.execute(sql.user_agents) > 0) parse_new_user_agents();
-  batch_joins(sql.batch_joins_begin);
   const auto inserted = static_cast<std::uint64_t>(insert_else(db, sql.facts, {}, [&] {
     // Some staged events are stored already (a re-load): only the exact path can tell the marts
     // which are new.
@@ -162,7 +159,6 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
     for (const std::string& statement : sql.after_exact_facts) db.execute(statement);
     return added;
   }));
-  batch_joins(sql.batch_joins_end);
   counts.new_rows = inserted;
   counts.duplicates = batch.size() - inserted;
   if (inserted == 0) return counts;
@@ -172,9 +168,7 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
     db.execute(sql.profiles);
     rebuild_dim_user(batch.stream());
   }
-  batch_joins(sql.batch_joins_begin);
   for (const std::string& statement : sql.marts) db.execute(statement);
-  batch_joins(sql.batch_joins_end);
   return counts;
 }
 
@@ -259,8 +253,10 @@ WarehouseTransaction::WarehouseTransaction(Warehouse& warehouse) : warehouse_(wa
 
 WarehouseTransaction::~WarehouseTransaction() {
   if (!open_) return;
-  // Temporary tables created in the transaction go with it.
+  // Temporary tables created in the transaction go with it, and so do the dimension rows it
+  // inserted.
   warehouse_.load_tables_ready_ = false;
+  warehouse_.dimension_keys_.forget();
   try {
     warehouse_.connection().execute_script("ROLLBACK");
   } catch (const std::exception&) {

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "event/batch.h"
+#include "warehouse/dimension_keys.h"
 #include "warehouse/scratch_rows.h"
 #include "warehouse/sql_connection.h"
 #include "warehouse/warehouse_uri.h"
@@ -74,8 +75,9 @@ class Warehouse {
   // Whether the session cannot write (PostgreSQL: default_transaction_read_only, as the BI role
   // is set up); such a session gets no staging or scratch tables, and loading fails.
   virtual bool session_read_only() { return false; }
-  // Replaces the contents of the stream's staging table with every row of `batch`.
-  virtual void stage(const event::EventBatch& batch) = 0;
+  // Replaces the contents of the stream's staging table with every row of `batch` and its
+  // dimension keys `keys` (staging.h).
+  virtual void stage(const event::EventBatch& batch, const BatchKeys& keys) = 0;
   // Appends `rows` to their temporary table (see scratch_rows.h).
   virtual void write_scratch(const ScratchRows& rows) = 0;
   // Makes the stream's fact table ready for the batch's dates (PostgreSQL: monthly partitions).
@@ -102,6 +104,7 @@ class Warehouse {
 
   WarehouseUri uri_;
   std::unique_ptr<SqlConnection> connection_;
+  DimensionKeys dimension_keys_;  // forgotten with every rollback and every new session
   bool in_transaction_ = false;
   bool session_prepared_ = false;   // configure_session() ran in the current session
   bool read_only_ = false;          // the current session may not write
