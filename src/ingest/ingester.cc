@@ -320,7 +320,10 @@ bool Ingester::pass(bool until_idle, bool first, IngestTotals& totals) {
     // Unpublished batches of every stream count, as republish_pending() finishes them all.
     const std::uint64_t claimed = ledger_->claimed(config_.streams);
     const std::uint64_t unpublished = ledger_->unpublished_batches();
-    if (claimed == 0 && unpublished == 0) return true;
+    if (claimed == 0 && unpublished == 0) {
+      if (totals.batches > 0) ledger_->reclaim_space();
+      return true;
+    }
     if (!waiting_for_claims_) {
       util::log_info("run.waiting_for_claims",
                      {{"claimed", claimed}, {"unpublished_batches", unpublished}});

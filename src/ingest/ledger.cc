@@ -474,4 +474,9 @@ std::uint64_t Ledger::unpublished_batches() {
       "SELECT count(*) FROM ingest_batch WHERE status = 'committed'")[0][0]));
 }
 
+void Ledger::reclaim_space() {
+  if (state_.connection().dialect() != warehouse::Dialect::kPostgres) return;
+  state_.connection().execute_script("VACUUM ingest_batch, ingest_object");
+}
+
 }  // namespace tributary::ingest

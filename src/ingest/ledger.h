@@ -207,6 +207,12 @@ class Ledger {
                                          std::int64_t since_ms);
   // Batches committed but not yet published (their files are not all in the lake yet).
   std::uint64_t unpublished_batches();
+  // Gives the database back the space of the row versions ingesting leaves behind: every object
+  // row is updated twice, and a batch's republish keys (16 bytes an event) are dropped when it is
+  // published. PostgreSQL: a VACUUM of those two tables, which autovacuum would run later (a
+  // role that does not own them is skipped with a notice); SQLite reuses freed pages by itself.
+  // Outside a transaction.
+  void reclaim_space();
 
   // Objects waiting (seen or claimed), and when the oldest of them landed in the source.
   struct Backlog {

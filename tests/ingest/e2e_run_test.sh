@@ -64,6 +64,12 @@ fi
 note "run 1: $(cat "$work/run1.json")"
 grep -q '"vanished":1,' "$work/run1.json" || fail "the deleted object was not reported as vanished"
 check_run "$lake_uri" "$state" "$mode"
+if [[ $setup == s3-postgres ]]; then
+  # Idle after committing, the run vacuumed the bookkeeping its batches churned (Ledger::reclaim_space).
+  [[ $(sql "$state" "SELECT count(*) FROM pg_stat_all_tables WHERE schemaname = 'tributary_ingest'
+    AND relname IN ('ingest_batch', 'ingest_object') AND last_vacuum IS NOT NULL") == 2 ]] ||
+    fail "the run did not vacuum ingest_batch and ingest_object when it went idle"
+fi
 
 # Nothing new: a second run commits nothing and changes nothing (same lake files, same ledger).
 snapshot() {
