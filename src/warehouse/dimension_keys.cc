@@ -181,6 +181,7 @@ DimensionKeys::~DimensionKeys() = default;
 
 void DimensionKeys::forget() {
   for (Cache& c : caches_) c.forget();
+  inserted_ = false;
 }
 
 BatchKeys DimensionKeys::resolve(SqlConnection& db, const event::EventBatch& batch) {
@@ -214,8 +215,8 @@ BatchKeys DimensionKeys::resolve(SqlConnection& db, const event::EventBatch& bat
     return c != nullptr && c->is_valid(row);
   };
   std::string encoded;
+  bool added = false;
   for (std::size_t row = 0; row < batch.size(); ++row) {
-    bool added = false;
     if (valid(city, row) && valid(state, row) && valid(zip, row) && valid(lat, row) &&
         valid(lon, row)) {
       encoded.clear();
@@ -265,8 +266,10 @@ BatchKeys DimensionKeys::resolve(SqlConnection& db, const event::EventBatch& bat
               db, encoded, [&] { return std::vector<SqlValue>{std::string(c->str.at(row))}; },
               added_here));
       if (added_here && table == kUserAgent) added_user_agents_ = true;
+      added = added || added_here;
     }
   }
+  if (added) inserted_ = true;
   return out;
 }
 

@@ -8,8 +8,8 @@
 // Invariants:
 //   - a cached key names a row of the dimension visible to the current transaction: the cache
 //     is filled from committed rows (the whole dimension, at a session's first load) and from
-//     the rows the current transaction inserts; forget() empties it when a transaction rolls
-//     back (its rows are gone) or the session ends.
+//     the rows the current transaction inserts; it is emptied when a transaction that inserted
+//     rows rolls back (they are gone) and when the session ends.
 //   - loads take turns (Warehouse::serialize_loads), so a value missing from the cache and from
 //     the database cannot be inserted by another loader before this one commits; another
 //     loader's committed rows are found by the lookup that precedes each insert.
@@ -59,13 +59,22 @@ class DimensionKeys {
   BatchKeys resolve(SqlConnection& db, const event::EventBatch& batch);
   // Whether the last resolve() inserted user agents (the loader then parses them).
   bool added_user_agents() const { return added_user_agents_; }
-  // Forgets every key.
+  // The transaction resolve() ran in committed: every cached key names a committed row.
+  void committed() { inserted_ = false; }
+  // It rolled back: the keys of the rows it inserted name nothing now, so every key is forgotten
+  // if it inserted any (most transactions that roll back, such as a claim that found nothing,
+  // inserted none, and keep the cache).
+  void rolled_back() {
+    if (inserted_) forget();
+  }
+  // Forgets every key (a new session).
   void forget();
 
  private:
   class Cache;
   std::vector<Cache> caches_;  // one per dimension table, see dimension_keys.cc
   bool added_user_agents_ = false;
+  bool inserted_ = false;  // resolve() inserted rows since the last commit
 };
 
 }  // namespace tributary::warehouse

@@ -256,7 +256,7 @@ WarehouseTransaction::~WarehouseTransaction() {
   // Temporary tables created in the transaction go with it, and so do the dimension rows it
   // inserted.
   warehouse_.load_tables_ready_ = false;
-  warehouse_.dimension_keys_.forget();
+  warehouse_.dimension_keys_.rolled_back();
   try {
     warehouse_.connection().execute_script("ROLLBACK");
   } catch (const std::exception&) {
@@ -285,6 +285,7 @@ StreamLoadCounts WarehouseTransaction::load(const event::EventBatch& batch) {
 void WarehouseTransaction::commit() {
   if (!open_) throw std::logic_error("commit() twice");
   warehouse_.connection().execute_script("COMMIT");
+  warehouse_.dimension_keys_.committed();
   open_ = false;
   warehouse_.in_transaction_ = false;
 }
