@@ -110,11 +110,12 @@ std::vector<std::string> new_members(Stream stream, Dialect dialect, std::string
   return {
       "DELETE FROM " + std::string(scratch),
       on_stage("INSERT INTO " + std::string(scratch) + " (" + columns +
-                   ") SELECT DISTINCT n.d, n.g, n.m FROM (" + source +
+                   ") SELECT n.d, n.g, n.m FROM (" + source +
                    ") n WHERE NOT EXISTS"
                    " (SELECT 1 FROM " +
                    std::string(set_table) + " p WHERE p.date_key = n.d AND p." +
-                   std::string(group) + " = n.g AND p." + std::string(member) + " = n.m)",
+                   std::string(group) + " = n.g AND p." + std::string(member) +
+                   " = n.m) ON CONFLICT DO NOTHING",
                stream),
       "INSERT INTO " + std::string(set_table) + " (" + columns + ") SELECT " + columns + " FROM " +
           std::string(scratch) + " WHERE true ORDER BY " + columns,
