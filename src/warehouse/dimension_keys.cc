@@ -100,8 +100,7 @@ class DimensionKeys::Cache {
   // The key of the natural key `encoded`; when it is neither cached nor stored, inserts the row
   // `values()` makes and sets `added`.
   template <typename Values>
-  std::int64_t key(SqlConnection& db, std::string_view encoded, const Values& values,
-                   bool& added) {
+  std::int64_t key(SqlConnection& db, std::string_view encoded, const Values& values, bool& added) {
     if (!loaded_) load(db);
     if (const auto it = keys_.find(encoded); it != keys_.end()) return it->second;
     return miss(db, encoded, values(), added);
@@ -115,9 +114,9 @@ class DimensionKeys::Cache {
  private:
   // Every stored row, once per session: a batch then looks up nothing it has seen before.
   void load(SqlConnection& db) {
-    const std::vector<SqlRow> rows = db.query("SELECT " + std::string(table_.key) +
-                                              column_list(table_, db.dialect()) + " FROM " +
-                                              std::string(table_.table));
+    const std::vector<SqlRow> rows =
+        db.query("SELECT " + std::string(table_.key) + column_list(table_, db.dialect()) +
+                 " FROM " + std::string(table_.table));
     std::string encoded;
     for (const SqlRow& row : rows) {
       encoded.clear();
@@ -154,9 +153,9 @@ class DimensionKeys::Cache {
     std::vector<SqlRow> found =
         db.query("SELECT " + key + " FROM " + table + " WHERE " + where, values);
     if (found.empty()) {
-      found = db.query("INSERT INTO " + table + " (" + columns + ") VALUES (" + params +
-                           ") RETURNING " + key,
-                       values);
+      found = db.query(
+          "INSERT INTO " + table + " (" + columns + ") VALUES (" + params + ") RETURNING " + key,
+          values);
       added = true;
     }
     const auto k = parse_number<std::int64_t>(found.at(0).at(0), table_.key);
@@ -240,8 +239,8 @@ BatchKeys DimensionKeys::resolve(SqlConnection& db, const event::EventBatch& bat
       encoded.clear();
       encode_text(encoded, artist->str.at(row));
       const std::int64_t artist_key = caches_[kArtist].key(
-          db, encoded,
-          [&] { return std::vector<SqlValue>{std::string(artist->str.at(row))}; }, added);
+          db, encoded, [&] { return std::vector<SqlValue>{std::string(artist->str.at(row))}; },
+          added);
       encoded.clear();
       encode_integer(encoded, artist_key);
       encode_text(encoded, song->str.at(row));

@@ -127,11 +127,10 @@ std::vector<std::string> new_members(Stream stream, Dialect dialect, std::string
 // page_views, listens, seconds.
 std::vector<std::string> location_mart(Stream stream, Dialect dialect,
                                        std::string_view row_counts) {
-  std::vector<std::string> out =
-      new_members(stream, dialect, "new_location_user", "mart_location_daily_user",
-                  "location_key", "user_id",
-                  "SELECT s.date_key AS d, s.location_key AS g, s.user_id AS m FROM {stage} s"
-                  " WHERE s.user_id IS NOT NULL");
+  std::vector<std::string> out = new_members(
+      stream, dialect, "new_location_user", "mart_location_daily_user", "location_key", "user_id",
+      "SELECT s.date_key AS d, s.location_key AS g, s.user_id AS m FROM {stage} s"
+      " WHERE s.user_id IS NOT NULL");
   for (std::string& s : new_members(stream, dialect, "new_location_session",
                                     "mart_location_daily_session", "location_key", "session_id",
                                     "SELECT s.date_key AS d, s.location_key AS g,"
@@ -183,8 +182,8 @@ StreamLoadSql listen_sql(Dialect dialect) {
                              " s.auth_key, s.user_agent_key"),
                  dialect);
   add_observation_steps(sql, st);
-  sql.marts = new_members(st, dialect, "new_song_listener", "mart_song_daily_listener",
-                          "song_key", "user_id",
+  sql.marts = new_members(st, dialect, "new_song_listener", "mart_song_daily_listener", "song_key",
+                          "user_id",
                           "SELECT s.date_key AS d, s.song_key AS g, s.user_id AS m FROM {stage} s"
                           " WHERE s.user_id IS NOT NULL");
   // One aggregate, no join: see location_mart.

@@ -144,9 +144,9 @@ void PostgresWarehouse::write_scratch(const ScratchRows& rows) {
       }
     }
   }
-  postgres_.copy_in("COPY " + quote_identifier(rows.table) + " (" + columns +
-                        ") FROM STDIN (FORMAT binary)",
-                    copy.finish());
+  postgres_.copy_in(
+      "COPY " + quote_identifier(rows.table) + " (" + columns + ") FROM STDIN (FORMAT binary)",
+      copy.finish());
 }
 
 void PostgresWarehouse::serialize_loads() {

@@ -26,8 +26,8 @@ std::string_view sql_type(event::FieldType type, Dialect dialect) {
 
 // In DimensionKey order.
 constexpr std::array<std::string_view, kDimensionKeyCount> kKeyColumns = {
-    "location_key", "song_key", "level_key", "auth_key", "page_key", "method_key",
-    "user_agent_key"};
+    "location_key", "song_key",   "level_key",     "auth_key",
+    "page_key",     "method_key", "user_agent_key"};
 
 // What the load's statements read as staged: the event's identity and time, its user and level
 // (observations), a listen's length, a page view's status, an auth event's outcome.

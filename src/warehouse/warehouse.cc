@@ -174,9 +174,9 @@ StreamLoadCounts Warehouse::load_staged(const event::EventBatch& batch) {
 
 void Warehouse::stage_profiles(const event::EventBatch& batch) {
   static constexpr ScratchColumn kColumns[] = {
-      {"user_id", ScratchType::kBigint},      {"observed_at", ScratchType::kTimestampMs},
-      {"observed_level", ScratchType::kText}, {"first_name", ScratchType::kText},
-      {"last_name", ScratchType::kText},      {"gender", ScratchType::kText},
+      {"user_id", ScratchType::kBigint},          {"observed_at", ScratchType::kTimestampMs},
+      {"observed_level", ScratchType::kText},     {"first_name", ScratchType::kText},
+      {"last_name", ScratchType::kText},          {"gender", ScratchType::kText},
       {"registration", ScratchType::kTimestampMs}};
   const auto text = [](std::optional<std::string>& v) -> SqlValue {
     if (!v) return std::monostate{};

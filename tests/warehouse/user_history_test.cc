@@ -23,14 +23,13 @@ TEST(UserVersions, AVersionStartsWhereTheLevelChanges) {
   const std::vector<ObservedLevel> rows = {
       {1, 10, "free", std::nullopt}, {1, 20, "free", std::nullopt}, {1, 30, "paid", std::nullopt},
       {1, 40, "free", std::nullopt}, {2, 5, "paid", std::nullopt},  {2, 6, "paid", std::nullopt}};
-  EXPECT_EQ(show(user_versions(rows)),
-            "1:free@10-30 1:paid@30-40 1:free@40-inf* 2:paid@5-inf* ");
+  EXPECT_EQ(show(user_versions(rows)), "1:free@10-30 1:paid@30-40 1:free@40-inf* 2:paid@5-inf* ");
 }
 
 TEST(UserVersions, TheLevelBeforeTheRebuiltSpanIsContinued) {
   // Rebuilding after a point in a "paid" version: the same level starts nothing, a change does.
-  const std::vector<ObservedLevel> rows = {{3, 50, "paid", "paid"}, {3, 60, "free", "paid"},
-                                           {4, 70, "paid", "paid"}};
+  const std::vector<ObservedLevel> rows = {
+      {3, 50, "paid", "paid"}, {3, 60, "free", "paid"}, {4, 70, "paid", "paid"}};
   EXPECT_EQ(show(user_versions(rows)), "3:free@60-inf* ");
 }
 
@@ -55,11 +54,9 @@ TEST(LatestProfiles, TheLatestObservationWinsAndAtOneInstantTheGreaterLevel) {
   const std::string anonymous =
       R"({"ts":1700000009000,"sessionId":2,"auth":"Logged Out","level":"free","itemInSession":0,"city":"Tampa","zip":"33601","state":"FL","userAgent":"UA","lon":-82.4,"lat":27.9})"
       "\n";
-  const event::EventBatch batch =
-      testing::decode_text(event::Stream::kStatusChange, line(30, "paid", "Late") +
-                                                             line(10, "free", "Early") +
-                                                             line(30, "free", "Same instant") +
-                                                             anonymous);
+  const event::EventBatch batch = testing::decode_text(
+      event::Stream::kStatusChange, line(30, "paid", "Late") + line(10, "free", "Early") +
+                                        line(30, "free", "Same instant") + anonymous);
   const std::vector<UserProfile> profiles = latest_profiles(batch);
   ASSERT_EQ(profiles.size(), 1U);
   EXPECT_EQ(profiles[0].user_id, 7);
