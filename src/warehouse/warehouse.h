@@ -1,8 +1,8 @@
 // Warehouse: an open star-schema database (SQLite or PostgreSQL) with its migrations applied,
 // and the batch loader. One Warehouse is one connection: not thread-safe; use one per thread.
 //
-// Loading is idempotent: facts key on event_key (stored as its 32-hex-digit text, as in the
-// lake), so loading a batch twice, or a batch with duplicates inside, stores each event once.
+// Loading is idempotent: facts key on event_key (its 16 bytes; the views show the lake's 32 hex
+// digits), so loading a batch twice, or a batch with duplicates inside, stores each event once.
 // Dimensions, dim_user's type-2 history and the marts are derived from the facts and observations
 // inside the same transaction, so they are exact after any sequence of loads.
 //
