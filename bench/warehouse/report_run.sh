@@ -80,7 +80,7 @@ for dialect in $dialects; do
   printf '%-10s %-28s %10s\n' "$dialect" "duckdb dedup into its file" "$d"
   printf '%-10s %-28s %10.2f\n' "$dialect" "ratio tributary / duckdb" "$(awk -v t="$t" -v d="$d" 'BEGIN { print t / d }')"
   if [[ $dialect == sqlite ]]; then
-    size=$(du -sb "$work"/warehouse.db* | awk '{ s += $1 } END { print s }')
+    size=$(du -sb "$work"/warehouse.db* | awk '{ s += $1 } END { printf "%d", s }')
   else
     size=$(psql "$pg_uri" -Atc "SELECT pg_database_size(current_database())")
     for schema in public tributary_ingest; do
