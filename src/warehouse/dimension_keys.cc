@@ -200,12 +200,17 @@ BatchKeys DimensionKeys::resolve(SqlConnection& db, const event::EventBatch& bat
   const event::Column* song = column(Field::kSong);
   const event::Column* duration = column(Field::kDuration);
   // Text dimensions: the staged key, its cache and its column.
-  const std::pair<DimensionKey, std::pair<Table, const event::Column*>> texts[] = {
-      {DimensionKey::kLevel, {kLevel, column(Field::kLevel)}},
-      {DimensionKey::kAuth, {kAuth, column(Field::kAuth)}},
-      {DimensionKey::kPage, {kPage, column(Field::kPage)}},
-      {DimensionKey::kMethod, {kMethod, column(Field::kMethod)}},
-      {DimensionKey::kUserAgent, {kUserAgent, column(Field::kUserAgent)}},
+  struct TextDimension {
+    DimensionKey staged;
+    Table table;
+    const event::Column* column;
+  };
+  const TextDimension texts[] = {
+      {DimensionKey::kLevel, kLevel, column(Field::kLevel)},
+      {DimensionKey::kAuth, kAuth, column(Field::kAuth)},
+      {DimensionKey::kPage, kPage, column(Field::kPage)},
+      {DimensionKey::kMethod, kMethod, column(Field::kMethod)},
+      {DimensionKey::kUserAgent, kUserAgent, column(Field::kUserAgent)},
   };
   const auto set = [&](std::size_t row, DimensionKey k, std::int64_t key) {
     out.keys[row * kDimensionKeyCount + static_cast<std::size_t>(k)] = key;
@@ -254,17 +259,17 @@ BatchKeys DimensionKeys::resolve(SqlConnection& db, const event::EventBatch& bat
               },
               added));
     }
-    for (const auto& [staged, dimension] : texts) {
-      const auto& [table, c] = dimension;
+    for (const TextDimension& d : texts) {
+      const event::Column* c = d.column;
       if (!valid(c, row)) continue;
       encoded.clear();
       encode_text(encoded, c->str.at(row));
       bool added_here = false;
-      set(row, staged,
-          caches_[table].key(
+      set(row, d.staged,
+          caches_[d.table].key(
               db, encoded, [&] { return std::vector<SqlValue>{std::string(c->str.at(row))}; },
               added_here));
-      if (added_here && table == kUserAgent) added_user_agents_ = true;
+      if (added_here && d.table == kUserAgent) added_user_agents_ = true;
       added = added || added_here;
     }
   }
