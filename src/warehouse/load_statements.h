@@ -1,7 +1,7 @@
 // The set-based SQL that moves one stream's staging table into the star schema. Mostly the same
-// text on SQLite and PostgreSQL (both accept INSERT ... SELECT ... ON CONFLICT, row comparisons
-// and window functions); where PostgreSQL's planner could pick a plan whose cost grows with the
-// tables rather than the batch, its text uses RETURNING instead (see add_fact_steps).
+// text on SQLite and PostgreSQL (both accept INSERT ... SELECT ... ON CONFLICT and row
+// comparisons); where PostgreSQL's planner could pick a plan whose cost grows with the tables
+// rather than the batch, its text uses RETURNING instead (see add_fact_steps).
 //
 // Order within a load (see docs/data-model.md):
 //   1. dimensions: the loader finds the keys of the batch's locations, artists, songs, levels,
