@@ -299,7 +299,9 @@ std::vector<std::string> scratch_ddl(Dialect dialect) {
   return ddl;
 }
 
-DimUserRebuildSql rebuild_dim_user_sql(Stream stream, Dialect dialect) {
+namespace {
+
+DimUserRebuildSql build_rebuild_dim_user_sql(Stream stream, Dialect dialect) {
   const bool pg = dialect == Dialect::kPostgres;
   // Before every observation, and the valid_to of a current version (10000-01-01).
   const std::string origin = pg ? "timestamptz '-infinity'" : "0";
@@ -384,6 +386,21 @@ DimUserRebuildSql rebuild_dim_user_sql(Stream stream, Dialect dialect) {
       "   OR p.registration IS DISTINCT FROM dim_user.registration))",
   };
   return sql;
+}
+
+}  // namespace
+
+const DimUserRebuildSql& rebuild_dim_user_sql(Stream stream, Dialect dialect) {
+  using Streams = std::array<DimUserRebuildSql, event::kStreamCount>;
+  const auto streams = [](Dialect d) {
+    return Streams{build_rebuild_dim_user_sql(Stream::kListen, d),
+                   build_rebuild_dim_user_sql(Stream::kPageView, d),
+                   build_rebuild_dim_user_sql(Stream::kAuth, d),
+                   build_rebuild_dim_user_sql(Stream::kStatusChange, d)};
+  };
+  static const std::array<Streams, 2> kSql = {streams(Dialect::kSqlite),
+                                              streams(Dialect::kPostgres)};
+  return kSql[dialect == Dialect::kSqlite ? 0 : 1][static_cast<std::size_t>(stream)];
 }
 
 }  // namespace tributary::warehouse

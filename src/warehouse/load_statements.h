@@ -58,6 +58,6 @@ struct DimUserRebuildSql {
   std::string observations;
   std::vector<std::string> apply;
 };
-DimUserRebuildSql rebuild_dim_user_sql(event::Stream stream, Dialect dialect);
+const DimUserRebuildSql& rebuild_dim_user_sql(event::Stream stream, Dialect dialect);
 
 }  // namespace tributary::warehouse

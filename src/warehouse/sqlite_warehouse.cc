@@ -36,11 +36,13 @@ void SqliteWarehouse::stage(const event::EventBatch& batch, const BatchKeys& key
     insert->bind_blob(1, std::string_view(reinterpret_cast<const char*>(key), sizeof key));
     insert->bind_int64(2, date_key_of(ts.i64[row]));
     for (std::size_t k = 0; k < kDimensionKeyCount; ++k) {
+      // After event_key and date_key; parameters count from 1.
+      const int index = static_cast<int>(kStagingDerivedColumns - kDimensionKeyCount + k + 1);
       const std::int64_t v = keys.keys[row * kDimensionKeyCount + k];
       if (v == 0) {
-        insert->bind_null(static_cast<int>(3 + k));
+        insert->bind_null(index);
       } else {
-        insert->bind_int64(static_cast<int>(3 + k), v);
+        insert->bind_int64(index, v);
       }
     }
     for (std::size_t c = 0; c < columns.size(); ++c) {

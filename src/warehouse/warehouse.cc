@@ -204,7 +204,7 @@ void Warehouse::stage_profiles(const event::EventBatch& batch) {
 
 void Warehouse::rebuild_dim_user(event::Stream stream) {
   SqlConnection& db = *connection_;
-  const DimUserRebuildSql sql = rebuild_dim_user_sql(stream, db.dialect());
+  const DimUserRebuildSql& sql = rebuild_dim_user_sql(stream, db.dialect());
   for (const std::string& statement : sql.prepare) db.execute(statement);
   std::vector<ObservedLevel> observed;
   for (SqlRow& row : db.query(sql.observations)) {
